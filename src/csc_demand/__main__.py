@@ -1,0 +1,3 @@
+from csc_demand.cli import main
+
+raise SystemExit(main())
