@@ -1,0 +1,580 @@
+"""Scenarios: what the user assumes about the future, as a small TOML file.
+
+A scenario is a human-readable file an analyst can save, send to a colleague in another local authority and
+load again. Schema (every key optional except ``name``; dates are TOML dates or ``"YYYY-MM-DD"`` strings;
+percentages are numbers such as ``-20`` for a 20% fall)::
+
+    name = "Second lockdown"
+    description = "A lockdown next winter; half the missing referrals come back."
+    reference_start = 2020-07-01          # window for the referral baseline (default: chosen from the data)
+    reference_end = 2020-12-31
+    trend_pct_per_year = 0                # steady change in referrals, % per year (default 0)
+    caseload_per_worker = 17              # open cases per social worker (default 17)
+    quantiles = [0.1, 0.5, 0.9]           # quantiles reported (each between 0 and 1)
+
+    [[shock]]                             # any number of shocks
+    name = "Lockdown 2"
+    start = 2021-01-05
+    end = 2021-03-08                      # inclusive
+    referrals_change_pct = -20            # change in referrals during the shock (-100 to 500)
+    returns_pct = 40                      # share of the missing referrals that come back later (0 to 100)
+    return_start = 2021-03-09             # default: the day after `end`
+    return_months = 4                     # whole months over which they come back (0 to 60; 0 = all at once)
+    return_profile = "even"               # or "front-loaded" (more come back early, tailing off)
+    [shock.by_source_change_pct]          # optional: a different change for some referral source groups
+    Schools = -57
+
+    [new_normal]                          # optional: a lasting change in referrals from a date
+    from = 2021-07-01
+    change_pct = 4
+
+    [overrides]                           # optional: replace an estimate from the data
+    referrals_per_week = 65
+    cp_starts_per_referral = 0.09
+    cla_starts_per_referral = 0.04
+    cp_median_duration_weeks = 40
+    cla_median_duration_weeks = 80
+
+    [costs]                               # optional: £ per child per week, and inflation
+    inflation_pct_per_year = 3
+    fostering_gbp_per_week = 900
+    residential_gbp_per_week = 6000
+    supported_accommodation_gbp_per_week = 1800
+    placed_with_parents_gbp_per_week = 300
+    adoption_gbp_per_week = 250
+    other_gbp_per_week = 1500
+    unknown_gbp_per_week = 1000
+    cp_plan_gbp_per_week = 250
+
+Percent changes combine multiplicatively: during a shock that overlaps a new normal, referrals are
+``baseline × (1 + shock%) × (1 + new normal%)``. A ``by_source_change_pct`` entry replaces
+``referrals_change_pct`` for that source group only. Missing referrals (the shortfall against what the
+baseline would have been, counted only for falls) come back as extra referrals on top of the baseline.
+
+The default unit costs are ILLUSTRATIVE round figures of the right order for England in 2024-25 (they are not
+any local authority's costs): set your own. Likewise the default caseload of 17 open cases per social
+worker is close to the national average caseload of children's social workers (DfE workforce statistics
+report about 16 to 17 cases per worker); set your own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from csc_demand.errors import CscDemandError
+from csc_demand.tables import REFERRAL_SOURCE_GROUPS
+
+ReturnProfile = Literal["even", "front-loaded"]
+RETURN_PROFILES: tuple[str, ...] = ("even", "front-loaded")
+#: The referral source groups a shock may change separately.
+SOURCE_GROUPS: tuple[str, ...] = tuple(dict.fromkeys(REFERRAL_SOURCE_GROUPS.values()))
+DEFAULT_QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
+DEFAULT_CASELOAD_PER_WORKER = 17.0
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A period when referrals change, and how many of the missing referrals come back later.
+
+    ``referrals_change_pct`` is the % change during ``start``..``end`` (both inclusive);
+    ``by_source_change_pct`` maps referral source groups (e.g. ``"Schools"``) to their own % change.
+    ``returns_pct`` is the % of missing referrals that come back from ``return_start`` over
+    ``return_months`` months, evenly or front-loaded.
+    """
+
+    name: str
+    start: dt.date
+    end: dt.date
+    referrals_change_pct: float = 0.0
+    by_source_change_pct: dict[str, float] = field(default_factory=dict)
+    returns_pct: float = 0.0
+    return_start: dt.date | None = None
+    return_months: int = 0
+    return_profile: ReturnProfile = "even"
+
+    @property
+    def return_start_date(self) -> dt.date:
+        """When the missing referrals start coming back (default: the day after the shock ends)."""
+        return self.return_start if self.return_start is not None else self.end + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class NewNormal:
+    """A lasting % change in referrals from ``from_date`` onwards."""
+
+    from_date: dt.date
+    change_pct: float
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Estimates the user replaces (``None`` = use the estimate from the data).
+
+    Units: referrals per week; plan or care starts per referral (a share, 0 to 1); median durations in weeks.
+    """
+
+    referrals_per_week: float | None = None
+    cp_starts_per_referral: float | None = None
+    cla_starts_per_referral: float | None = None
+    cp_median_duration_weeks: float | None = None
+    cla_median_duration_weeks: float | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing is overridden."""
+        return all(getattr(self, f.name) is None for f in fields(self))
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Weekly unit costs in £ per child (per placement group, and per child protection plan) and inflation.
+
+    The defaults are illustrative round figures of the right order for England in 2024-25, not any local
+    authority's costs. Costs are at the prices of the forecast's first month and rise by
+    ``inflation_pct_per_year`` (compounded monthly).
+    """
+
+    inflation_pct_per_year: float = 3.0
+    fostering_gbp_per_week: float = 900.0
+    residential_gbp_per_week: float = 6000.0
+    supported_accommodation_gbp_per_week: float = 1800.0
+    placed_with_parents_gbp_per_week: float = 300.0
+    adoption_gbp_per_week: float = 250.0
+    other_gbp_per_week: float = 1500.0
+    unknown_gbp_per_week: float = 1000.0
+    cp_plan_gbp_per_week: float = 250.0
+
+    def weekly_gbp(self) -> dict[str, float]:
+        """£ per child per week by cost group: the placement groups, then "Child protection plans"."""
+        return {
+            "Fostering": self.fostering_gbp_per_week,
+            "Residential": self.residential_gbp_per_week,
+            "Supported accommodation": self.supported_accommodation_gbp_per_week,
+            "Placed with parents": self.placed_with_parents_gbp_per_week,
+            "Adoption": self.adoption_gbp_per_week,
+            "Other": self.other_gbp_per_week,
+            "Unknown": self.unknown_gbp_per_week,
+            "Child protection plans": self.cp_plan_gbp_per_week,
+        }
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One set of assumptions about the future (mirrors the TOML file; see the module docstring)."""
+
+    name: str
+    description: str = ""
+    reference_start: dt.date | None = None
+    reference_end: dt.date | None = None
+    shocks: tuple[Shock, ...] = ()
+    new_normal: NewNormal | None = None
+    trend_pct_per_year: float = 0.0
+    overrides: Overrides = field(default_factory=Overrides)
+    costs: Costs = field(default_factory=Costs)
+    caseload_per_worker: float = DEFAULT_CASELOAD_PER_WORKER
+    quantiles: tuple[float, ...] = DEFAULT_QUANTILES
+
+    def describe(self) -> list[str]:
+        """The scenario's assumptions as plain-English sentences (for reports and the app)."""
+        out: list[str] = []
+        if self.description:
+            out.append(self.description)
+        if self.reference_start or self.reference_end:
+            a = _fmt_date(self.reference_start) if self.reference_start else "the start of the data"
+            b = _fmt_date(self.reference_end) if self.reference_end else "the extract date"
+            out.append(f"The usual level of referrals is measured from {a} to {b}.")
+        if not self.shocks and self.new_normal is None and not self.trend_pct_per_year:
+            out.append("No further shocks: referrals continue at their usual level.")
+        for s in self.shocks:
+            change = _fmt_change(s.referrals_change_pct)
+            text = f"{s.name}: from {_fmt_date(s.start)} to {_fmt_date(s.end)}, referrals are {change}"
+            if s.by_source_change_pct:
+                parts = [f"from {g} {_fmt_change(v)}" for g, v in s.by_source_change_pct.items()]
+                text += " (" + "; ".join(parts) + ")"
+            text += "."
+            out.append(text)
+            if s.returns_pct > 0:
+                when = _fmt_date(s.return_start_date)
+                if s.return_months == 0:
+                    spread = f"all on {when}"
+                else:
+                    unit = "month" if s.return_months == 1 else "months"
+                    how = "most of them early on" if s.return_profile == "front-loaded" else "evenly"
+                    spread = f"over {s.return_months} {unit} from {when}, {how}"
+                out.append(f"{_fmt_num(s.returns_pct)}% of the referrals missed during {s.name} come back later, "
+                           f"{spread}.")
+            elif s.referrals_change_pct < 0 or any(v < 0 for v in s.by_source_change_pct.values()):
+                out.append(f"None of the referrals missed during {s.name} come back later.")
+        if self.new_normal is not None:
+            out.append(f"From {_fmt_date(self.new_normal.from_date)}, referrals settle at a new normal "
+                       f"{_fmt_change(self.new_normal.change_pct)}.")
+        if self.trend_pct_per_year:
+            word = "rise" if self.trend_pct_per_year > 0 else "fall"
+            out.append(f"Referrals {word} steadily by {_fmt_num(abs(self.trend_pct_per_year))}% a year.")
+        ov = self.overrides
+        labels = {
+            "referrals_per_week": ("usual referrals per week", "{}"),
+            "cp_starts_per_referral": ("child protection plans started per referral", "{}"),
+            "cla_starts_per_referral": ("children starting care per referral", "{}"),
+            "cp_median_duration_weeks": ("median length of a child protection plan", "{} weeks"),
+            "cla_median_duration_weeks": ("median length of a period of care", "{} weeks"),
+        }
+        for f in fields(ov):
+            v = getattr(ov, f.name)
+            if v is not None:
+                label, fmt = labels[f.name]
+                out.append(f"Set by the user instead of estimated from the data: {label} = "
+                           f"{fmt.format(_fmt_num(v))}.")
+        if self.costs != Costs():
+            out.append("Unit costs are set by the user.")
+        else:
+            out.append("Unit costs are illustrative defaults, not your authority's costs: set your own.")
+        out.append(f"Costs rise by {_fmt_num(self.costs.inflation_pct_per_year)}% a year. Social workers needed "
+                   f"assume {_fmt_num(self.caseload_per_worker)} open cases per worker.")
+        return out
+
+
+# --- formatting helpers for describe() ----------------------------------------------------------------------
+
+def _fmt_date(d: dt.date) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def _fmt_num(x: float) -> str:
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.4g}"
+
+
+def _fmt_change(pct: float) -> str:
+    if pct == 0:
+        return "at the usual level"
+    word = "above" if pct > 0 else "below"
+    return f"{_fmt_num(abs(pct))}% {word} the usual level"
+
+
+# --- loading and validation ----------------------------------------------------------------------------------
+
+_TOP_KEYS = ("name", "description", "reference_start", "reference_end", "shock", "new_normal",
+             "trend_pct_per_year", "overrides", "costs", "caseload_per_worker", "quantiles")
+_SHOCK_KEYS = ("name", "start", "end", "referrals_change_pct", "by_source_change_pct", "returns_pct",
+               "return_start", "return_months", "return_profile")
+_NEW_NORMAL_KEYS = ("from", "change_pct")
+_OVERRIDE_KEYS = tuple(f.name for f in fields(Overrides))
+_COST_KEYS = tuple(f.name for f in fields(Costs))
+
+
+class _Ctx:
+    """Builds error messages that name the file and the field."""
+
+    def __init__(self, source: str | None):
+        self.source = source
+
+    def fail(self, where: str, message: str) -> CscDemandError:
+        prefix = f"Scenario file '{self.source}': " if self.source else "Scenario: "
+        loc = f"{where}: " if where else ""
+        return CscDemandError(f"{prefix}{loc}{message}")
+
+
+def _check_keys(ctx: _Ctx, where: str, table: Any, allowed: tuple[str, ...]) -> None:
+    if not isinstance(table, dict):
+        raise ctx.fail(where, "must be a table of settings (a [section] in the file).")
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else f" Allowed settings: {', '.join(allowed)}."
+            raise ctx.fail(where, f"unknown setting '{key}'.{hint}")
+
+
+def _date(ctx: _Ctx, where: str, key: str, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ctx.fail(where, f"{key} must be a date written YYYY-MM-DD, got {value!r}.")
+
+
+def _number(ctx: _Ctx, where: str, key: str, value: Any, low: float, high: float, what: str = "a number") -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+            or not low <= value <= high:
+        raise ctx.fail(where, f"{key} must be {what} from {_fmt_num(low)} to {_fmt_num(high)}, got {value!r}.")
+    return float(value)
+
+
+def _whole(ctx: _Ctx, where: str, key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ctx.fail(where, f"{key} must be a whole number from {low} to {high}, got {value!r}.")
+    return int(value)
+
+
+def _text(ctx: _Ctx, where: str, key: str, value: Any, *, required: bool = False) -> str:
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ctx.fail(where, f"{key} must be {'non-empty ' if required else ''}text in quotes, got {value!r}.")
+    return value.strip() if required else value
+
+
+def _shock(ctx: _Ctx, i: int, raw: Any) -> Shock:
+    label = f"shock {i}"
+    if isinstance(raw, dict) and isinstance(raw.get("name"), str) and raw["name"].strip():
+        label = f"shock {i} ('{raw['name'].strip()}')"
+    _check_keys(ctx, label, raw, _SHOCK_KEYS)
+    if "name" not in raw:
+        raise ctx.fail(label, "name is missing: give each shock a name, e.g. name = \"Lockdown 2\".")
+    name = _text(ctx, label, "name", raw["name"], required=True)
+    for key in ("start", "end"):
+        if key not in raw:
+            raise ctx.fail(label, f"{key} is missing: give the {key} date as YYYY-MM-DD.")
+    start = _date(ctx, label, "start", raw["start"])
+    end = _date(ctx, label, "end", raw["end"])
+    if end < start:
+        raise ctx.fail(label, f"end ({end.isoformat()}) is before start ({start.isoformat()}).")
+    change = _number(ctx, label, "referrals_change_pct", raw.get("referrals_change_pct", 0), -100, 500)
+    by_source_raw = raw.get("by_source_change_pct", {})
+    if not isinstance(by_source_raw, dict):
+        raise ctx.fail(label, "by_source_change_pct must be a table such as { Schools = -57 }.")
+    by_source: dict[str, float] = {}
+    for group, v in by_source_raw.items():
+        if group not in SOURCE_GROUPS:
+            close = difflib.get_close_matches(group, SOURCE_GROUPS, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else f" Source groups: {', '.join(SOURCE_GROUPS)}."
+            raise ctx.fail(label, f"by_source_change_pct: unknown referral source group '{group}'.{hint}")
+        by_source[group] = _number(ctx, label, f"by_source_change_pct.{group}", v, -100, 500)
+    returns = _number(ctx, label, "returns_pct", raw.get("returns_pct", 0), 0, 100)
+    return_start = _date(ctx, label, "return_start", raw["return_start"]) if "return_start" in raw else None
+    if return_start is not None and return_start <= start:
+        raise ctx.fail(label, f"return_start ({return_start.isoformat()}) must be after the shock starts "
+                              f"({start.isoformat()}).")
+    months = _whole(ctx, label, "return_months", raw.get("return_months", 0), 0, 60)
+    profile = raw.get("return_profile", "even")
+    if profile not in RETURN_PROFILES:
+        raise ctx.fail(label, f"return_profile must be \"even\" or \"front-loaded\", got {profile!r}.")
+    return Shock(name=name, start=start, end=end, referrals_change_pct=change, by_source_change_pct=by_source,
+                 returns_pct=returns, return_start=return_start, return_months=months, return_profile=profile)
+
+
+def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Scenario:
+    """Validate a parsed TOML document and build the :class:`Scenario`.
+
+    Raises :class:`CscDemandError` naming the file and the bad field.
+    """
+    ctx = _Ctx(source)
+    _check_keys(ctx, "", data, _TOP_KEYS)
+    if "name" not in data:
+        raise ctx.fail("", "name is missing: add a line such as name = \"Second lockdown\".")
+    name = _text(ctx, "", "name", data["name"], required=True)
+    description = _text(ctx, "", "description", data.get("description", ""))
+    ref_start = _date(ctx, "", "reference_start", data["reference_start"]) if "reference_start" in data else None
+    ref_end = _date(ctx, "", "reference_end", data["reference_end"]) if "reference_end" in data else None
+    if ref_start and ref_end and ref_end <= ref_start:
+        raise ctx.fail("", f"reference_end ({ref_end.isoformat()}) must be after reference_start "
+                           f"({ref_start.isoformat()}).")
+    raw_shocks = data.get("shock", [])
+    if isinstance(raw_shocks, dict):
+        raw_shocks = [raw_shocks]
+    if not isinstance(raw_shocks, list):
+        raise ctx.fail("", "shock must be written as [[shock]] sections.")
+    shocks = tuple(_shock(ctx, i, raw) for i, raw in enumerate(raw_shocks, start=1))
+    names = [s.name for s in shocks]
+    dup = next((n for n in names if names.count(n) > 1), None)
+    if dup is not None:
+        raise ctx.fail("", f"two shocks are called '{dup}': give each shock its own name.")
+    new_normal = None
+    if "new_normal" in data:
+        raw = data["new_normal"]
+        _check_keys(ctx, "new_normal", raw, _NEW_NORMAL_KEYS)
+        for key in _NEW_NORMAL_KEYS:
+            if key not in raw:
+                raise ctx.fail("new_normal", f"{key} is missing.")
+        new_normal = NewNormal(from_date=_date(ctx, "new_normal", "from", raw["from"]),
+                               change_pct=_number(ctx, "new_normal", "change_pct", raw["change_pct"], -100, 500))
+    trend = _number(ctx, "", "trend_pct_per_year", data.get("trend_pct_per_year", 0), -50, 50)
+    overrides = Overrides()
+    if "overrides" in data:
+        raw = data["overrides"]
+        _check_keys(ctx, "overrides", raw, _OVERRIDE_KEYS)
+        limits = {"referrals_per_week": (0, 100_000), "cp_starts_per_referral": (0, 1),
+                  "cla_starts_per_referral": (0, 1), "cp_median_duration_weeks": (1, 1000),
+                  "cla_median_duration_weeks": (1, 1000)}
+        overrides = Overrides(**{k: _number(ctx, "overrides", k, v, *limits[k]) for k, v in raw.items()})
+    costs = Costs()
+    if "costs" in data:
+        raw = data["costs"]
+        _check_keys(ctx, "costs", raw, _COST_KEYS)
+        vals = {k: (_number(ctx, "costs", k, v, -10, 50) if k == "inflation_pct_per_year"
+                    else _number(ctx, "costs", k, v, 0, 1_000_000)) for k, v in raw.items()}
+        costs = Costs(**vals)
+    caseload = _number(ctx, "", "caseload_per_worker", data.get("caseload_per_worker", DEFAULT_CASELOAD_PER_WORKER),
+                       1, 200)
+    quantiles = DEFAULT_QUANTILES
+    if "quantiles" in data:
+        raw = data["quantiles"]
+        if not isinstance(raw, list) or not raw:
+            raise ctx.fail("", "quantiles must be a list such as [0.1, 0.5, 0.9].")
+        qs = [_number(ctx, "", "quantiles", q, 0.001, 0.999, "a share") for q in raw]
+        quantiles = tuple(sorted(set(qs)))
+    return Scenario(name=name, description=description, reference_start=ref_start, reference_end=ref_end,
+                    shocks=shocks, new_normal=new_normal, trend_pct_per_year=trend, overrides=overrides,
+                    costs=costs, caseload_per_worker=caseload, quantiles=quantiles)
+
+
+def load_scenario(path_or_text: str | Path) -> Scenario:
+    """Load a scenario from a ``.toml`` file path or from TOML text.
+
+    A :class:`~pathlib.Path`, or a string ending in ``.toml`` with no line break, is read as a file;
+    anything else is parsed as TOML text. Raises :class:`CscDemandError` naming the file and the bad field.
+    """
+    source: str | None = None
+    if isinstance(path_or_text, Path) or ("\n" not in path_or_text and path_or_text.strip().lower().endswith(".toml")):
+        path = Path(path_or_text)
+        source = path.name
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise CscDemandError(f"Scenario file '{path}' was not found: check the path.") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CscDemandError(f"Scenario file '{path}' could not be read ({exc.__class__.__name__}): "
+                                 "save it as UTF-8 text and try again.") from None
+    else:
+        text = str(path_or_text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = f"Scenario file '{source}'" if source else "Scenario"
+        raise CscDemandError(f"{where} is not valid TOML ({exc}). Check quotes around text and that dates "
+                             "are written YYYY-MM-DD.") from None
+    return scenario_from_dict(data, source=source)
+
+
+# --- writing ---------------------------------------------------------------------------------------------------
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, str):
+        out = v.replace("\\", "\\\\").replace('"', '\\"')
+        out = out.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        out = "".join(c if ord(c) >= 0x20 and ord(c) != 0x7F else f"\\u{ord(c):04x}" for c in out)
+        return f'"{out}"'
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise TypeError(f"cannot write {type(v).__name__} to TOML")
+
+
+def _toml_key(k: str) -> str:
+    if k and all(c.isascii() and (c.isalnum() or c in "_-") for c in k):
+        return k
+    return _toml_value(k)
+
+
+def scenario_to_toml(s: Scenario) -> str:
+    """The scenario as TOML text that :func:`load_scenario` reads back to an equal :class:`Scenario`.
+
+    Settings left at their defaults are written too for costs (so a colleague sees the figures used),
+    and omitted elsewhere.
+    """
+    lines = [f"name = {_toml_value(s.name)}"]
+    if s.description:
+        lines.append(f"description = {_toml_value(s.description)}")
+    if s.reference_start:
+        lines.append(f"reference_start = {_toml_value(s.reference_start)}")
+    if s.reference_end:
+        lines.append(f"reference_end = {_toml_value(s.reference_end)}")
+    lines.append(f"trend_pct_per_year = {_toml_value(s.trend_pct_per_year)}")
+    lines.append(f"caseload_per_worker = {_toml_value(s.caseload_per_worker)}")
+    lines.append(f"quantiles = {_toml_value(list(s.quantiles))}")
+    for sh in s.shocks:
+        lines += ["", "[[shock]]", f"name = {_toml_value(sh.name)}", f"start = {_toml_value(sh.start)}",
+                  f"end = {_toml_value(sh.end)}", f"referrals_change_pct = {_toml_value(sh.referrals_change_pct)}",
+                  f"returns_pct = {_toml_value(sh.returns_pct)}"]
+        if sh.return_start is not None:
+            lines.append(f"return_start = {_toml_value(sh.return_start)}")
+        lines += [f"return_months = {_toml_value(sh.return_months)}",
+                  f"return_profile = {_toml_value(sh.return_profile)}"]
+        if sh.by_source_change_pct:
+            lines.append("[shock.by_source_change_pct]")
+            lines += [f"{_toml_key(g)} = {_toml_value(v)}" for g, v in sh.by_source_change_pct.items()]
+    if s.new_normal is not None:
+        lines += ["", "[new_normal]", f"from = {_toml_value(s.new_normal.from_date)}",
+                  f"change_pct = {_toml_value(s.new_normal.change_pct)}"]
+    if not s.overrides.is_empty():
+        lines += ["", "[overrides]"]
+        lines += [f"{f.name} = {_toml_value(getattr(s.overrides, f.name))}" for f in fields(Overrides)
+                  if getattr(s.overrides, f.name) is not None]
+    lines += ["", "[costs]  # £ per child per week"]
+    lines += [f"{f.name} = {_toml_value(getattr(s.costs, f.name))}" for f in fields(Costs)]
+    return "\n".join(lines) + "\n"
+
+
+# --- built-in examples -------------------------------------------------------------------------------------------
+
+BUILTIN_FILES: tuple[str, ...] = ("no_further_shocks.toml", "second_lockdown.toml", "new_normal_plus_10.toml")
+
+
+def _shift_years(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def shift_scenario_years(s: Scenario, years: int) -> Scenario:
+    """The same scenario with every date moved by whole years (so seasons stay where they were)."""
+    if years == 0:
+        return s
+    sy = lambda d: None if d is None else _shift_years(d, years)  # noqa: E731
+    shocks = tuple(replace(sh, start=sy(sh.start), end=sy(sh.end), return_start=sy(sh.return_start))
+                   for sh in s.shocks)
+    nn = None if s.new_normal is None else replace(s.new_normal, from_date=sy(s.new_normal.from_date))
+    return replace(s, reference_start=sy(s.reference_start), reference_end=sy(s.reference_end), shocks=shocks,
+                   new_normal=nn)
+
+
+def _future_dates(s: Scenario) -> list[dt.date]:
+    out = [sh.start for sh in s.shocks]
+    if s.new_normal is not None:
+        out.append(s.new_normal.from_date)
+    return out
+
+
+def builtin_scenarios(extract_date: dt.date | None = None) -> list[Scenario]:
+    """The built-in example scenarios: "No further shocks", "Second lockdown next winter", "New normal +10%".
+
+    They are package data (``csc_demand/scenarios/*.toml``) written for data extracted on 31 Dec 2020. Given
+    an ``extract_date``, each is moved by whole years so that its first shock or new normal starts after the
+    extract date (a lockdown "next winter" stays in winter).
+    """
+    out = []
+    for fname in BUILTIN_FILES:
+        text = resources.files("csc_demand").joinpath("scenarios", fname).read_text(encoding="utf-8")
+        s = load_scenario(text)
+        if extract_date is not None:
+            dates = _future_dates(s)
+            if dates:
+                first = min(dates)
+                years = extract_date.year - first.year
+                while _shift_years(first, years) <= extract_date:
+                    years += 1
+                while _shift_years(first, years - 1) > extract_date:
+                    years -= 1
+                s = shift_scenario_years(s, years)
+        out.append(s)
+    return out

@@ -1,0 +1,187 @@
+"""Scenario schema: loading, validation messages, the TOML writer's round trip, the built-in examples."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csc_demand.errors import CscDemandError
+from csc_demand.scenario import (
+    SOURCE_GROUPS,
+    Costs,
+    NewNormal,
+    Overrides,
+    Scenario,
+    Shock,
+    builtin_scenarios,
+    load_scenario,
+    scenario_to_toml,
+)
+
+ISSUE_EXAMPLE = """
+name = "Second lockdown"
+description = "A second lockdown"
+reference_start = 2020-07-01          # optional: window for the baseline
+[[shock]]
+name = "Lockdown 2"
+start = 2021-01-05
+end = 2021-03-08
+referrals_change_pct = -20             # change during the shock
+returns_pct = 40                       # share of the missing referrals that come back later
+return_start = 2021-03-08
+return_months = 4
+[new_normal]
+from = 2021-07-01
+change_pct = 4
+[overrides]
+cp_starts_per_referral = 0.09
+[costs]
+residential_gbp_per_week = 5500
+"""
+
+
+def test_issue_example_loads() -> None:
+    s = load_scenario(ISSUE_EXAMPLE)
+    assert s.name == "Second lockdown"
+    assert s.reference_start == dt.date(2020, 7, 1) and s.reference_end is None
+    (sh,) = s.shocks
+    assert (sh.start, sh.end) == (dt.date(2021, 1, 5), dt.date(2021, 3, 8))
+    assert sh.referrals_change_pct == -20 and sh.returns_pct == 40 and sh.return_months == 4
+    assert sh.return_profile == "even" and sh.return_start_date == dt.date(2021, 3, 8)
+    assert s.new_normal == NewNormal(dt.date(2021, 7, 1), 4.0)
+    assert s.overrides.cp_starts_per_referral == 0.09 and s.overrides.cla_starts_per_referral is None
+    assert s.costs.residential_gbp_per_week == 5500 and s.costs.fostering_gbp_per_week == Costs().fostering_gbp_per_week
+
+
+def test_return_start_defaults_to_day_after_end() -> None:
+    s = load_scenario('name = "x"\n[[shock]]\nname = "a"\nstart = 2021-01-01\nend = 2021-01-31\n')
+    assert s.shocks[0].return_start is None
+    assert s.shocks[0].return_start_date == dt.date(2021, 2, 1)
+
+
+def test_load_from_file_and_errors_name_the_file(tmp_path) -> None:
+    p = tmp_path / "mine.toml"
+    p.write_text(ISSUE_EXAMPLE, encoding="utf-8")
+    assert load_scenario(p) == load_scenario(str(p)) == load_scenario(ISSUE_EXAMPLE)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\ntrend_pct_per_year = "lots"\n', encoding="utf-8")
+    with pytest.raises(CscDemandError, match=r"^Scenario file 'bad.toml': trend_pct_per_year must be a number"):
+        load_scenario(bad)
+    with pytest.raises(CscDemandError, match="was not found"):
+        load_scenario(tmp_path / "missing.toml")
+
+
+def _two_shocks(second: str) -> str:
+    return ('name = "x"\n[[shock]]\nname = "Lockdown 1"\nstart = 2020-03-23\nend = 2020-06-30\n'
+            f'[[shock]]\nname = "Lockdown 2"\nstart = 2021-01-05\nend = 2021-03-08\n{second}\n')
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ('return_months = "six"',
+     "shock 2 ('Lockdown 2'): return_months must be a whole number from 0 to 60, got 'six'"),
+    ("return_months = 61", "shock 2 ('Lockdown 2'): return_months must be a whole number from 0 to 60, got 61"),
+    ("returns_pct = 140", "shock 2 ('Lockdown 2'): returns_pct must be a number from 0 to 100, got 140"),
+    ("referrals_change_pct = -120", "referrals_change_pct must be a number from -100 to 500, got -120"),
+    ('return_profile = "backloaded"', "return_profile must be \"even\" or \"front-loaded\", got 'backloaded'"),
+    ("retuns_pct = 40", "shock 2 ('Lockdown 2'): unknown setting 'retuns_pct'. Did you mean 'returns_pct'?"),
+    ("return_start = 2020-12-01", "return_start (2020-12-01) must be after the shock starts"),
+    ("by_source_change_pct = { Skools = -50 }", "unknown referral source group 'Skools'. Did you mean 'Schools'?"),
+])
+def test_validation_names_the_bad_field(extra: str, message: str) -> None:
+    with pytest.raises(CscDemandError) as err:
+        load_scenario(_two_shocks(extra))
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('description = "no name"', "name is missing"),
+    ('name = "x"\nreference_start = 2021-02-30', "not valid TOML"),
+    ('name = "x"\nreference_start = "1 July 2020"', "reference_start must be a date written YYYY-MM-DD"),
+    ('name = "x"\nreference_start = 2021-01-01\nreference_end = 2020-01-01', "reference_end (2020-01-01) must be after"),
+    ('name = "x"\n[[shock]]\nname = "a"\nstart = 2021-03-01\nend = 2021-01-01', "shock 1 ('a'): end (2021-01-01) is before"),
+    ('name = "x"\n[[shock]]\nstart = 2021-03-01\nend = 2021-04-01', "shock 1: name is missing"),
+    ('name = "x"\n[[shock]]\nname = "a"\nend = 2021-04-01', "shock 1 ('a'): start is missing"),
+    ('name = "x"\n[[shock]]\nname = "a"\nstart = 2021-03-01\nend = 2021-04-01\n'
+     '[[shock]]\nname = "a"\nstart = 2021-05-01\nend = 2021-06-01', "two shocks are called 'a'"),
+    ('name = "x"\n[new_normal]\nchange_pct = 4', "new_normal: from is missing"),
+    ('name = "x"\n[overrides]\ncp_starts_per_referral = 1.5', "overrides: cp_starts_per_referral must be a number from 0 to 1"),
+    ('name = "x"\n[overrides]\ncp_start_per_referral = 0.1', "Did you mean 'cp_starts_per_referral'?"),
+    ('name = "x"\n[costs]\nresidential_gbp_per_week = -1', "costs: residential_gbp_per_week must be a number from 0"),
+    ('name = "x"\ncaseload_per_worker = 0', "caseload_per_worker must be a number from 1 to 200, got 0"),
+    ('name = "x"\nquantiles = [0.1, 1.5]', "quantiles must be a share from 0.001 to 0.999, got 1.5"),
+    ('name = "x"\ncolour = "red"', "unknown setting 'colour'"),
+    ('name = "x"\nreturns_pct = true', "unknown setting 'returns_pct'"),
+])
+def test_top_level_validation(text: str, message: str) -> None:
+    with pytest.raises(CscDemandError) as err:
+        load_scenario(text)
+    assert message in str(err.value)
+
+
+def test_booleans_are_not_numbers() -> None:
+    with pytest.raises(CscDemandError, match="trend_pct_per_year must be a number"):
+        load_scenario('name = "x"\ntrend_pct_per_year = true')
+
+
+def test_builtins_round_trip_and_move_to_next_winter() -> None:
+    names = [s.name for s in builtin_scenarios()]
+    assert names == ["No further shocks", "Second lockdown next winter", "New normal +10%"]
+    for s in builtin_scenarios():
+        assert load_scenario(scenario_to_toml(s)) == s
+        assert s.describe() and all(isinstance(x, str) and x for x in s.describe())
+    lock = builtin_scenarios(dt.date(2023, 3, 31))[1]
+    assert lock.shocks[0].start == dt.date(2024, 1, 5)
+    assert lock.shocks[0].returns_pct == 50 and lock.shocks[0].return_months == 6
+    # an extract on the day before the shock keeps the original year; on the day itself, the next winter
+    assert builtin_scenarios(dt.date(2021, 1, 4))[1].shocks[0].start == dt.date(2021, 1, 5)
+    assert builtin_scenarios(dt.date(2021, 1, 5))[1].shocks[0].start == dt.date(2022, 1, 5)
+    assert builtin_scenarios(dt.date(2030, 6, 30))[2].new_normal.from_date == dt.date(2031, 1, 1)
+
+
+def test_describe_mentions_each_assumption() -> None:
+    text = " ".join(load_scenario(ISSUE_EXAMPLE).describe())
+    assert "Lockdown 2: from 5 Jan 2021 to 8 Mar 2021, referrals are 20% below the usual level" in text
+    assert "40% of the referrals missed during Lockdown 2 come back later, over 4 months from 8 Mar 2021" in text
+    assert "new normal 4% above the usual level" in text
+    assert "child protection plans started per referral = 0.09" in text
+    assert "Unit costs are set by the user" in text
+
+
+_dates = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2035, 12, 31))
+_pct = st.floats(min_value=-100, max_value=500, allow_nan=False, allow_infinity=False)
+_text = st.text(min_size=1, max_size=30).map(str.strip).filter(bool)
+
+
+@st.composite
+def _shocks(draw) -> tuple[Shock, ...]:
+    n = draw(st.integers(0, 3))
+    out = []
+    names = draw(st.lists(_text, min_size=n, max_size=n, unique=True))
+    for name in names:
+        start = draw(_dates)
+        end = start + dt.timedelta(days=draw(st.integers(0, 400)))
+        rs = draw(st.none() | st.integers(1, 400).map(lambda d, s=start: s + dt.timedelta(days=d)))
+        by_source = draw(st.dictionaries(st.sampled_from(SOURCE_GROUPS), _pct, max_size=3))
+        out.append(Shock(name=name, start=start, end=end, referrals_change_pct=draw(_pct),
+                         by_source_change_pct=by_source,
+                         returns_pct=draw(st.floats(0, 100, allow_nan=False)), return_start=rs,
+                         return_months=draw(st.integers(0, 60)),
+                         return_profile=draw(st.sampled_from(["even", "front-loaded"]))))
+    return tuple(out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=_text, description=st.text(max_size=80), shocks=_shocks(),
+       nn=st.none() | st.builds(NewNormal, _dates, _pct),
+       trend=st.floats(-50, 50, allow_nan=False),
+       cp=st.none() | st.floats(0, 1, allow_nan=False),
+       fost=st.floats(0, 1_000_000, allow_nan=False),
+       caseload=st.floats(1, 200, allow_nan=False))
+def test_toml_round_trip(name, description, shocks, nn, trend, cp, fost, caseload) -> None:
+    s = Scenario(name=name, description=description, shocks=shocks, new_normal=nn, trend_pct_per_year=trend,
+                 overrides=Overrides(cp_starts_per_referral=cp), costs=Costs(fostering_gbp_per_week=fost),
+                 caseload_per_worker=caseload, reference_start=dt.date(2020, 1, 1))
+    assert load_scenario(scenario_to_toml(s)) == s
