@@ -1,0 +1,496 @@
+"""The Excel report: a workbook a finance officer can open, read and reuse without the tool.
+
+Sheets: Summary (the local authority, extract date, data used, scenarios and their assumptions, the
+headline table), one sheet per measure (monthly table and a native line chart with the P10–P90 band),
+costs per year and per month (with charts), workforce, estimates, backtest and data quality.
+
+Every figure comes from :mod:`csc_demand.report.tables_view` (views of the Forecast). Numbers are written as
+numbers with number formats, dates as dates; there are no formulas. All text, and in particular text that
+came from a file or a user (scenario names and descriptions, file and sheet names, messages), is written
+with ``write_string`` in a workbook that never turns strings into formulas, so a scenario called
+``=HYPERLINK(...)`` stays plain text. Nothing child-level is ever written: the Forecast holds none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from csc_demand import __version__
+from csc_demand.errors import CscDemandError
+from csc_demand.report import tables_view as tv
+from csc_demand.tables import ACTUAL_SCENARIO, MEASURE_LABELS, Forecast
+
+#: Sheet names of the measures (short enough for Excel's 31-character limit).
+MEASURE_SHEETS = {"referrals": "Referrals", "cp_starts": "CP plans started", "cp_open": "Open CP plans",
+                  "cla_starts": "Care starts", "cla_open": "Children looked after"}
+#: Colours of the scenarios in charts (colour-blind-safe palette); the actuals are black.
+SCENARIO_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000080", "#8B4513")
+ACTUAL_COLOUR = "#000000"
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+#: Number formats by measure.
+NUMBER_FORMATS = {"cost_gbp": '"£"#,##0', "social_workers": "#,##0.0"}
+COUNT_FORMAT = "#,##0"
+MONTH_FORMAT = "mmm yyyy"
+DATE_FORMAT = "d mmm yyyy"
+
+
+def safe_sheet_name(name: str, used: set[str] | None = None) -> str:
+    """A valid, unique Excel sheet name: no ``[]:*?/\\``, no leading/trailing apostrophe, at most 31 characters.
+
+    ``used`` holds the names already taken (compared without regard to case, as Excel does); the new name is
+    added to it. Clashes get a suffix `` (2)``, `` (3)``…
+    """
+    used = used if used is not None else set()
+    base = _BAD_SHEET_CHARS.sub(" ", str(name)).strip().strip("'").strip() or "Sheet"
+    base = re.sub(r"\s+", " ", base)
+    candidate, n = base[:31], 1
+    while candidate.lower() in {u.lower() for u in used}:
+        n += 1
+        suffix = f" ({n})"
+        candidate = base[: 31 - len(suffix)].rstrip() + suffix
+    used.add(candidate)
+    return candidate
+
+
+class _Formats:
+    """The workbook's cell formats, created once."""
+
+    def __init__(self, wb: Workbook):
+        base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+        self.text = wb.add_format(base)
+        self.wrap = wb.add_format({**base, "text_wrap": True})
+        self.bold = wb.add_format({**base, "bold": True})
+        self.title = wb.add_format({**base, "bold": True, "font_size": 16})
+        self.heading = wb.add_format({**base, "bold": True, "font_size": 12})
+        self.header = wb.add_format({**base, "bold": True, "text_wrap": True, "bg_color": "#E7E6E6",
+                                     "bottom": 1, "align": "center", "valign": "vcenter"})
+        self.header_left = wb.add_format({**base, "bold": True, "text_wrap": True, "bg_color": "#E7E6E6",
+                                          "bottom": 1, "valign": "vcenter"})
+        self.month = wb.add_format({**base, "num_format": MONTH_FORMAT, "align": "left"})
+        self.date = wb.add_format({**base, "num_format": DATE_FORMAT, "align": "left"})
+        self._numbers: dict[str, object] = {}
+        self._wb, self._base = wb, base
+
+    def number(self, num_format: str):
+        """A number format (created on first use)."""
+        if num_format not in self._numbers:
+            self._numbers[num_format] = self._wb.add_format({**self._base, "num_format": num_format})
+        return self._numbers[num_format]
+
+
+def _write(ws: Worksheet, row: int, col: int, value, fm: _Formats, num_format: str = "#,##0.###",
+           date_fmt=None, text_fmt=None) -> None:
+    """Write one cell by the value's type: blank, boolean, number, date, or (always) a plain string."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        ws.write_blank(row, col, None, text_fmt or fm.text)
+    elif isinstance(value, (bool, np.bool_)):
+        ws.write_boolean(row, col, bool(value), text_fmt or fm.text)
+    elif isinstance(value, (int, float, np.integer, np.floating)):
+        v = float(value)
+        if math.isfinite(v):
+            ws.write_number(row, col, v, fm.number(num_format))
+        else:
+            ws.write_blank(row, col, None, fm.text)
+    elif isinstance(value, (pd.Timestamp, dt.datetime, dt.date, np.datetime64)):
+        ts = pd.Timestamp(value)
+        if pd.isna(ts):
+            ws.write_blank(row, col, None, fm.text)
+        else:
+            ws.write_datetime(row, col, ts.to_pydatetime().replace(tzinfo=None), date_fmt or fm.date)
+    else:
+        ws.write_string(row, col, str(value), text_fmt or fm.text)
+
+
+def _paragraph(ws: Worksheet, row: int, text: str, fm: _Formats, last_col: int, width_chars: float,
+               fmt=None) -> int:
+    """A wrapped sentence across columns A..last_col; returns the next row."""
+    fmt = fmt or fm.wrap
+    if last_col > 0:
+        ws.merge_range(row, 0, row, last_col, "", fmt)
+    ws.write_string(row, 0, text, fmt)
+    lines = max(1, math.ceil(len(text) * 1.1 / max(width_chars, 1)))
+    if lines > 1:
+        ws.set_row(row, 13.5 * lines)
+    return row + 1
+
+
+@dataclass
+class _Block:
+    """Where a wide table landed on a sheet (0-based rows and columns)."""
+
+    sheet: str
+    header_row: int
+    first_row: int
+    last_row: int
+    columns: dict[tuple[str, str, float], int]
+
+
+def _write_wide(ws: Worksheet, sheet: str, fm: _Formats, top: int, wide: pd.DataFrame, *, period_type: str,
+                num_format: str) -> _Block:
+    """A wide table (see :func:`tables_view.wide_table`) with a 2- or 3-row header from row ``top``."""
+    cols = list(wide.columns)
+    show_groups = any(c[1] != tv.TOTAL_GROUP for c in cols)
+    n_head = 3 if show_groups else 2
+    first = top + n_head
+    ws.set_row(top, 30)
+    index_label = "Month" if period_type == "month" else "Financial year"
+    for r in range(top, first):
+        ws.write_blank(r, 0, None, fm.header_left)
+    ws.write_string(first - 1, 0, index_label, fm.header_left)
+
+    positions: dict[tuple[str, str, float], int] = {}
+    # header row 1: scenario names, merged over their columns; row 2 (optional): groups; last row: quantiles
+    spans: list[tuple[str, int, int]] = []
+    for j, c in enumerate(cols, start=1):
+        positions[(c[0], c[1], float(c[2]))] = j
+        if spans and spans[-1][0] == c[0]:
+            spans[-1] = (c[0], spans[-1][1], j)
+        else:
+            spans.append((c[0], j, j))
+    for name, a, b in spans:
+        if b > a:
+            ws.merge_range(top, a, top, b, "", fm.header)
+        ws.write_string(top, a, name, fm.header)
+    if show_groups:
+        gspans: list[tuple[tuple[str, str], int, int]] = []
+        for j, c in enumerate(cols, start=1):
+            key = (c[0], c[1])
+            if gspans and gspans[-1][0] == key:
+                gspans[-1] = (key, gspans[-1][1], j)
+            else:
+                gspans.append((key, j, j))
+        for (_, g), a, b in gspans:
+            if b > a:
+                ws.merge_range(top + 1, a, top + 1, b, "", fm.header)
+            ws.write_string(top + 1, a, "Total" if g == tv.TOTAL_GROUP else g, fm.header)
+    for j, c in enumerate(cols, start=1):
+        label = "Actual" if c[0] == ACTUAL_SCENARIO else tv.quantile_label(c[2])
+        ws.write_string(first - 1, j, label, fm.header)
+
+    values = wide.to_numpy(dtype=float)
+    numfmt = fm.number(num_format)
+    for i, (period, start) in enumerate(wide.index):
+        r = first + i
+        if period_type == "month":
+            ws.write_datetime(r, 0, pd.Timestamp(start).to_pydatetime(), fm.month)
+        else:
+            ws.write_string(r, 0, str(period), fm.text)
+        for j, v in enumerate(values[i], start=1):
+            if math.isfinite(v):
+                ws.write_number(r, j, v, numfmt)
+            else:
+                ws.write_blank(r, j, None, numfmt)
+    ws.set_column(0, 0, 14)
+    if cols:
+        ws.set_column(1, len(cols), 12)
+    ws.freeze_panes(first, 1)
+    return _Block(sheet=sheet, header_row=top, first_row=first, last_row=first + max(len(wide), 1) - 1,
+                  columns=positions)
+
+
+def _band_chart(wb: Workbook, block: _Block, scenarios: list[str], *, title: str, y_title: str,
+                num_format: str, group: str = tv.TOTAL_GROUP):
+    """A native line chart: actuals, each scenario's median, and its P10 and P90 as thin dashed lines."""
+    chart = wb.add_chart({"type": "line"})
+    sheet, r0, r1 = block.sheet, block.first_row, block.last_row
+    categories = [sheet, r0, 0, r1, 0]
+    q_lo, q_mid, q_hi = tv.BAND_QUANTILES
+    n = 0
+    act = block.columns.get((ACTUAL_SCENARIO, group, 0.5))
+    if act is not None:
+        chart.add_series({"name": "Actual", "categories": categories, "values": [sheet, r0, act, r1, act],
+                          "line": {"color": ACTUAL_COLOUR, "width": 2.25}, "marker": {"type": "none"}})
+        n += 1
+    hidden_legend = []
+    for i, scen in enumerate(scenarios):
+        colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
+        cols = {q: block.columns.get((scen, group, q)) for q in (q_lo, q_mid, q_hi)}
+        # Series names start with fixed words so that a name can never be read as a formula.
+        if cols[q_mid] is not None:
+            chart.add_series({"name": f"Median: {scen}", "categories": categories,
+                              "values": [sheet, r0, cols[q_mid], r1, cols[q_mid]],
+                              "line": {"color": colour, "width": 2.25}, "marker": {"type": "none"}})
+            n += 1
+        for q in (q_lo, q_hi):
+            if cols[q] is None:
+                continue
+            label = f"P10 to P90: {scen}" if q == q_lo else f"P90: {scen}"
+            chart.add_series({"name": label, "categories": categories,
+                              "values": [sheet, r0, cols[q], r1, cols[q]],
+                              "line": {"color": colour, "width": 1, "dash_type": "dash"},
+                              "marker": {"type": "none"}})
+            if q == q_hi and cols[q_lo] is not None:
+                hidden_legend.append(n)
+            n += 1
+    chart.set_title({"name": title, "name_font": {"size": 12, "bold": True}})
+    chart.set_x_axis({"name": "Month", "date_axis": True, "num_format": MONTH_FORMAT, "major_unit": 6,
+                      "major_unit_type": "months", "num_font": {"rotation": -45}})
+    chart.set_y_axis({"name": y_title, "num_format": num_format, "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_legend({"position": "bottom", "delete_series": hidden_legend})
+    chart.show_blanks_as("gap")
+    chart.set_size({"width": 820, "height": 430})
+    return chart
+
+
+def _summary_sheet(wb: Workbook, ws: Worksheet, fm: _Formats, forecast: Forecast, scen: list[str]) -> None:
+    headline = tv.headline_table(forecast)
+    hcols = list(headline.columns)
+    last_col = max(2 + len(hcols), 8)
+    width_chars = 40 + 14 + 14 + 12 * (last_col - 2)
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 2, 14)
+    ws.set_column(3, last_col, 12)
+    ws.hide_gridlines(2)
+    r = 0
+    ws.write_string(r, 0, "Children's social care demand forecast", fm.title)
+    r += 2
+    facts: list[tuple[str, object]] = []
+    if forecast.la_name:
+        facts.append(("Local authority", str(forecast.la_name)))
+    facts.append(("Data extracted on", pd.Timestamp(forecast.extract_date)))
+    months = forecast.table.loc[forecast.table["period_type"] == "month", "period_start"]
+    if len(months):
+        first, last = pd.Timestamp(months.min()), pd.Timestamp(months.max())
+        facts.append(("Forecast period", f"{first:%B %Y} to {last:%B %Y} ({forecast.months} months)"))
+    facts.append(("Simulations", f"{forecast.draws:,} (random seed {forecast.seed})"))
+    facts.append(("Made with", f"csc-demand {__version__}"))
+    for label, value in facts:
+        ws.write_string(r, 0, label, fm.bold)
+        if isinstance(value, pd.Timestamp):
+            ws.write_datetime(r, 1, value.to_pydatetime(), fm.date)
+        else:
+            ws.write_string(r, 1, str(value), fm.text)
+        r += 1
+    r += 1
+    r = _paragraph(ws, r, "How to read the figures: the median is the middle of the simulated outcomes. There is "
+                   "an 8 in 10 chance that the figure falls between P10 and P90 (1 in 10 below P10, 1 in 10 "
+                   "above P90), if the scenario's assumptions hold.", fm, last_col, width_chars)
+    r += 1
+
+    # headline table
+    ws.write_string(r, 0, "Headline figures", fm.heading)
+    r += 1
+    top = r
+    for c, label in enumerate(("Measure", "Financial year", "Year ending")):
+        ws.merge_range(top, c, top + 1, c, "", fm.header_left)
+        ws.write_string(top, c, label, fm.header_left)
+    spans: dict[str, list[int]] = {}
+    for j, (s, q) in enumerate(hcols, start=3):
+        spans.setdefault(s, []).append(j)
+        ws.write_string(top + 1, j, tv.quantile_label(q), fm.header)
+    for s, js in spans.items():
+        if len(js) > 1:
+            ws.merge_range(top, js[0], top, js[-1], "", fm.header)
+        ws.write_string(top, js[0], s, fm.header)
+    ws.set_row(top, 30)
+    r = top + 2
+    values = headline.to_numpy(dtype=float)
+    for i, (measure, period, start) in enumerate(headline.index):
+        label = {"referrals": "Referrals in the year", "cp_open": "Open child protection plans at year end",
+                 "cla_open": "Children looked after at year end"}.get(measure, MEASURE_LABELS.get(measure, measure))
+        ws.write_string(r, 0, label, fm.text)
+        ws.write_string(r, 1, str(period), fm.text)
+        ws.write_datetime(r, 2, tv.fy_end(start).to_pydatetime(), fm.date)
+        for j, v in enumerate(values[i], start=3):
+            _write(ws, r, j, v, fm, COUNT_FORMAT)
+        r += 1
+    if headline.empty:
+        ws.write_string(r, 0, "The forecast does not reach the end of a financial year.", fm.text)
+        r += 1
+    for note in tv.headline_notes(forecast, headline):
+        r = _paragraph(ws, r, note, fm, last_col, width_chars)
+    r += 1
+
+    # scenarios
+    ws.write_string(r, 0, "Scenarios and their assumptions", fm.heading)
+    r += 1
+    by_name = {str(getattr(s, "name", s)): s for s in forecast.scenarios}
+    for name in scen:
+        ws.write_string(r, 0, name, fm.bold)
+        r += 1
+        s = by_name.get(name)
+        describe = getattr(s, "describe", None)
+        sentences = describe() if callable(describe) else [str(getattr(s, "description", "") or "")]
+        for sentence in sentences:
+            if sentence:
+                r = _paragraph(ws, r, sentence, fm, last_col, width_chars)
+        r += 1
+
+    # data used: counts and date ranges only
+    used = tv.data_used(forecast)
+    ws.write_string(r, 0, "Data used", fm.heading)
+    r += 1
+    if used.lists:
+        for c, label in enumerate(("List", "Rows read", "Read from")):
+            ws.write_string(r, c, label, fm.header_left)
+        r += 1
+        for name, rows, where in used.lists:
+            ws.write_string(r, 0, name, fm.text)
+            _write(ws, r, 1, rows, fm, COUNT_FORMAT)
+            ws.write_string(r, 2, where, fm.text)
+            r += 1
+    if used.rows_not_used is not None:
+        ws.write_string(r, 0, "Rows read but not used", fm.text)
+        ws.write_number(r, 1, used.rows_not_used, fm.number(COUNT_FORMAT))
+        ws.write_string(r, 2, "each is explained on the Data quality sheet", fm.text)
+        r += 1
+    if used.actual_ranges:
+        r += 1
+        for c, label in enumerate(("Actual figures", "From", "To")):
+            ws.write_string(r, c, label, fm.header_left)
+        r += 1
+        for label, a, b in used.actual_ranges:
+            ws.write_string(r, 0, label, fm.text)
+            ws.write_datetime(r, 1, a.to_pydatetime(), fm.month)
+            ws.write_datetime(r, 2, b.to_pydatetime(), fm.month)
+            r += 1
+    r += 1
+    _paragraph(ws, r, "This workbook holds no child-level data: only counts and forecasts.", fm, last_col,
+               width_chars)
+
+
+def _frame_sheet(ws: Worksheet, fm: _Formats, frame: pd.DataFrame | None, *, empty_text: str,
+                 intro: str | None = None, labels: dict[str, str] | None = None) -> None:
+    """Any small table (estimates, backtest, problems): header row, typed cells, filter, frozen header."""
+    r = 0
+    if intro:
+        ws.write_string(r, 0, intro, fm.text)
+        r += 2
+    if frame is None or frame.empty:
+        ws.write_string(r, 0, empty_text, fm.text)
+        ws.set_column(0, 0, 60)
+        return
+    labels = labels or {}
+    frame = frame.reset_index(drop=True)
+    for c, name in enumerate(frame.columns):
+        text = labels.get(str(name), str(name).replace("_", " ").capitalize())
+        ws.write_string(r, c, text, fm.header_left)
+        series = frame[name]
+        longest = series.astype(str).str.len().max() if len(series) else 0
+        width = min(max(len(text) + 2, int(longest) + 2, 10), 80)
+        is_text = not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series))
+        ws.set_column(c, c, width, fm.wrap if is_text and width >= 80 else None)
+    header = r
+    cells = frame.astype(object).to_numpy()
+    for i in range(cells.shape[0]):
+        for c in range(cells.shape[1]):
+            v = cells[i, c]
+            _write(ws, header + 1 + i, c, v, fm, text_fmt=fm.wrap if isinstance(v, str) and len(v) > 78 else None)
+    ws.freeze_panes(header + 1, 0)
+    ws.autofilter(header, 0, header + len(frame), len(frame.columns) - 1)
+
+
+def estimates_frame(forecast: Forecast) -> pd.DataFrame | None:
+    """The engine's table of every rate and duration used (source window, uncertainty, explanation), if any."""
+    est = forecast.estimates
+    if est is None:
+        return None
+    if isinstance(est, pd.DataFrame):
+        return est
+    try:
+        from csc_demand import model
+    except ImportError:  # the engine is not installed alongside: nothing to list
+        return None
+    fn = getattr(model, "estimates_table", None)
+    return fn(est) if callable(fn) else None
+
+
+def write_excel(forecast: Forecast, path: str | Path) -> Path:
+    """Write the Excel report for ``forecast`` to ``path`` (an ``.xlsx`` file) and return the path."""
+    path = Path(path)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False})
+    wb.set_properties({"title": "Children's social care demand forecast", "comments": f"csc-demand {__version__}"})
+    fm = _Formats(wb)
+    used: set[str] = set()
+    scen = tv.scenario_names(forecast)
+
+    summary = wb.add_worksheet(safe_sheet_name("Summary", used))
+    _summary_sheet(wb, summary, fm, forecast, scen)
+
+    for measure in tv.measures_present(forecast):
+        name = safe_sheet_name(MEASURE_SHEETS.get(measure, MEASURE_LABELS.get(measure, measure)), used)
+        ws = wb.add_worksheet(name)
+        block = _write_wide(ws, name, fm, 0, tv.monthly_table(forecast, measure), period_type="month",
+                            num_format=COUNT_FORMAT)
+        chart = _band_chart(wb, block, scen, title=MEASURE_LABELS.get(measure, measure),
+                            y_title=tv.MEASURE_UNITS.get(measure, measure), num_format=COUNT_FORMAT)
+        ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
+
+    if (forecast.table["measure"] == "cost_gbp").any():
+        for period_type, title in (("fy", "Costs per year"), ("month", "Costs per month")):
+            name = safe_sheet_name(title, used)
+            ws = wb.add_worksheet(name)
+            note = ("£ in the financial year (April to March) at that year's prices." if period_type == "fy"
+                    else "£ in the month at that month's prices.")
+            ws.write_string(0, 0, f"{title}: {note} Unit costs and inflation are the scenario's.", fm.text)
+            wide = tv.costs_table(forecast, period_type)
+            block = _write_wide(ws, name, fm, 2, wide, period_type=period_type,
+                                num_format=NUMBER_FORMATS["cost_gbp"])
+            if period_type == "month":
+                chart = _band_chart(wb, block, scen, title="Total cost per month",
+                                    y_title=tv.MEASURE_UNITS["cost_gbp"], num_format=NUMBER_FORMATS["cost_gbp"])
+            else:
+                chart = _fy_cost_chart(wb, block, scen)
+            ws.insert_chart(block.last_row + 2, 1, chart)
+
+    if (forecast.table["measure"] == "social_workers").any():
+        name = safe_sheet_name("Workforce", used)
+        ws = wb.add_worksheet(name)
+        ws.write_string(0, 0, "Social workers needed (full-time equivalents) at the end of each month: open "
+                        "cases divided by the scenario's caseload per worker.", fm.text)
+        block = _write_wide(ws, name, fm, 2, tv.workforce_table(forecast), period_type="month",
+                            num_format=NUMBER_FORMATS["social_workers"])
+        chart = _band_chart(wb, block, scen, title="Social workers needed", y_title=tv.MEASURE_UNITS["social_workers"],
+                            num_format=NUMBER_FORMATS["social_workers"])
+        ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
+
+    _frame_sheet(wb.add_worksheet(safe_sheet_name("Estimates", used)), fm, estimates_frame(forecast),
+                 intro="Every rate and duration the forecast used, where it came from, and how uncertain it is.",
+                 empty_text="The estimates used are not available for this forecast.")
+    _frame_sheet(wb.add_worksheet(safe_sheet_name("Backtest", used)), fm, forecast.backtest,
+                 intro="How far to trust the forecast: the model fitted on past data and compared with what "
+                       "happened next.",
+                 empty_text="No backtest was run for this forecast.")
+    problems = tv.quality_table(forecast)
+    _frame_sheet(wb.add_worksheet(safe_sheet_name("Data quality", used)), fm, problems,
+                 intro=f"What the reader noticed in the files: {len(problems):,} finding(s). Row numbers are as "
+                       "seen in Excel.",
+                 empty_text="No data-quality problems were found." if forecast.quality is not None
+                 else "No data-quality report was supplied with this forecast.")
+    try:
+        wb.close()
+    except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
+        raise CscDemandError(f"Could not write the Excel report to {path}: {exc}. If the file is open in "
+                             "Excel, close it and try again; otherwise choose another folder.") from exc
+    return path
+
+
+def _fy_cost_chart(wb: Workbook, block: _Block, scenarios: list[str]):
+    """A clustered column chart of each scenario's median total cost per financial year."""
+    chart = wb.add_chart({"type": "column"})
+    sheet, r0, r1 = block.sheet, block.first_row, block.last_row
+    for i, scen in enumerate(scenarios):
+        col = block.columns.get((scen, tv.TOTAL_GROUP, 0.5))
+        if col is None:
+            continue
+        chart.add_series({"name": f"Median: {scen}", "categories": [sheet, r0, 0, r1, 0],
+                          "values": [sheet, r0, col, r1, col],
+                          "fill": {"color": SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]}})
+    chart.set_title({"name": "Total cost per financial year (median)", "name_font": {"size": 12, "bold": True}})
+    chart.set_x_axis({"name": "Financial year"})
+    chart.set_y_axis({"name": "Cost in the year (£)", "num_format": NUMBER_FORMATS["cost_gbp"], "min": 0})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 380})
+    return chart

@@ -1,0 +1,232 @@
+"""The views of a :class:`~csc_demand.tables.Forecast` that every report shows.
+
+Every output (Excel, HTML, CSV) is a *view* of the forecast's one long table and its actuals: these
+functions only select rows and reshape them (long → wide). They never compute a figure of their own, so the
+numbers in a workbook, on a web page and in a CSV are always the engine's numbers.
+
+Wide tables have rows per period and a three-level column index ``(scenario, group, quantile)``: the
+actuals come first (scenario ``"Actual"``, quantile 0.5), then one column group per scenario in the order
+of ``Forecast.scenarios``. Values are in the measure's own unit (counts of children or referrals, £ for
+``cost_gbp``, full-time-equivalent workers for ``social_workers``); a missing value is ``NaN``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from csc_demand.tables import ACTUAL_SCENARIO, FORECAST_COLUMNS, MEASURE_LABELS, MEASURES, Forecast
+
+#: The three measures of the headline table (referrals in the year; plans and children open on 31 March).
+HEADLINE_MEASURES = ("referrals", "cp_open", "cla_open")
+#: Measures that are counts open at the end of a period (the rest are totals over the period).
+STOCK_MEASURES_ALL = ("cp_open", "cla_open", "social_workers")
+TOTAL_GROUP = "All"
+COLUMN_LEVELS = ("scenario", "group", "quantile")
+
+#: The low, middle and high quantile of the band shown in charts (P10, median, P90).
+BAND_QUANTILES = (0.1, 0.5, 0.9)
+
+#: Plain-English unit of each measure (axis titles, captions).
+MEASURE_UNITS = {
+    "referrals": "Referrals in the month", "cp_starts": "Plans started in the month",
+    "cp_open": "Open plans at the end of the month", "cla_starts": "Children starting care in the month",
+    "cla_open": "Children looked after at the end of the month", "cost_gbp": "Cost in the month (£)",
+    "social_workers": "Social workers needed (full-time equivalent)",
+}
+
+
+def quantile_label(q: float) -> str:
+    """``0.1`` → ``"P10"``, ``0.5`` → ``"Median"``, ``0.975`` → ``"P97.5"``."""
+    if np.isclose(q, 0.5):
+        return "Median"
+    return f"P{round(float(q) * 100, 1):g}"
+
+
+def fy_end(period_start: pd.Timestamp) -> pd.Timestamp:
+    """The last day (31 March) of the financial year that starts on ``period_start`` (1 April)."""
+    return pd.Timestamp(year=period_start.year + 1, month=3, day=31)
+
+
+def scenario_names(forecast: Forecast) -> list[str]:
+    """Scenario names in report order: ``Forecast.scenarios`` order, then any others in the table."""
+    named = [str(getattr(s, "name", s)) for s in forecast.scenarios]
+    in_table = [str(s) for s in pd.unique(forecast.table["scenario"])]
+    return [n for n in dict.fromkeys(named + in_table) if n in set(in_table)]
+
+
+def long_table(forecast: Forecast) -> pd.DataFrame:
+    """The actuals followed by the forecast, in :data:`FORECAST_COLUMNS` order (the CSV view)."""
+    cols = list(FORECAST_COLUMNS)
+    parts = [t[cols] for t in (forecast.actuals, forecast.table) if t is not None and len(t)]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _rows(frame: pd.DataFrame | None, measure: str, period_type: str, breakdowns: tuple[str, ...]) -> pd.DataFrame:
+    if frame is None or frame.empty:
+        return frame.iloc[0:0] if frame is not None else pd.DataFrame(columns=list(FORECAST_COLUMNS))
+    mask = (frame["measure"] == measure) & (frame["period_type"] == period_type) & frame["breakdown"].isin(breakdowns)
+    return frame.loc[mask]
+
+
+def wide_table(forecast: Forecast, measure: str, period_type: str = "month", *,
+               breakdowns: tuple[str, ...] = ("total",), actuals: bool = True) -> pd.DataFrame:
+    """One measure as a wide table: a row per period, a column per (scenario, group, quantile).
+
+    ``period_type`` is ``"month"`` or ``"fy"``. ``breakdowns`` picks the rows of the long table (``"total"``
+    has the single group ``"All"``). The row index has two levels, ``period`` (``"2021-01"`` or
+    ``"2021-22"``) and ``period_start`` (Timestamp), sorted by date: actual periods first, then the forecast.
+    Columns: ``("Actual", group, 0.5)`` when ``actuals`` and the actuals hold the measure, then each
+    scenario's groups (``"All"`` first, then in the engine's order) with their quantiles in increasing order.
+    Values are the table's ``value`` unchanged (unit: the measure's own).
+    """
+    parts = [_rows(forecast.table, measure, period_type, breakdowns)]
+    if actuals:
+        parts.insert(0, _rows(forecast.actuals, measure, period_type, breakdowns))
+    sub = pd.concat([p for p in parts if p is not None and len(p)] or [parts[-1]], ignore_index=True)
+    if sub.empty:
+        empty_cols = pd.MultiIndex.from_tuples([], names=list(COLUMN_LEVELS))
+        empty_idx = pd.MultiIndex.from_tuples([], names=["period", "period_start"])
+        return pd.DataFrame(index=empty_idx, columns=empty_cols, dtype=float)
+    sub = sub.assign(scenario=sub["scenario"].astype(str), group=sub["group"].astype(str),
+                     period=sub["period"].astype(str), period_start=pd.to_datetime(sub["period_start"]),
+                     quantile=sub["quantile"].astype(float), value=sub["value"].astype(float))
+    wide = sub.set_index(["period", "period_start", *COLUMN_LEVELS])["value"].unstack(list(COLUMN_LEVELS))
+    wide = wide.sort_index(level="period_start")
+
+    scen_order = [ACTUAL_SCENARIO] + scenario_names(forecast)
+    groups_seen = list(dict.fromkeys(sub["group"]))
+    group_order = [TOTAL_GROUP] + [g for g in groups_seen if g != TOTAL_GROUP]
+    present = set(wide.columns)
+    ordered = [(s, g, q) for s in scen_order for g in group_order
+               for q in sorted({c[2] for c in present if c[0] == s and c[1] == g}) if (s, g, q) in present]
+    ordered += [c for c in wide.columns if c not in set(ordered)]
+    wide = wide[pd.MultiIndex.from_tuples(ordered, names=list(COLUMN_LEVELS))]
+    return wide
+
+
+def monthly_table(forecast: Forecast, measure: str) -> pd.DataFrame:
+    """The monthly table of one measure's totals: actuals, then each scenario's quantiles (see :func:`wide_table`)."""
+    return wide_table(forecast, measure, "month")
+
+
+def headline_table(forecast: Forecast, years: int = 3) -> pd.DataFrame:
+    """Referrals, open CP plans and children looked after for the next ``years`` financial years.
+
+    The years are the first ``years`` financial years in the forecast whose end (31 March) falls on or after
+    the extract date and within the forecast's months (so that the number open at the year end is a
+    forecast). Referrals are the total in the year; open plans and children looked after are the numbers
+    open at the end of the year (the engine's ``fy`` rows, unchanged). Rows are indexed by ``(measure,
+    period, period_start)``; columns by ``(scenario, quantile)``.
+    """
+    table = forecast.table
+    fy = table.loc[(table["period_type"] == "fy") & (table["breakdown"] == "total")
+                   & table["measure"].isin(HEADLINE_MEASURES)]
+    months = pd.to_datetime(table.loc[table["period_type"] == "month", "period_start"])
+    last_month = months.max() if len(months) else pd.NaT
+    starts = sorted(pd.to_datetime(pd.unique(fy["period_start"])))
+    chosen = [s for s in starts if fy_end(s) >= pd.Timestamp(forecast.extract_date).normalize()
+              and (pd.isna(last_month) or fy_end(s) <= last_month + pd.offsets.MonthEnd(0))][:years]
+    fy = fy.loc[pd.to_datetime(fy["period_start"]).isin(chosen)]
+    fy = fy.assign(scenario=fy["scenario"].astype(str), period=fy["period"].astype(str),
+                   measure=fy["measure"].astype(str), period_start=pd.to_datetime(fy["period_start"]),
+                   quantile=fy["quantile"].astype(float), value=fy["value"].astype(float))
+    wide = fy.set_index(["measure", "period", "period_start", "scenario", "quantile"])["value"].unstack(
+        ["scenario", "quantile"])
+    present = set(wide.columns)
+    cols = [(s, q) for s in scenario_names(forecast) for q in sorted({c[1] for c in present if c[0] == s})]
+    wide = wide[pd.MultiIndex.from_tuples(cols, names=["scenario", "quantile"])] if cols else wide
+    order = {m: i for i, m in enumerate(HEADLINE_MEASURES)}
+    keys = sorted(wide.index, key=lambda k: (order[k[0]], k[2]))
+    return wide.loc[keys]
+
+
+def forecast_months_in_fy(forecast: Forecast, period_start: pd.Timestamp) -> int:
+    """How many months of the financial year starting ``period_start`` the forecast covers (0 to 12)."""
+    table = forecast.table
+    months = pd.to_datetime(pd.unique(table.loc[table["period_type"] == "month", "period_start"]))
+    end = fy_end(period_start)
+    return int(((months >= period_start) & (months <= end)).sum())
+
+
+def headline_notes(forecast: Forecast, headline: pd.DataFrame) -> list[str]:
+    """Plain-English notes for the headline table: which years' referral totals cover only part of the year."""
+    notes = []
+    for period, start in dict.fromkeys((p, s) for m, p, s in headline.index if m == "referrals"):
+        n = forecast_months_in_fy(forecast, start)
+        if 0 < n < 12:
+            notes.append(f"Referrals for {period} are for the {n} forecast month{'s' if n != 1 else ''} of that "
+                         f"year only (to 31 March {start.year + 1}).")
+    return notes
+
+
+def measures_present(forecast: Forecast) -> list[str]:
+    """The measures of :data:`MEASURES` that the forecast holds, in that order."""
+    have = set(forecast.table["measure"].astype(str))
+    return [m for m in MEASURES if m in have]
+
+
+def costs_table(forecast: Forecast, period_type: str = "month") -> pd.DataFrame:
+    """``cost_gbp`` (£ in the period, at that period's prices) per cost group and in total, per scenario."""
+    return wide_table(forecast, "cost_gbp", period_type, breakdowns=("total", "cost_group"))
+
+
+def workforce_table(forecast: Forecast, period_type: str = "month") -> pd.DataFrame:
+    """``social_workers`` (full-time equivalents needed at the end of the period): every breakdown held."""
+    rows = forecast.table.loc[forecast.table["measure"] == "social_workers", "breakdown"]
+    breakdowns = tuple(dict.fromkeys(["total", *map(str, pd.unique(rows))]))
+    return wide_table(forecast, "social_workers", period_type, breakdowns=breakdowns)
+
+
+@dataclass(frozen=True)
+class DataUsed:
+    """What the forecast was built from: counts and date ranges only (never a child-level value)."""
+
+    #: (list name, rows read, where it was read from) per list read
+    lists: list[tuple[str, int | None, str]]
+    #: rows read but not used (each explained on the data-quality sheet)
+    rows_not_used: int | None
+    #: (measure label, first month, last month) of the actual figures
+    actual_ranges: list[tuple[str, pd.Timestamp, pd.Timestamp]]
+
+
+def data_used(forecast: Forecast) -> DataUsed:
+    """Summarise the data behind the forecast from its quality report and its actuals."""
+    lists: list[tuple[str, int | None, str]] = []
+    q = forecast.quality
+    if q is not None:
+        for table in dict.fromkeys([*q.rows_read, *q.sources]):
+            where = "; ".join(q.sources.get(table, []))
+            lists.append((table.replace("_", " ").capitalize(), q.rows_read.get(table), where))
+    ranges = []
+    act = forecast.actuals
+    if act is not None and len(act):
+        months = act.loc[(act["period_type"] == "month") & (act["breakdown"] == "total")]
+        for m in dict.fromkeys(months["measure"].astype(str)):
+            starts = pd.to_datetime(months.loc[months["measure"] == m, "period_start"])
+            ranges.append((MEASURE_LABELS.get(m, m), starts.min(), starts.max()))
+    return DataUsed(lists=lists, rows_not_used=None if q is None else q.rows_not_used, actual_ranges=ranges)
+
+
+def quality_table(forecast: Forecast) -> pd.DataFrame:
+    """The data-quality problems, one row each: severity, file, sheet, row, column, message (and kind)."""
+    cols = ["severity", "file", "sheet", "row", "column", "message", "kind"]
+    problems = [] if forecast.quality is None else forecast.quality.problems
+    frame = pd.DataFrame([[p.severity, p.file, p.sheet, p.row, p.column, p.message, p.kind] for p in problems],
+                         columns=cols)
+    return frame.astype({"row": "Int64"})
+
+
+def quality_summary(forecast: Forecast) -> pd.DataFrame:
+    """Number of problems by severity and kind (for the one-page summary)."""
+    table = quality_table(forecast)
+    if table.empty:
+        return pd.DataFrame({"severity": [], "kind": [], "problems": []}).astype({"problems": "int64"})
+    out = table.groupby(["severity", "kind"], sort=False).size().rename("problems").reset_index()
+    rank = {"error": 0, "warning": 1, "info": 2}
+    return out.sort_values(["severity", "problems"], key=lambda s: s.map(rank) if s.name == "severity" else -s,
+                           ignore_index=True)
