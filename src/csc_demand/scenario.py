@@ -47,9 +47,11 @@ percentages are numbers such as ``-20`` for a 20% fall)::
     cp_plan_gbp_per_week = 250
 
 Percent changes combine multiplicatively: during a shock that overlaps a new normal, referrals are
-``baseline × (1 + shock%) × (1 + new normal%)``. A ``by_source_change_pct`` entry replaces
-``referrals_change_pct`` for that source group only. Missing referrals (the shortfall against what the
-baseline would have been, counted only for falls) come back as extra referrals on top of the baseline.
+``baseline × (1 + shock%) × (1 + new normal%)``. ``referrals_change_pct`` is always the change in ALL
+referrals; a ``by_source_change_pct`` entry gives one source group its own change, and the other groups are
+scaled so that the total is still ``referrals_change_pct`` (with your usual mix of sources; no group goes
+below zero). Missing referrals (the shortfall against what the baseline would have been, counted only for
+falls) come back as extra referrals on top of the baseline.
 
 The default unit costs are ILLUSTRATIVE round figures of the right order for England in 2024-25 (they are not
 any local authority's costs): set your own. Likewise the default caseload of 17 open cases per social
@@ -83,8 +85,9 @@ DEFAULT_CASELOAD_PER_WORKER = 17.0
 class Shock:
     """A period when referrals change, and how many of the missing referrals come back later.
 
-    ``referrals_change_pct`` is the % change during ``start``..``end`` (both inclusive);
-    ``by_source_change_pct`` maps referral source groups (e.g. ``"Schools"``) to their own % change.
+    ``referrals_change_pct`` is the % change in all referrals during ``start``..``end`` (both inclusive);
+    ``by_source_change_pct`` maps referral source groups (e.g. ``"Schools"``) to their own % change (the
+    other groups are scaled so that the total change is still ``referrals_change_pct``).
     ``returns_pct`` is the % of missing referrals that come back from ``return_start`` over
     ``return_months`` months, evenly or front-loaded.
     """
@@ -195,7 +198,7 @@ class Scenario:
             change = _fmt_change(s.referrals_change_pct)
             text = f"{s.name}: from {_fmt_date(s.start)} to {_fmt_date(s.end)}, referrals are {change}"
             if s.by_source_change_pct:
-                parts = [f"from {g} {_fmt_change(v)}" for g, v in s.by_source_change_pct.items()]
+                parts = [f"from {g}: {_fmt_change(v)}" for g, v in s.by_source_change_pct.items()]
                 text += " (" + "; ".join(parts) + ")"
             text += "."
             out.append(text)
