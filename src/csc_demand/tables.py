@@ -326,6 +326,8 @@ class QualityReport:
     sources: dict[str, list[str]] = field(default_factory=dict)
     #: table name → rows read from the files (before removing anything)
     rows_read: dict[str, int] = field(default_factory=dict)
+    #: table name → rows replaced by the same plan/period/referral from a newer extract (merging extracts)
+    rows_replaced: dict[str, int] = field(default_factory=dict)
 
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)

@@ -1,0 +1,48 @@
+"""``csc-demand validate``: read Annex A files and report what was found and every problem."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``validate`` sub-command."""
+    p = subparsers.add_parser(
+        "validate", help="check an Annex A workbook (or CSV folder) and report what can be read",
+        description="Read your Annex A lists, report which lists were found and where, the rows, children and "
+                    "dates in each, and every row that could not be used (with its sheet, row and column). "
+                    "Exit status 0 when Lists 3, 7 and 8 were read, 1 otherwise.")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="Annex A workbook(s) (.xlsx, .xlsm, .xls, .ods), CSV/TSV files, or folders of them")
+    p.add_argument("--extract-date", metavar="YYYY-MM-DD",
+                   help="the date the extract was taken (default: from the file name, else the latest date "
+                        "in the lists)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--key-file", metavar="FILE",
+                   help="the pseudonymisation key file (default: in your csc-demand settings folder)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, summarise, print; 0 when the lists the model needs were read, else 1."""
+    from csc_demand.io import format_summary, load_or_create_key, read_annex_a, validation_summary
+
+    key = load_or_create_key(args.key_file) if args.key_file else None
+    annex = read_annex_a(args.paths, extract_date=args.extract_date, key=key)
+    summary = validation_summary(annex)
+    if args.json:
+        sys.stdout.write(json.dumps(summary) + "\n")
+        if not summary["ok"]:
+            print("csc-demand: " + _missing_message(summary), file=sys.stderr)
+    else:
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="replace")  # a console that cannot show "›" must not crash
+        print(format_summary(summary))
+    return 0 if summary["ok"] else 1
+
+
+def _missing_message(summary: dict) -> str:
+    return " ".join(p["message"] for p in summary["problems"] if p["kind"] == "list_not_found"
+                    and p["severity"] == "error")

@@ -1,0 +1,45 @@
+"""Reading Ofsted Annex A lists into clean, pseudonymised tables (see :mod:`csc_demand.tables`).
+
+Public API:
+
+- :func:`read_annex_a` — workbooks (.xlsx/.xlsm/.xls/.ods), CSV/TSV/text files, folders, uploads;
+- :func:`read_pasted` — text pasted from Excel (tab-separated, with headers);
+- :func:`load_or_create_key` — the pseudonymisation key kept in the user's config folder;
+- :func:`validation_summary` / :func:`format_summary` — what ``csc-demand validate`` prints.
+
+Modules: ``sources`` (file kinds, container checks, raw cell grids), ``headers`` (header row, aliases,
+which list), ``parse`` (cells: dates, codes, IDs), ``pseudonymise``, ``sheet`` (one sheet → one list
+part), ``extract_date``, ``merge`` (duplicates, several extracts), ``reader`` (entry points), ``summary``.
+
+Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in ``rows_not_used``:
+
+- ``missing_id`` (*) no usable child ID; ``missing_date`` (*) / ``unreadable_date`` (*) the list's main
+  date (e.g. date of referral, plan start) is blank or unreadable;
+- ``duplicate_row`` (*) exact copy of an earlier row of the same list in the same extract;
+- ``repeated_header`` (*) a filter / repeated header row; ``notes_row`` (*) free text in one cell
+  ("Data extracted on ...");
+- ``short_break`` (*) List 8 row with legal status V3/V4 (short breaks are not periods of care);
+- ``bad_date`` another date cell unreadable (left blank); ``bad_number``; ``unknown_code`` a code or yes/no
+  value not recognised (the value is quoted; codes are never personal data);
+- ``end_before_start``, ``birth_after_event`` (not for unborn children, age -1), ``age_out_of_range``
+  (outside -1..25), ``after_extract_date``: impossible values, warnings, the row is kept;
+- ``missing_column`` an optional column the model uses is absent; ``extra_column`` a column that is not
+  part of the list (ignored); ``duplicate_column``;
+- ``missing_required_column`` (error) a list without its child ID or main date column cannot be used;
+- ``list_not_found`` (error for Lists 3, 7, 8; info for 1, 4, 5, 6); ``list_not_needed`` (info: Lists 2,
+  9, 10, 11 found, not needed by the model); ``no_list_found`` (info: a guidance or notes sheet);
+- ``sheet_unreadable``, ``file_unreadable`` (a damaged sheet, or a bad file inside a folder: the rest is
+  read); ``replaced_by_newer_extract`` (info: rows superseded when extracts are merged);
+  ``one_extract_date_for_several_files``; ``no_extract_date`` (today's date used).
+
+Messages never contain a child-level value (ID, name, date of birth, team, worker, postcode, or any date).
+Child IDs are normalised (spaces, trailing ``.0``, leading zeros removed, upper case: ``00123`` ==
+``123`` == ``123.0``) and replaced by HMAC-SHA256 pseudonyms (16 hex characters); dates of birth are kept
+as the first of the month only.
+"""
+
+from csc_demand.io.pseudonymise import load_or_create_key
+from csc_demand.io.reader import read_annex_a, read_pasted
+from csc_demand.io.summary import format_summary, validation_summary
+
+__all__ = ["read_annex_a", "read_pasted", "load_or_create_key", "validation_summary", "format_summary"]

@@ -1,0 +1,91 @@
+"""Assembling list parts into clean tables: exact duplicates within an extract, then several extracts
+merged on the list's keys with the newest extract winning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from csc_demand.io import parse
+from csc_demand.io.sheet import ListPart, place, rows_text
+from csc_demand.tables import ListSpec, Problem, QualityReport
+
+
+def _empty_column(kind: str, n: int) -> pd.Series:
+    return pd.Series([pd.NA] * n, dtype={"date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}.get(
+        kind, "string"))
+
+
+def _typed(frame: pd.DataFrame, spec: ListSpec) -> pd.DataFrame:
+    out = {}
+    for f in spec.fields:
+        if f.key is None or f.kind == "drop":
+            continue
+        if f.key in frame:
+            s = frame[f.key]
+            dtype = {"date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}.get(f.kind, "string")
+            out[f.key] = s.astype(dtype)
+        else:
+            out[f.key] = _empty_column(f.kind, len(frame))
+    out["extract_date"] = frame["extract_date"].astype("datetime64[ns]")
+    clean = pd.DataFrame(out, index=frame.index)[spec.clean_columns]
+    if spec.table in ("referrals", "contacts"):
+        clean["source_group"] = parse.source_groups(clean["source"])
+    if spec.table == "looked_after":
+        clean["placement_group"] = parse.placement_groups(clean["placement_type"])
+    return clean.reset_index(drop=True)
+
+
+def extract_table(parts: list[ListPart], extract_date: pd.Timestamp, quality: QualityReport) -> pd.DataFrame:
+    """One extract's rows of one list from all its parts: exact duplicate rows removed (one problem per
+    duplicate, located), events after the extract date flagged, ``extract_date`` added."""
+    frames = []
+    seen: set[tuple] = set()
+    for part in parts:
+        dup = np.zeros(len(part.frame), dtype=bool)
+        for i, k in enumerate(part.dup_keys):
+            if k in seen:
+                dup[i] = True
+            else:
+                seen.add(k)
+        rows = part.frame["_row"].to_numpy()
+        for r in rows[dup]:
+            quality.add(Problem("info", "duplicate_row", "Exact copy of an earlier row of this list: not used.",
+                                part.file, part.sheet, int(r), None, True))
+        frame = part.frame.loc[~dup]
+        for f in part.spec.fields:
+            if f.kind == "date" and f.key in frame and f.key != "birth_month" and f.key in part.headers:
+                late = (frame[f.key] > extract_date).to_numpy(dtype=bool)
+                if late.any():
+                    header = part.headers[f.key]
+                    r = frame["_row"].to_numpy()[late]
+                    quality.add(Problem(
+                        "warning", "after_extract_date",
+                        f"'{header}' is after the extract date {extract_date:%d/%m/%Y} ({rows_text(r)}).",
+                        part.file, part.sheet, int(r[0]), header))
+        frames.append(frame.drop(columns="_row").assign(extract_date=extract_date))
+        part.dup_keys = []  # the raw cells are not kept
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def merge_extracts(frames: list[pd.DataFrame], spec: ListSpec, quality: QualityReport) -> pd.DataFrame:
+    """The clean table from one or more extracts of the same list, oldest extract first.
+
+    Where the same referral / plan / period of care (``spec.dedupe_keys``) appears in several extracts,
+    the row from the newest extract is kept; the others are counted in ``quality.rows_replaced`` with one
+    info problem per list.
+    """
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = frame.sort_values("extract_date", kind="stable", ignore_index=True)
+    replaced = 0
+    if frame["extract_date"].nunique() > 1 and spec.dedupe_keys:
+        keep = ~frame.duplicated(list(spec.dedupe_keys), keep="last")
+        replaced = int((~keep).sum())
+        frame = frame.loc[keep]
+        if replaced:
+            quality.add(Problem(
+                "info", "replaced_by_newer_extract",
+                f"List {spec.number} ({spec.title}): {replaced} rows also appear in a newer extract; the newer "
+                "row is used."))
+    quality.rows_replaced[spec.table] = replaced
+    return _typed(frame, spec)

@@ -1,0 +1,81 @@
+"""Pseudonymisation of child IDs with a keyed hash, and the key kept on the user's machine.
+
+The LA's ``Child Unique ID`` is replaced at ingest by the first 16 hex characters of
+HMAC-SHA256(key, normalised ID) (see :func:`csc_demand.io.parse.normalise_ids` for the normalisation:
+``00123`` == ``123`` == ``123.0``). The key is 32 random bytes created once per user, so the same child
+gets the same pseudonym across lists and across extracts loaded at different times, while nobody without
+the key can recover or test an ID.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from csc_demand.errors import CscDemandError
+
+KEY_BYTES = 32
+KEY_FILE_NAME = "pseudonym.key"
+
+
+def config_dir() -> Path:
+    """The user's csc-demand configuration folder.
+
+    ``$CSC_DEMAND_HOME`` if set; else ``%APPDATA%\\csc-demand`` on Windows; else
+    ``$XDG_CONFIG_HOME/csc-demand`` or ``~/.config/csc-demand``.
+    """
+    if os.environ.get("CSC_DEMAND_HOME"):
+        return Path(os.environ["CSC_DEMAND_HOME"])
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "csc-demand"
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "csc-demand"
+
+
+def default_key_path() -> Path:
+    """Where the pseudonymisation key lives: ``$CSC_DEMAND_KEY_FILE`` if set, else in :func:`config_dir`."""
+    if os.environ.get("CSC_DEMAND_KEY_FILE"):
+        return Path(os.environ["CSC_DEMAND_KEY_FILE"])
+    return config_dir() / KEY_FILE_NAME
+
+
+def load_or_create_key(path: str | os.PathLike[str] | None = None) -> bytes:
+    """The 32-byte pseudonymisation key, created (random, file mode 0600) the first time it is needed.
+
+    ``path`` overrides the location (default :func:`default_key_path`). Keep the file: a new key gives
+    every child a new pseudonym, so extracts loaded with different keys no longer link.
+    """
+    key_path = Path(path) if path is not None else default_key_path()
+    try:
+        if key_path.exists():
+            key = key_path.read_bytes()
+            if len(key) < 16:
+                raise CscDemandError(
+                    f"The pseudonymisation key file {key_path} is too short to be a key. Restore it from a "
+                    "backup, or delete it to create a new one (children will then get new pseudonyms).")
+            return key
+        key_path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(KEY_BYTES)
+        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        return key
+    except FileExistsError:  # created by another process meanwhile
+        return key_path.read_bytes()
+    except OSError as exc:
+        raise CscDemandError(
+            f"Could not read or create the pseudonymisation key file {key_path} ({exc.strerror}). "
+            "Set CSC_DEMAND_KEY_FILE or use --key-file to point to a folder you can write to.") from None
+
+
+def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
+    """16-hex-character pseudonyms for normalised IDs (``<NA>`` stays ``<NA>``); hashes each distinct ID once."""
+    uniques = ids.dropna().unique()
+    table = {u: hmac.new(key, str(u).encode("utf-8"), hashlib.sha256).hexdigest()[:16] for u in uniques}
+    return ids.map(table).astype("string")

@@ -1,0 +1,191 @@
+"""The reader's entry points: files, folders and uploads (:func:`read_annex_a`) or pasted text
+(:func:`read_pasted`) → :class:`~csc_demand.tables.AnnexA`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from csc_demand.errors import CscDemandError
+from csc_demand.io.extract_date import date_from_name, latest_event, parse_user_date, window_start
+from csc_demand.io.merge import extract_table, merge_extracts
+from csc_demand.io.pseudonymise import load_or_create_key
+from csc_demand.io.sheet import ListPart, parse_sheet, place
+from csc_demand.io.sources import InputFile, RawSheet, collect_inputs, raw_sheets, text_rows
+from csc_demand.tables import LISTS_BY_TABLE, REQUIRED_TABLES, USED_TABLES, AnnexA, Extract, Problem, QualityReport
+
+#: Source recorded when no date could be found anywhere (no user date, none in names, no dated rows).
+TODAY = "today"
+
+
+@dataclass
+class _Group:
+    """The files of one extract (one workbook; or files sharing a date in their names; or a CSV folder)."""
+
+    name_date: pd.Timestamp | None
+    files: list[str] = field(default_factory=list)
+    parts: list[ListPart] = field(default_factory=list)
+
+
+def _group_key(f: InputFile, index: int) -> tuple[object, pd.Timestamp | None]:
+    d = date_from_name(f.name) or (date_from_name(f.folder) if f.folder else None)
+    if d is not None:
+        return ("date", d), d
+    if f.is_text:
+        return ("text", f.folder or ""), None
+    return ("file", index), None
+
+
+def _read_parts(sheets: list[RawSheet], key: bytes, quality: QualityReport) -> list[ListPart]:
+    parts = []
+    for raw in sheets:
+        part, problems = parse_sheet(raw, key)
+        for p in problems:
+            quality.add(p)
+        if part is not None:
+            parts.append(part)
+            for p in part.problems:
+                quality.add(p)
+            part.problems = []
+    return parts
+
+
+def _event_dates(parts: list[ListPart]) -> list[pd.Series]:
+    return [part.frame[f.key] for part in parts for f in part.spec.fields
+            if f.kind == "date" and f.key not in (None, "birth_month") and f.key in part.frame]
+
+
+def _assemble(groups: list[_Group], user_date: pd.Timestamp | None, quality: QualityReport) -> AnnexA:
+    if user_date is not None and len(groups) > 1:
+        quality.add(Problem("warning", "one_extract_date_for_several_files",
+                            f"One extract date ({user_date:%d/%m/%Y}) was given for {len(groups)} separate "
+                            "extracts, so all are treated as one extract taken on that date. Load them without "
+                            "--extract-date (dates in the file names are used) to merge them as separate extracts."))
+        merged = _Group(user_date, [f for g in groups for f in g.files], [p for g in groups for p in g.parts])
+        groups = [merged]
+    dated: list[tuple[pd.Timestamp, str, _Group]] = []
+    for g in groups:
+        if user_date is not None:
+            dated.append((user_date, "user", g))
+        elif g.name_date is not None:
+            dated.append((g.name_date, "file name", g))
+        else:
+            latest = latest_event(_event_dates(g.parts))
+            if latest is None:
+                today = pd.Timestamp.now().normalize()
+                quality.add(Problem("warning", "no_extract_date",
+                                    f"No extract date was given, none is in the file name and the lists hold no "
+                                    f"dates, so today ({today:%d/%m/%Y}) is used. Give --extract-date.",
+                                    file=", ".join(g.files)))
+                dated.append((today, TODAY, g))
+            else:
+                dated.append((latest, "latest event", g))
+    dated.sort(key=lambda t: t[0])
+
+    per_table: dict[str, list[pd.DataFrame]] = {}
+    for date, _, g in dated:
+        by_table: dict[str, list[ListPart]] = {}
+        for part in g.parts:
+            by_table.setdefault(part.spec.table, []).append(part)
+        for table, parts in by_table.items():
+            per_table.setdefault(table, []).append(extract_table(parts, date, quality))
+            quality.rows_read[table] = quality.rows_read.get(table, 0) + sum(p.rows_read for p in parts)
+            for p in parts:
+                quality.sources.setdefault(table, []).append(p.location)
+
+    tables = {t: merge_extracts(per_table[t], LISTS_BY_TABLE[t], quality) for t in USED_TABLES if t in per_table}
+    for t in USED_TABLES:
+        if t not in tables:
+            spec = LISTS_BY_TABLE[t]
+            required = t in REQUIRED_TABLES
+            expected = "', '".join(f.header for f in spec.fields if f.key is not None and f.kind != "drop")
+            quality.add(Problem(
+                "error" if required else "info", "list_not_found",
+                f"List {spec.number} ({spec.title}) was not found" + (
+                    f": the model needs it. Expected a sheet or CSV with the headers '{expected}' (at least "
+                    f"'{spec.fields[0].header}' and the date column)." if required else
+                    " (optional; read when present).")))
+
+    extracts: list[Extract] = []
+    for date, source, _ in dated:
+        if not extracts or extracts[-1].extract_date != date:
+            extracts.append(Extract(date, window_start(date), source))
+    newest = extracts[-1]
+    return AnnexA(tables, newest.extract_date, newest.source, extracts, quality)
+
+
+def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = None,
+                 key: bytes | None = None) -> AnnexA:
+    """Read Annex A lists from files, folders or uploads into clean, pseudonymised tables.
+
+    ``sources``: a path or a sequence of paths (a workbook ``.xlsx``/``.xlsm``/``.xls``/``.ods``, a
+    ``.csv``/``.tsv``/``.txt`` file, or a folder of such files) and/or uploads (objects with ``.name`` and
+    ``.getvalue()``, or ``(name, bytes)`` tuples). Files whose names hold different dates (or separate
+    workbooks) are separate extracts, merged with the newest winning; a folder of one CSV per list is one
+    extract. ``extract_date`` (``YYYY-MM-DD``) overrides the extract date for all files. ``key`` is the
+    pseudonymisation key (default :func:`load_or_create_key`).
+
+    Raises :class:`~csc_demand.errors.CscDemandError` (and nothing else) for a file that cannot be read.
+    A list that is not found is simply absent from ``AnnexA.tables`` (with an error problem if the model
+    needs it).
+    """
+    user_date = parse_user_date(extract_date)
+    inputs = collect_inputs(sources)
+    if key is None:
+        key = load_or_create_key()
+    quality = QualityReport()
+    groups: dict[object, _Group] = {}
+    for index, f in enumerate(inputs):
+        try:
+            sheets = raw_sheets(f)
+        except CscDemandError as exc:
+            if f.folder is None or len(inputs) == 1:
+                raise
+            quality.add(Problem("warning", "file_unreadable", f"{exc} The other files were read.", file=f.name))
+            continue
+        gkey, name_date = _group_key(f, index)
+        g = groups.setdefault(gkey, _Group(name_date))
+        g.files.append(f.name)
+        try:
+            g.parts.extend(_read_parts(sheets, key, quality))
+        except CscDemandError:
+            raise
+        except Exception as exc:  # a bug must not show a traceback with data in it; say where it happened
+            raise CscDemandError(f"{f.name} could not be read ({type(exc).__name__}). Please report this "
+                                 "problem; meanwhile, try saving the file again from Excel.") from None
+    if not groups:
+        raise CscDemandError("None of the files could be read; see the messages above.")
+    return _assemble(list(groups.values()), user_date, quality)
+
+
+def read_pasted(texts: Mapping[str, str], *, extract_date: str | pd.Timestamp | None = None,
+                key: bytes | None = None) -> AnnexA:
+    """Read lists pasted from Excel: tab-separated text with a header row, one text per list.
+
+    The mapping's keys are labels (e.g. ``"List 3"``) used in messages; each list is identified by its
+    headers. All texts form one extract; its date is ``extract_date`` or else the latest event.
+    """
+    user_date = parse_user_date(extract_date)
+    if key is None:
+        key = load_or_create_key()
+    quality = QualityReport()
+    group = _Group(None)
+    for label, text in texts.items():
+        if not isinstance(text, str) or not text.strip():
+            continue
+        rows = text_rows(text, "\t" if "\t" in text else None)
+        group.files.append(str(label))
+        try:
+            group.parts.extend(_read_parts([RawSheet("pasted text", str(label), rows)], key, quality))
+        except CscDemandError:
+            raise
+        except Exception as exc:
+            raise CscDemandError(f"The text pasted as {label} could not be read ({type(exc).__name__}).") from None
+    if not group.files:
+        raise CscDemandError("Nothing was pasted: copy a list from Excel, including its header row.")
+    return _assemble([group], user_date, quality)
+
+
+__all__ = ["read_annex_a", "read_pasted", "place"]

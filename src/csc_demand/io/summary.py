@@ -1,0 +1,123 @@
+"""The data-quality summary of an :class:`~csc_demand.tables.AnnexA`: the JSON object of
+``csc-demand validate --json`` and the readable text ``validate`` prints."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csc_demand.tables import LISTS_BY_TABLE, REQUIRED_TABLES, USED_TABLES, AnnexA
+
+#: Problems shown per kind in the readable text (all are in the JSON).
+SHOWN_PER_KIND = 3
+_STOCK_TABLES = ("cp_plans", "looked_after", "children_in_need")
+
+
+def _day(ts: object) -> str | None:
+    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
+
+
+def open_at(frame: pd.DataFrame, date: pd.Timestamp) -> int:
+    """Plans / periods open at ``date``: start on or before it and end missing or after it."""
+    start, end = frame["start_date"], frame["end_date"]
+    return int(((start <= date) & (end.isna() | (end > date))).sum())
+
+
+def validation_summary(annex: AnnexA) -> dict:
+    """The validate summary as a JSON-ready dict.
+
+    Keys: ``extract_date``, ``extract_date_source``, ``extracts`` (each with ``extract_date``,
+    ``window_start``, ``source``), ``lists`` (per table found: ``rows`` = rows used, ``children``,
+    ``first_date`` / ``last_date`` of the list's main date, ``open_at_extract`` for plans, periods of care
+    and CIN episodes, ``rows_read``, ``rows_not_used``, ``rows_replaced`` = rows superseded by a newer
+    extract; ``rows_read = rows + rows_not_used + rows_replaced``), ``missing_lists`` (required lists not
+    found), ``rows_not_used``, ``sources`` (where each list was found), ``ok`` (all required lists read)
+    and ``problems`` (each with ``severity``, ``kind``, ``file``, ``sheet``, ``row``, ``column``,
+    ``message``). Contains no child-level value.
+    """
+    q = annex.quality
+    lists: dict[str, dict] = {}
+    for t, frame in annex.tables.items():
+        spec = LISTS_BY_TABLE[t]
+        entry: dict[str, object] = {"rows": int(len(frame)), "children": int(frame["child_id"].nunique())}
+        dates = frame[spec.date_key]
+        entry["first_date"] = _day(dates.min()) if len(frame) else None
+        entry["last_date"] = _day(dates.max()) if len(frame) else None
+        if t in _STOCK_TABLES:
+            entry["open_at_extract"] = open_at(frame, annex.extract_date)
+        entry["rows_read"] = int(q.rows_read.get(t, 0))
+        entry["rows_replaced"] = int(q.rows_replaced.get(t, 0))
+        entry["rows_not_used"] = entry["rows_read"] - entry["rows"] - entry["rows_replaced"]
+        lists[t] = entry
+    missing = [t for t in REQUIRED_TABLES if t not in annex.tables]
+    return {
+        "extract_date": _day(annex.extract_date),
+        "extract_date_source": annex.extract_date_source,
+        "extracts": [{"extract_date": _day(e.extract_date), "window_start": _day(e.window_start),
+                      "source": e.source} for e in annex.extracts],
+        "lists": lists,
+        "missing_lists": missing,
+        "rows_not_used": int(q.rows_not_used),
+        "sources": {t: list(locs) for t, locs in q.sources.items()},
+        "ok": not missing,
+        "problems": [p.to_dict() for p in q.problems],
+    }
+
+
+def _where(p: dict) -> str:
+    bits = [p.get("file") or "", f"sheet '{p['sheet']}'" if p.get("sheet") else "",
+            f"row {p['row']}" if p.get("row") else "", f"column '{p['column']}'" if p.get("column") else ""]
+    return ", ".join(b for b in bits if b)
+
+
+def format_summary(summary: dict) -> str:
+    """The readable text of a :func:`validation_summary` (what ``csc-demand validate`` prints)."""
+    out: list[str] = []
+    src = {"user": "given by you", "file name": "from the file name", "latest event": "the latest date in the lists",
+           "today": "today's date (no date found)"}
+    out.append(f"Extract date: {summary['extract_date']} ({src.get(summary['extract_date_source'], summary['extract_date_source'])})")
+    if len(summary["extracts"]) > 1:
+        out.append(f"Extracts merged: {len(summary['extracts'])} ("
+                   + ", ".join(e["extract_date"] for e in summary["extracts"]) + "); the newest wins")
+    out.append("")
+    out.append("Lists found:")
+    for t in USED_TABLES:
+        spec = LISTS_BY_TABLE[t]
+        e = summary["lists"].get(t)
+        name = f"  List {spec.number} {spec.title}"
+        if e is None:
+            out.append(f"{name}: not found" + (" (NEEDED)" if t in REQUIRED_TABLES else ""))
+            continue
+        line = f"{name}: {e['rows']:,} rows, {e['children']:,} children"
+        if e.get("first_date"):
+            line += f", {e['first_date']} to {e['last_date']}"
+        if "open_at_extract" in e:
+            line += f", {e['open_at_extract']:,} open at the extract date"
+        if e["rows_not_used"]:
+            line += f"; {e['rows_not_used']:,} rows not used"
+        if e["rows_replaced"]:
+            line += f"; {e['rows_replaced']:,} replaced by a newer extract"
+        out.append(line)
+        for loc in summary["sources"].get(t, []):
+            out.append(f"      from {loc}")
+    out.append("")
+    problems = summary["problems"]
+    out.append(f"Rows not used: {summary['rows_not_used']:,}.  Problems: {len(problems):,}")
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for p in problems:
+        groups.setdefault((p["severity"], p["kind"]), []).append(p)
+    order = {"error": 0, "warning": 1, "info": 2}
+    for (severity, kind), items in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 3), kv[0][1])):
+        out.append(f"  {severity.upper()} {kind} ({len(items):,}):")
+        for p in items[:SHOWN_PER_KIND]:
+            where = _where(p)
+            out.append(f"    - {where + ': ' if where else ''}{p['message']}")
+        if len(items) > SHOWN_PER_KIND:
+            out.append(f"    … and {len(items) - SHOWN_PER_KIND:,} more (see --json for all)")
+    out.append("")
+    if summary["missing_lists"]:
+        names = ", ".join(f"List {LISTS_BY_TABLE[t].number} ({LISTS_BY_TABLE[t].title})"
+                          for t in summary["missing_lists"])
+        out.append(f"NOT READY: the model needs {names}; see the errors above for the headers expected.")
+    else:
+        out.append("Ready: Lists 3, 7 and 8 were read.")
+    return "\n".join(out)
