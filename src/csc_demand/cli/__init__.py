@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from csc_demand import __version__
 from csc_demand.errors import CscDemandError
 
+from . import app as _app
 from . import validate as _validate
 
-_COMMANDS = (_validate,)
+_COMMANDS = (_validate, _app,)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,60 @@
+"""The app's page structure: a page chooser in the sidebar, one module per page in :mod:`.views`."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from csc_demand import __version__
+from csc_demand.app import state
+
+PAGE = "page"
+DATA, HISTORY, SCENARIOS, FORECAST, TRUST, GUIDE = (
+    "Your data", "History", "Scenarios", "Forecast", "How far to trust this", "How this works")
+PAGES = (DATA, HISTORY, SCENARIOS, FORECAST, TRUST, GUIDE)
+#: Pages that need data loaded first.
+NEEDS_DATA = (HISTORY, SCENARIOS, FORECAST, TRUST)
+
+
+def go_to(page: str) -> None:
+    """Switch page (use from a button's on_click callback, before the page chooser is drawn)."""
+    st.session_state[PAGE] = page
+
+
+def main() -> None:
+    """Draw the app: sidebar page chooser, then the chosen page."""
+    st.set_page_config(page_title="csc-demand: children's services demand", layout="wide",
+                       initial_sidebar_state="expanded", menu_items={})
+    st.session_state.setdefault(PAGE, DATA)
+    with st.sidebar:
+        st.markdown("### csc-demand")
+        st.radio("Go to page", PAGES, key=PAGE,
+                 help="The pages follow the order of the work: load data, look at the history, shape "
+                      "scenarios, see the forecast, check how far to trust it.")
+        a = state.annex()
+        if a is not None:
+            st.success(f"Loaded: {state.data_label()}, extract date "
+                       f"{a.extract_date.strftime('%d %b %Y').lstrip('0')}.")
+        else:
+            st.info("No data loaded yet.")
+        st.caption(f"Version {__version__}. Runs on this computer only; your data is never sent anywhere.")
+
+    page = st.session_state[PAGE]
+    if page in NEEDS_DATA and not state.ready():
+        st.title(page)
+        st.warning("Load data first: use the demo local authority or your own Annex A lists.")
+        from csc_demand.app.views import data as data_view
+        data_view.render_start_buttons()
+        return
+    if page == DATA:
+        from csc_demand.app.views import data as view
+    elif page == HISTORY:
+        from csc_demand.app.views import history as view
+    elif page == SCENARIOS:
+        from csc_demand.app.views import scenarios as view
+    elif page == FORECAST:
+        from csc_demand.app.views import forecast as view
+    elif page == TRUST:
+        from csc_demand.app.views import trust as view
+    else:
+        from csc_demand.app.views import guidance as view
+    view.render()

@@ -1,0 +1,181 @@
+"""What the app keeps for one browser session: the loaded Annex A, its estimates, the scenarios.
+
+Everything lives in ``st.session_state`` (this session's memory only, never on disk). Reading the data and
+estimating the rates happen once per load (keyed by a hash of the uploaded bytes or pasted text); every
+scenario change only reruns the projection, whose results are kept per set of inputs so that moving
+between pages costs nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from csc_demand.scenario import Scenario, builtin_scenarios, scenario_to_toml
+from csc_demand.tables import REQUIRED_TABLES, AnnexA
+
+#: Draws for interactive use (the command line's default is 1,000): enough for a steady median and band.
+INTERACTIVE_DRAWS = 500
+DEFAULT_MONTHS = 36
+DEFAULT_SEED = 1
+
+# session_state keys
+ANNEX = "annex"
+DATA_KEY = "data_key"
+DATA_LABEL = "data_label"
+SCENARIOS = "scenarios"
+CACHE = "cache"
+EDIT_VERSION = "edit_version"
+
+
+def bytes_key(parts: Sequence[tuple[str, bytes]], extra: str = "") -> str:
+    """A short hash that identifies loaded content (names and bytes), so the same upload is not re-read."""
+    h = hashlib.sha256(extra.encode())
+    for name, data in parts:
+        h.update(name.encode("utf-8", "replace") + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()[:16]
+
+
+def annex() -> AnnexA | None:
+    """The loaded Annex A, or None before anything is loaded."""
+    return st.session_state.get(ANNEX)
+
+
+def data_label() -> str:
+    """How the loaded data is described to the user (e.g. "the demo local authority")."""
+    return st.session_state.get(DATA_LABEL, "")
+
+
+def data_key() -> str | None:
+    """Identifies the loaded data ("demo", or a hash of the uploaded bytes / pasted text)."""
+    return st.session_state.get(DATA_KEY)
+
+
+def missing_lists() -> list[str]:
+    """The lists the model needs that the loaded data lacks (empty when ready)."""
+    a = annex()
+    return [] if a is None else [t for t in REQUIRED_TABLES if t not in a.tables]
+
+
+def ready() -> bool:
+    """True when data is loaded and holds Lists 3, 7 and 8."""
+    return annex() is not None and not missing_lists()
+
+
+def _set_annex(a: AnnexA, key: str, label: str) -> None:
+    st.session_state[ANNEX] = a
+    st.session_state[DATA_KEY] = key
+    st.session_state[DATA_LABEL] = label
+    st.session_state[CACHE] = {}
+    extract = a.extract_date.date()
+    st.session_state[SCENARIOS] = builtin_scenarios(extract)
+    bump_edit_version()
+
+
+def clear() -> None:
+    """Forget the loaded data, its estimates and forecasts (the scenarios are kept)."""
+    for k in (ANNEX, DATA_KEY, DATA_LABEL, CACHE):
+        st.session_state.pop(k, None)
+
+
+def load_files(files: Sequence[Any], extract_date: dt.date | None = None) -> AnnexA:
+    """Read uploaded files (objects with ``.name`` and ``.getvalue()``) unless the same bytes are loaded."""
+    from csc_demand.io import read_annex_a
+
+    parts = [(f.name, f.getvalue()) for f in files]
+    key = bytes_key(parts, f"files|{extract_date}")
+    if st.session_state.get(DATA_KEY) != key:
+        a = read_annex_a(parts, extract_date=extract_date)
+        names = ", ".join(name for name, _ in parts)
+        _set_annex(a, key, f"your file{'s' if len(parts) > 1 else ''} ({names})")
+    return st.session_state[ANNEX]
+
+
+def load_pasted(texts: Mapping[str, str], extract_date: dt.date | None = None) -> AnnexA:
+    """Read lists pasted from Excel (label → tab-separated text with a header row)."""
+    from csc_demand.io import read_pasted
+
+    texts = {k: v for k, v in texts.items() if v and v.strip()}
+    parts = [(k, v.encode("utf-8")) for k, v in texts.items()]
+    key = bytes_key(parts, f"pasted|{extract_date}")
+    if st.session_state.get(DATA_KEY) != key:
+        a = read_pasted(texts, extract_date=extract_date)
+        _set_annex(a, key, "the lists you pasted")
+    return st.session_state[ANNEX]
+
+
+def load_demo() -> AnnexA:
+    """Load the demo local authority (made-up data; made once and kept in the user's cache folder)."""
+    from csc_demand.io import read_annex_a
+    from csc_demand.synth import demo_data
+
+    key = "demo"
+    if st.session_state.get(DATA_KEY) != key:
+        a = read_annex_a(demo_data())
+        _set_annex(a, key, "the demo local authority (made-up data)")
+    return st.session_state[ANNEX]
+
+
+def _cache() -> dict:
+    return st.session_state.setdefault(CACHE, {})
+
+
+def cached(name: str, key: Any, make) -> Any:
+    """``make()`` once per loaded data set and ``key``; kept in this session's memory."""
+    c = _cache()
+    full = (name, st.session_state.get(DATA_KEY), key)
+    if full not in c:
+        c[full] = make()
+    return c[full]
+
+
+def estimates(reference_start: dt.date | None = None, reference_end: dt.date | None = None):
+    """The estimates from the loaded data (computed once per data set and reference window)."""
+    from csc_demand.model import estimate
+
+    a = annex()
+    return cached("estimates", (reference_start, reference_end),
+                  lambda: estimate(a, reference_start=reference_start, reference_end=reference_end))
+
+
+def scenarios() -> list[Scenario]:
+    """The session's scenarios, in order (the built-in examples until the user changes them)."""
+    if SCENARIOS not in st.session_state:
+        a = annex()
+        st.session_state[SCENARIOS] = builtin_scenarios(a.extract_date.date() if a is not None else None)
+    return st.session_state[SCENARIOS]
+
+
+def set_scenarios(items: list[Scenario]) -> None:
+    """Replace the session's scenarios."""
+    st.session_state[SCENARIOS] = list(items)
+
+
+def edit_version() -> int:
+    """A counter in the editor's widget keys: bumping it redraws the editor from the stored scenarios."""
+    return st.session_state.setdefault(EDIT_VERSION, 0)
+
+
+def bump_edit_version() -> None:
+    """Make the editor forget its widget values (after a scenario was replaced, added or removed)."""
+    st.session_state[EDIT_VERSION] = st.session_state.get(EDIT_VERSION, 0) + 1
+
+
+def scenario_key(items: Sequence[Scenario]) -> str:
+    """Identifies a list of scenarios by their TOML text (Scenario holds dicts, so it is not hashable)."""
+    return hashlib.sha256("\n\0".join(scenario_to_toml(s) for s in items).encode()).hexdigest()[:16]
+
+
+def dates_of(s: Scenario) -> tuple[dt.date | None, dt.date | None]:
+    """The scenario's reference window (None = chosen from the data)."""
+    return s.reference_start, s.reference_end
+
+
+def timestamp(d: dt.date | None) -> pd.Timestamp | None:
+    """A date as a pandas Timestamp (None stays None)."""
+    return None if d is None else pd.Timestamp(d)

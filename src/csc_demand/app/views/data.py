@@ -1,0 +1,169 @@
+"""The "Your data" page: the demo in one click, upload files or paste lists, then the data-quality summary."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from csc_demand.app import state
+from csc_demand.app import MAX_UPLOAD_MB
+from csc_demand.errors import CscDemandError
+from csc_demand.tables import LISTS_BY_TABLE, REQUIRED_TABLES
+
+TITLE = "Your data"
+FILE_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt"]
+PASTE_LISTS = (("List 3", "referrals"), ("List 7", "child protection plans"), ("List 8", "children looked after"))
+
+
+def _use_demo() -> None:
+    from csc_demand.app.main import FORECAST, go_to
+
+    try:
+        state.load_demo()
+    except CscDemandError as exc:
+        st.session_state["load_error"] = str(exc)
+        return
+    if state.ready():
+        go_to(FORECAST)
+
+
+def render_start_buttons() -> None:
+    """The one-click demo button (shown wherever there is no data yet)."""
+    st.button("Use the demo local authority", type="primary", key="demo", on_click=_use_demo,
+              help="Loads a made-up local authority (synthetic data: no real child) and shows its forecast, "
+                   "so you can see what the tool does before using your own lists.")
+
+
+def _fmt_date(value: object) -> str:
+    if value in (None, "") or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return pd.Timestamp(value).strftime("%d %b %Y").lstrip("0")
+
+
+def lists_table(summary: dict) -> pd.DataFrame:
+    """The lists found, as a table for people (one row per list)."""
+    rows = []
+    for table, info in summary.get("lists", {}).items():
+        spec = LISTS_BY_TABLE.get(table)
+        name = f"List {spec.number}: {spec.title}" if spec else table
+        rows.append({
+            "List": name,
+            "Rows used": info.get("rows"),
+            "Children": info.get("children"),
+            "First date": _fmt_date(info.get("first_date")),
+            "Last date": _fmt_date(info.get("last_date")),
+            "Open at the extract date": info.get("open_at_extract"),
+        })
+    return pd.DataFrame(rows)
+
+
+def problems_table(problems: list[dict]) -> pd.DataFrame:
+    """Every problem the reader found, with where to find it in the file."""
+    cols = {"severity": "Severity", "file": "File", "sheet": "Sheet", "row": "Row", "column": "Column",
+            "message": "What to do"}
+    df = pd.DataFrame(problems, columns=list(cols))
+    df["row"] = pd.array(df["row"], dtype="Int64")
+    return df.rename(columns=cols)
+
+
+def render_summary() -> None:
+    """The data-quality summary of the loaded data, in plain English (shown before any chart)."""
+    from csc_demand.io import validation_summary
+
+    a = state.annex()
+    summary = validation_summary(a)
+    source = {"user": "you gave it", "file name": "taken from the file name",
+              "latest event": "the latest date in the lists"}.get(a.extract_date_source, a.extract_date_source)
+    st.subheader("What was found")
+    extracts = len(a.extracts)
+    st.markdown(
+        f"Loaded **{state.data_label()}**. The extract date is **{_fmt_date(a.extract_date)}** ({source}). "
+        f"{extracts} extract{'s' if extracts != 1 else ''} covering {_fmt_date(a.observed_from)} to "
+        f"{_fmt_date(a.extract_date)}.")
+    st.dataframe(lists_table(summary), hide_index=True, width="stretch")
+    missing = state.missing_lists()
+    if missing:
+        names = "; ".join(f"List {LISTS_BY_TABLE[t].number} ({LISTS_BY_TABLE[t].title})" for t in missing)
+        st.error(f"The model needs Lists 3, 7 and 8. Not found: {names}. Check that the file holds these "
+                 "lists with their column headers (for example 'Child Unique ID' and 'Date of referral'), "
+                 "or paste them below.")
+    problems = summary.get("problems", [])
+    not_used = summary.get("rows_not_used", 0)
+    n_err = sum(p.get("severity") == "error" for p in problems)
+    n_warn = sum(p.get("severity") == "warning" for p in problems)
+    if problems:
+        st.markdown(f"**{len(problems)} thing{'s' if len(problems) != 1 else ''} to check** "
+                    f"({n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}); "
+                    f"{not_used} row{'s' if not_used != 1 else ''} could not be used. Each is listed with the "
+                    "file, sheet, row and column, so you can fix it in Excel and load the file again.")
+        with st.expander("Show the problems", expanded=n_err > 0):
+            st.dataframe(problems_table(problems), hide_index=True, width="stretch")
+    else:
+        st.markdown("No problems found: every row was used.")
+
+
+def _read_files() -> None:
+    files = st.session_state.get("uploads") or []
+    if not files:
+        st.session_state["load_error"] = "Choose one or more files first."
+        return
+    try:
+        state.load_files(files, st.session_state.get("extract_date"))
+    except CscDemandError as exc:
+        st.session_state["load_error"] = str(exc)
+
+
+def _read_pasted() -> None:
+    texts = {label: st.session_state.get(f"paste_{label}", "") for label, _ in PASTE_LISTS}
+    if not any(t.strip() for t in texts.values()):
+        st.session_state["load_error"] = "Paste at least one list first (with its header row)."
+        return
+    try:
+        state.load_pasted(texts, st.session_state.get("extract_date"))
+    except CscDemandError as exc:
+        st.session_state["load_error"] = str(exc)
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title(TITLE)
+    if state.annex() is None:
+        st.markdown("See a working forecast at once with a made-up local authority, or load your own Ofsted "
+                    "Annex A lists (Lists 3, 7 and 8 at least) below.")
+        render_start_buttons()
+    error = st.session_state.pop("load_error", None)
+    if error:
+        st.error(error)
+    if state.annex() is not None:
+        render_summary()
+        if state.ready():
+            from csc_demand.app.main import FORECAST, HISTORY, go_to
+            c1, c2 = st.columns(2)
+            c1.button("Next: the history", on_click=go_to, args=(HISTORY,), key="to_history")
+            c2.button("Go to the forecast", on_click=go_to, args=(FORECAST,), key="to_forecast")
+        st.divider()
+        st.subheader("Load other data")
+        if state.data_key() != "demo":
+            render_start_buttons()
+
+    st.date_input("Extract date (optional)", value=None, key="extract_date", format="DD/MM/YYYY",
+                  help="The date the Annex A lists were taken. Leave it blank and the tool takes it from a "
+                       "date in the file name, or else from the latest date in the lists.")
+    upload, paste = st.tabs(["Upload files", "Paste from Excel"])
+    with upload:
+        st.file_uploader(
+            f"Annex A workbooks or CSV files (up to {MAX_UPLOAD_MB} MB each)", type=FILE_TYPES,
+            accept_multiple_files=True, key="uploads",
+            help="One workbook with the lists on separate sheets, one CSV per list, or several extracts taken "
+                 "at different dates (they are merged; the newest wins). Files stay in this session's memory "
+                 f"only. A file over {MAX_UPLOAD_MB} MB is refused: save only Lists 3, 7 and 8 to make it "
+                 "smaller.")
+        st.button("Read the files", key="read_files", on_click=_read_files, type="primary")
+    with paste:
+        st.markdown("In Excel, select a whole list including its header row, copy, and paste it into the box.")
+        for label, what in PASTE_LISTS:
+            st.text_area(f"{label}: {what}", key=f"paste_{label}", height=120,
+                         help=f"Paste {label} ({what}) from Excel, header row first. The list is recognised by "
+                              "its column headers.")
+        st.button("Read the pasted lists", key="read_pasted", on_click=_read_pasted, type="primary")
+

@@ -1,0 +1,105 @@
+"""The "How this works" page: method, assumptions, limits, privacy and accessibility, in plain English."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from csc_demand.app import MAX_UPLOAD_MB
+
+TITLE = "How this works"
+
+METHOD = """
+**What the tool does.** It takes your Ofsted Annex A lists of referrals (List 3), child protection plans
+(List 7) and children looked after (List 8), works out how things usually go in your authority, and
+projects forward month by month under the scenarios you describe.
+
+1. **Referrals.** The usual number of referrals a week is measured over a *reference window* (by default
+   the most recent stretch of your data). With at least a year of history the tool also allows for the
+   seasons (fewer referrals in August and at Christmas).
+2. **Shocks and the new normal.** A scenario can hold shocks: a period when referrals change (for example
+   40% fewer during a lockdown, or a different change for schools), the share of the missing referrals that
+   come back later, and when and over how long they come back. It can also set a *new normal*: a lasting
+   change from a date onwards. "Fit this period from my data" measures the change during a past period
+   against the usual level, so you can reuse it for a future shock.
+3. **From referrals to plans and care.** The share of referrals that lead to a child protection plan or to
+   care, and how long that takes, are measured from your own lists (the same child is linked across lists
+   through a pseudonym).
+4. **How long plans and care last.** Measured from your lists with a survival method that allows for the
+   fact that Annex A only holds plans and periods of care that were still open, or had recently ended, at
+   the extract date. Children already on a plan or in care leave at rates that depend on how long they have
+   been there, and everyone leaves care at 18.
+5. **Uncertainty.** The projection is run many times with random variation, both in what happens and in
+   how well the rates are known. The chart shows the middle result (the median) and a band from P10 to
+   P90: in 8 out of 10 runs the number fell inside the band.
+6. **Costs and social workers.** Costs are children × weeks × the weekly unit cost you set, rising with
+   inflation. Social workers needed = open cases ÷ the caseload per worker you set.
+7. **How far to trust this.** The backtest cuts your own data at a past date, forecasts from what came
+   before, and compares the forecast with what happened: the typical error at 3, 6 and 12 months ahead and
+   how often the actual figures fell inside the P10–P90 band (it should be about 8 times in 10).
+"""
+
+ASSUMPTIONS = """
+- The future follows the past of your own data, changed only by the scenario you set.
+- One Annex A extract covers six months of referrals: too short to see the seasons. Load several extracts
+  taken at different dates (many authorities keep one a month) for a longer history and better forecasts.
+- The default unit costs and caseload are illustrative round figures, not your authority's: set your own.
+- Unaccompanied asylum-seeking children are included; their arrivals follow national policy rather than
+  local demand.
+"""
+
+LIMITS = """
+- A forecast is only as good as the data and the scenario. Use the backtest to see how well the method did
+  on your own data, and treat anything beyond a year ahead as a planning assumption, not a prediction.
+- Changes the data cannot know about (a new service, a change of threshold at the front door, a court
+  backlog) must be described as a shock or a new normal, or set as an override.
+- Small authorities have few children on plans or in care, so their bands are wide.
+"""
+
+PRIVACY = f"""
+- The app runs on this computer only (address 127.0.0.1). It sends nothing anywhere and loads nothing from
+  the internet: no telemetry, no fonts or scripts from other sites.
+- Files you upload (up to {MAX_UPLOAD_MB} MB each) and text you paste are kept in this browser session's
+  memory only. Nothing is written to disk unless you download it. Closing the tab or stopping the app
+  forgets them.
+- Child IDs are replaced by pseudonyms as soon as a file is read; names, workers, teams, ethnicity,
+  disability, postcodes and URNs are dropped; dates of birth are reduced to the month. No screen, table or
+  download shows a child-level row.
+"""
+
+ACCESSIBILITY = """
+We aim for WCAG 2.2 level AA as far as Streamlit allows. What we do: every chart has a short text
+description for screen readers and a table of the same numbers beside it ("Show as a table"); every
+control has a visible label and help text; scenarios are told apart by line style (solid, dashed, dotted…)
+and by name in the legend and the tables, not by colour alone; colours are chosen to be distinguishable
+with common colour-vision deficiencies; text is plain English.
+
+**What does not fully meet WCAG 2.2 AA** (limits of Streamlit and Plotly that we cannot fix from the app):
+- The charts are drawings: hovering to read values needs a mouse, and the chart toolbar is not fully
+  usable with a keyboard or screen reader (1.1.1, 2.1.1). Use the table under each chart instead.
+- The pale P10–P90 bands have less than 3:1 contrast against the background (1.4.11); the lines and the
+  tables carry the same information.
+- Some Streamlit controls have small targets (the "?" help icons, the sidebar's collapse arrow) below
+  24 × 24 pixels (2.5.8), and the sticky header can partly cover the focused control when tabbing (2.4.11).
+- When the forecast is recalculated the new numbers are not announced to screen readers (4.1.3).
+- On very narrow screens (320 pixels wide) the wide tables scroll sideways (1.4.10).
+- Date pickers and sliders come from Streamlit's own component library; you can type dates and numbers
+  instead where a box is offered.
+This statement has not been checked by an independent audit. Please report any barrier you meet.
+"""
+
+
+def render() -> None:
+    """Draw the guidance page."""
+    st.title(TITLE)
+    st.markdown("A short guide in plain English: the method, what it assumes, its limits, what happens "
+                "to your data, and accessibility.")
+    st.header("The method", divider="gray")
+    st.markdown(METHOD)
+    st.header("What it assumes", divider="gray")
+    st.markdown(ASSUMPTIONS)
+    st.header("Limits", divider="gray")
+    st.markdown(LIMITS)
+    st.header("Your data", divider="gray")
+    st.markdown(PRIVACY)
+    st.header("Accessibility", divider="gray")
+    st.markdown(ACCESSIBILITY)

@@ -1,0 +1,175 @@
+"""Fixtures for the app tests: the demo data folder, a guard on outgoing connections, and the browser harness.
+
+The app tests need the optional packages of the ``app`` extra (Streamlit, Plotly); the browser tests also need
+Playwright's Python package and Debian's ``chromium``. Missing pieces make those tests SKIP with a reason, so
+the core suite runs without them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _missing(*modules: str) -> str | None:
+    import importlib.util
+
+    for m in modules:
+        if importlib.util.find_spec(m) is None:
+            return m
+    return None
+
+
+def need_app_packages() -> None:
+    """Skip the calling test module unless Streamlit and Plotly are installed."""
+    m = _missing("streamlit", "plotly")
+    if m:
+        pytest.skip(f"the app tests need the '{m}' package (pip install -e '.[app]')", allow_module_level=True)
+
+
+def need_browser() -> None:
+    """Skip the calling test module unless Playwright and Debian's chromium are installed."""
+    need_app_packages()
+    if _missing("playwright"):
+        pytest.skip("the browser tests need the 'playwright' package (pip install -e '.[browser]')",
+                    allow_module_level=True)
+    if not CHROMIUM.exists():
+        pytest.skip(f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)",
+                    allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def csc_home(tmp_path_factory) -> Path:
+    """A private CSC_DEMAND_HOME for the whole test session (key file and the demo data cache)."""
+    home = tmp_path_factory.mktemp("csc_home")
+    return home
+
+
+@pytest.fixture()
+def app_env(csc_home, monkeypatch) -> Path:
+    """Point the package's user folder at the session's private one."""
+    monkeypatch.setenv("CSC_DEMAND_HOME", str(csc_home))
+    monkeypatch.delenv("CSC_DEMAND_KEY_FILE", raising=False)
+    return csc_home
+
+
+def is_local(host: str) -> bool:
+    """True for this computer's own addresses (loopback) and local socket paths."""
+    if host in LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture()
+def outgoing_connections(monkeypatch) -> list[str]:
+    """Record the destination of every socket connection made in this process during the test."""
+    seen: list[str] = []
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def _record(address) -> None:
+        if isinstance(address, tuple):
+            seen.append(str(address[0]))
+
+    def connect(self, address):
+        _record(address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        _record(address)
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    return seen
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def app_server(csc_home, tmp_path_factory):
+    """`csc-demand app --no-browser --port N` as a real process; yields its URL; stops it afterwards."""
+    need_browser()
+    port = free_port()
+    env = {**os.environ, "CSC_DEMAND_HOME": str(csc_home)}
+    env.pop("CSC_DEMAND_KEY_FILE", None)
+    exe = shutil.which("csc-demand", path=str(Path(sys.executable).parent))
+    cmd = [exe] if exe else [sys.executable, "-m", "csc_demand"]
+    log = tmp_path_factory.mktemp("app_log") / "app.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([*cmd, "app", "--no-browser", "--port", str(port)], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while not _healthy(port):
+        if proc.poll() is not None:
+            pytest.fail(f"csc-demand app exited ({proc.returncode}): {log.read_text()}")
+        if time.monotonic() > deadline:
+            proc.send_signal(signal.SIGTERM)
+            pytest.fail("csc-demand app did not answer on /_stcore/health within 60 s")
+        time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}"
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+        pytest.fail("csc-demand app did not stop within 20 s of SIGTERM")
+    # the Streamlit child stopped too: nothing answers on the port any more
+    assert not _healthy(port), "the app's Streamlit server was still running after csc-demand app stopped"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, app_server, tmp_path):
+    """A fresh browser page on the app, recording every request URL in ``page.requested``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    p = context.new_page()
+    p.requested = []
+    p.on("request", lambda req: p.requested.append(req.url))
+    p.set_default_timeout(60_000)
+    p.goto(app_server)
+    yield p
+    context.close()
