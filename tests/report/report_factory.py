@@ -23,6 +23,7 @@ PLACEMENT_SHARES = {"Fostering": 0.7, "Residential": 0.1, "Supported accommodati
                     "Placed with parents": 0.1, "Other": 0.05}
 GBP_PER_WEEK = {"Fostering": 900.0, "Residential": 6000.0, "Supported accommodation": 1800.0,
                 "Placed with parents": 300.0, "Other": 1500.0, "Child protection plans": 250.0}
+HOSTILE_NAME = '=HYPERLINK("http://x","y")'
 FLOWS = ("referrals", "cp_starts", "cla_starts", "cost_gbp")
 
 

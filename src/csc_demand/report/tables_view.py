@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from csc_demand.tables import ACTUAL_SCENARIO, FORECAST_COLUMNS, MEASURE_LABELS, MEASURES, Forecast
+from csc_demand.tables import (ACTUAL_SCENARIO, FORECAST_COLUMNS, LISTS_BY_TABLE, MEASURE_LABELS, MEASURES,
+                               Forecast)
 
 #: The three measures of the headline table (referrals in the year; plans and children open on 31 March).
 HEADLINE_MEASURES = ("referrals", "cp_open", "cla_open")
@@ -201,7 +202,9 @@ def data_used(forecast: Forecast) -> DataUsed:
     if q is not None:
         for table in dict.fromkeys([*q.rows_read, *q.sources]):
             where = "; ".join(q.sources.get(table, []))
-            lists.append((table.replace("_", " ").capitalize(), q.rows_read.get(table), where))
+            spec = LISTS_BY_TABLE.get(table)
+            name = f"List {spec.number}: {spec.title}" if spec else table.replace("_", " ").capitalize()
+            lists.append((name, q.rows_read.get(table), where))
     ranges = []
     act = forecast.actuals
     if act is not None and len(act):

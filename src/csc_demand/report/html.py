@@ -1,0 +1,460 @@
+"""The one-page HTML summary: self-contained, printable to A4, readable with a screen reader.
+
+One file with inline CSS and inline SVG charts drawn here from the report views (no JavaScript, no external
+links, fonts, scripts or images). Each chart has ``role="img"`` with a title and a plain-English description,
+and its figures in a table next to it (inside a ``details`` element). Tables have a caption and ``th``
+cells with ``scope``. Every piece of text from a file or a user (scenario names and descriptions, the local
+authority's name, file names, messages) is escaped with :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from csc_demand import __version__
+from csc_demand.errors import CscDemandError
+from csc_demand.report import tables_view as tv
+from csc_demand.tables import ACTUAL_SCENARIO, MEASURE_LABELS, Forecast
+
+#: Scenario colours (colour-blind-safe) and line patterns, so that colour is never the only difference.
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000080", "#8B4513")
+DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 4", "1 2", "12 2", "6 2 2 2")
+WIDTH, HEIGHT = 760, 340
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 78, 16, 14, 44
+
+CSS = """
+:root { color-scheme: light; }
+body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; background: #fff; margin: 0 auto;
+       max-width: 60rem; padding: 1rem 1.5rem; line-height: 1.45; font-size: 1rem; }
+h1 { font-size: 1.9rem; margin: 0.5rem 0 1rem; }
+h2 { font-size: 1.45rem; margin: 2rem 0 0.6rem; border-top: 2px solid #b1b4b6; padding-top: 0.8rem; }
+h3 { font-size: 1.15rem; margin: 1.2rem 0 0.4rem; }
+a { color: #1d70b8; } a:focus, summary:focus, .scroll:focus { outline: 3px solid #fd0; outline-offset: 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1.2rem; margin: 0; }
+dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+caption { text-align: left; font-weight: bold; padding-bottom: 0.3rem; }
+th, td { border-bottom: 1px solid #b1b4b6; padding: 0.25rem 0.5rem; vertical-align: top; }
+thead th { background: #f3f2f1; text-align: center; }
+th[scope=row] { text-align: left; font-weight: normal; white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.scroll { overflow-x: auto; max-width: 100%; }
+figure { margin: 0.5rem 0 1rem; }
+svg { width: 100%; height: auto; max-width: 760px; display: block; }
+ul.legend { list-style: none; padding: 0; margin: 0.3rem 0; display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem;
+            font-size: 0.9rem; }
+ul.legend svg { display: inline-block; width: 34px; height: 12px; vertical-align: middle; margin-right: 0.3rem; }
+.note { color: #484949; font-size: 0.9rem; }
+details { margin: 0.3rem 0 1rem; } summary { cursor: pointer; color: #1d70b8; }
+footer { margin-top: 2rem; border-top: 2px solid #b1b4b6; padding-top: 0.5rem; font-size: 0.9rem; color: #484949; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  h2 { break-after: avoid; } figure, table, .keep { break-inside: avoid; } tr { break-inside: avoid; }
+  section.chart { break-before: page; }
+  details { display: none; }
+  a { color: #0b0c0c; text-decoration: none; }
+  nav { display: none; }
+}
+"""
+
+
+def _e(text: object) -> str:
+    """Escape any text for HTML (content and attribute values)."""
+    return html.escape(str(text), quote=True)
+
+
+def _fmt(value: float, kind: str = "count") -> str:
+    """A number as people read it: ``1,234``; ``£1,234,567``; ``12.3`` workers; a dash when missing."""
+    if value is None or not math.isfinite(float(value)):
+        return "–"
+    if kind == "cost_gbp":
+        return f"£{value:,.0f}"
+    if kind == "social_workers":
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
+def _kind(measure: str) -> str:
+    return measure if measure in ("cost_gbp", "social_workers") else "count"
+
+
+def _nice_step(span: float, target_ticks: int = 5) -> float:
+    """A round tick step (1, 2, 2.5 or 5 × a power of ten) giving about ``target_ticks`` ticks over ``span``."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span / target_ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if raw <= m * power:
+            return m * power
+    return 10 * power
+
+
+def _path(xs: np.ndarray, ys: np.ndarray) -> str:
+    """An SVG path through the points, broken at missing values."""
+    parts, pen = [], False
+    for x, y in zip(xs, ys, strict=True):
+        if math.isfinite(y):
+            parts.append(f"{'L' if pen else 'M'}{x:.1f},{y:.1f}")
+            pen = True
+        else:
+            pen = False
+    return " ".join(parts)
+
+
+def _band(xs: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[str]:
+    """Polygons (point lists) between ``lo`` and ``hi``, one per unbroken run of values."""
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    out, i = [], 0
+    while i < len(ok):
+        if not ok[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(ok) and ok[j]:
+            j += 1
+        upper = [f"{x:.1f},{y:.1f}" for x, y in zip(xs[i:j], hi[i:j], strict=True)]
+        lower = [f"{x:.1f},{y:.1f}" for x, y in zip(xs[i:j][::-1], lo[i:j][::-1], strict=True)]
+        out.append(" ".join(upper + lower))
+        i = j
+    return out
+
+
+def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, title: str, description: str,
+                   y_title: str, kind: str = "count", group: str = tv.TOTAL_GROUP) -> str:
+    """An inline SVG line chart of a monthly wide table: actuals, each scenario's median and P10–P90 band.
+
+    ``title`` and ``description`` become the chart's accessible name and description (``role="img"``).
+    """
+    starts = pd.DatetimeIndex(wide.index.get_level_values("period_start"))
+    q_lo, q_mid, q_hi = tv.BAND_QUANTILES
+    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    if len(starts) == 0:
+        xs = np.array([])
+    else:
+        t = starts.asi8.astype(float)
+        span = t.max() - t.min() or 1.0
+        xs = MARGIN_LEFT + (t - t.min()) / span * plot_w
+    values = wide.to_numpy(dtype=float) if wide.size else np.zeros((0, 0))
+    y_max = np.nanmax(values) if values.size and np.isfinite(values).any() else 1.0
+    step = _nice_step(max(y_max, 1e-9))
+    top = step * math.ceil(y_max / step) if y_max > 0 else step
+
+    def y_of(v: np.ndarray) -> np.ndarray:
+        return MARGIN_TOP + plot_h - np.asarray(v, dtype=float) / top * plot_h
+
+    out = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+           f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
+           f'<title id="{chart_id}-title">{_e(title)}</title>',
+           f'<desc id="{chart_id}-desc">{_e(description)}</desc>',
+           '<g font-family="Arial, Helvetica, sans-serif" font-size="12" fill="#0b0c0c">']
+    # y grid and labels
+    for k in range(int(round(top / step)) + 1):
+        v = k * step
+        y = float(y_of(np.array([v]))[0])
+        out.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+                   f'stroke="#d9d9d9" stroke-width="1"/>')
+        out.append(f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(_fmt(v, kind))}</text>')
+    out.append(f'<text transform="translate(14,{MARGIN_TOP + plot_h / 2:.0f}) rotate(-90)" text-anchor="middle">'
+               f'{_e(y_title)}</text>')
+    # x ticks: every January (every July too when the span is short)
+    if len(starts):
+        months = 1 if len(starts) <= 6 else (6 if len(starts) <= 30 else 12)
+        for x, s in zip(xs, starts, strict=True):
+            if (s.month - 1) % months == 0:
+                out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{MARGIN_TOP + plot_h}" '
+                           f'y2="{MARGIN_TOP + plot_h + 5}" stroke="#0b0c0c"/>')
+                out.append(f'<text x="{x:.1f}" y="{MARGIN_TOP + plot_h + 18}" text-anchor="middle">'
+                           f'{s:%b %Y}</text>')
+    out.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{MARGIN_TOP + plot_h}" '
+               f'y2="{MARGIN_TOP + plot_h}" stroke="#0b0c0c"/>')
+    out.append(f'<text x="{MARGIN_LEFT + plot_w / 2:.0f}" y="{HEIGHT - 6}" text-anchor="middle">Month</text>')
+
+    cols = {c: i for i, c in enumerate(wide.columns)}
+    # the forecast starts where the actuals stop
+    act_i = cols.get((ACTUAL_SCENARIO, group, 0.5))
+    if act_i is not None and len(xs):
+        observed = np.flatnonzero(np.isfinite(values[:, act_i]))
+        if len(observed) and observed[-1] + 1 < len(xs):
+            x = (xs[observed[-1]] + xs[observed[-1] + 1]) / 2
+            out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{MARGIN_TOP}" y2="{MARGIN_TOP + plot_h}" '
+                       f'stroke="#6f777b" stroke-dasharray="3 3"/>')
+            out.append(f'<text x="{x + 4:.1f}" y="{MARGIN_TOP + 12}" fill="#484949">Forecast</text>')
+    for i, scen in enumerate(scenarios):
+        colour, dash = COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]
+        lo, mid, hi = (cols.get((scen, group, q)) for q in (q_lo, q_mid, q_hi))
+        if lo is not None and hi is not None:
+            for pts in _band(xs, y_of(values[:, lo]), y_of(values[:, hi])):
+                out.append(f'<polygon points="{pts}" fill="{colour}" fill-opacity="0.15" stroke="none"/>')
+        if mid is not None:
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(f'<path d="{_path(xs, y_of(values[:, mid]))}" fill="none" stroke="{colour}" '
+                       f'stroke-width="2.5"{dash_attr}/>')
+    if act_i is not None:
+        out.append(f'<path d="{_path(xs, y_of(values[:, act_i]))}" fill="none" stroke="#0b0c0c" '
+                   f'stroke-width="2.5"/>')
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+def _legend(scenarios: list[str], actual: bool) -> str:
+    items = []
+    if actual:
+        items.append('<li><svg aria-hidden="true" viewBox="0 0 34 12"><line x1="0" x2="34" y1="6" y2="6" '
+                     'stroke="#0b0c0c" stroke-width="3"/></svg>Actual</li>')
+    for i, s in enumerate(scenarios):
+        colour, dash = COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        items.append(f'<li><svg aria-hidden="true" viewBox="0 0 34 12"><rect x="0" y="0" width="34" height="12" '
+                     f'fill="{colour}" fill-opacity="0.15"/><line x1="0" x2="34" y1="6" y2="6" stroke="{colour}" '
+                     f'stroke-width="3"{dash_attr}/></svg>{_e(s)}: median, shaded P10 to P90</li>')
+    return '<ul class="legend">' + "".join(items) + "</ul>"
+
+
+def _describe_chart(wide: pd.DataFrame, scenarios: list[str], label: str, kind: str,
+                    group: str = tv.TOTAL_GROUP) -> str:
+    """A plain-English summary of the chart: what it shows and where each scenario ends."""
+    starts = pd.DatetimeIndex(wide.index.get_level_values("period_start"))
+    cols = {c: i for i, c in enumerate(wide.columns)}
+    values = wide.to_numpy(dtype=float)
+    parts = [f"Line chart of {label.lower()} by month."]
+    act_i = cols.get((ACTUAL_SCENARIO, group, 0.5))
+    if act_i is not None:
+        seen = np.flatnonzero(np.isfinite(values[:, act_i]))
+        if len(seen):
+            parts.append(f"Actual figures from {starts[seen[0]]:%B %Y} to {starts[seen[-1]]:%B %Y}: "
+                         f"{_fmt(values[seen[-1], act_i], kind)} in the last month.")
+    for scen in scenarios:
+        idx = [cols.get((scen, group, q)) for q in tv.BAND_QUANTILES]
+        if idx[1] is None:
+            continue
+        have = np.flatnonzero(np.isfinite(values[:, idx[1]]))
+        if not len(have):
+            continue
+        last = have[-1]
+        band = ""
+        if idx[0] is not None and idx[2] is not None:
+            band = (f" (P10 {_fmt(values[last, idx[0]], kind)}, P90 {_fmt(values[last, idx[2]], kind)})")
+        parts.append(f"{scen}: median forecast {_fmt(values[last, idx[1]], kind)} in {starts[last]:%B %Y}{band}.")
+    parts.append("The figures are in the table that follows the chart.")
+    return " ".join(parts)
+
+
+def _wide_table_html(wide: pd.DataFrame, *, caption: str, period_type: str, kind: str) -> str:
+    """A wide view as an accessible table: scenario column groups, quantile headers, period row headers."""
+    cols = list(wide.columns)
+    show_groups = any(c[1] != tv.TOTAL_GROUP for c in cols)
+    head_rows = 3 if show_groups else 2
+    index_label = "Month" if period_type == "month" else "Financial year"
+    rows = [f'<div class="scroll" role="region" tabindex="0" aria-label="{_e(caption)}"><table>',
+            f"<caption>{_e(caption)}</caption><thead>"]
+
+    def spans(key_of):
+        out: list[list] = []
+        for c in cols:
+            k = key_of(c)
+            if out and out[-1][0] == k:
+                out[-1][1] += 1
+            else:
+                out.append([k, 1])
+        return out
+
+    row1 = [f'<th scope="col" rowspan="{head_rows}">{index_label}</th>']
+    for (scen,), n in spans(lambda c: (c[0],)):
+        scope = "colgroup" if n > 1 else "col"
+        row1.append(f'<th scope="{scope}" colspan="{n}">{_e(scen)}</th>')
+    rows.append("<tr>" + "".join(row1) + "</tr>")
+    if show_groups:
+        row2 = []
+        for (_, g), n in spans(lambda c: (c[0], c[1])):
+            scope = "colgroup" if n > 1 else "col"
+            row2.append(f'<th scope="{scope}" colspan="{n}">{_e("Total" if g == tv.TOTAL_GROUP else g)}</th>')
+        rows.append("<tr>" + "".join(row2) + "</tr>")
+    row3 = [f'<th scope="col">{"Actual" if c[0] == ACTUAL_SCENARIO else tv.quantile_label(c[2])}</th>' for c in cols]
+    rows.append("<tr>" + "".join(row3) + "</tr></thead><tbody>")
+    values = wide.to_numpy(dtype=float)
+    for i, (period, start) in enumerate(wide.index):
+        label = f"{pd.Timestamp(start):%b %Y}" if period_type == "month" else str(period)
+        cells = "".join(f'<td class="num">{_fmt(v, kind)}</td>' for v in values[i])
+        rows.append(f'<tr><th scope="row">{_e(label)}</th>{cells}</tr>')
+    rows.append("</tbody></table></div>")
+    return "\n".join(rows)
+
+
+def _frame_html(frame: pd.DataFrame, caption: str) -> str:
+    """Any small table (backtest, estimates, quality summary), every value escaped."""
+    head = "".join(f'<th scope="col">{_e(str(c).replace("_", " ").capitalize())}</th>' for c in frame.columns)
+    body = []
+    for row in frame.astype(object).itertuples(index=False):
+        cells = []
+        for v in row:
+            if v is None or (not isinstance(v, str) and pd.isna(v)):
+                cells.append("<td></td>")
+            elif isinstance(v, (bool, np.bool_)):
+                cells.append(f"<td>{'Yes' if v else 'No'}</td>")
+            elif isinstance(v, (int, float, np.integer, np.floating)):
+                text = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.3g}" if abs(v) < 1 else f"{v:,.1f}"
+                cells.append(f'<td class="num">{text}</td>')
+            elif isinstance(v, pd.Timestamp):
+                cells.append(f"<td>{v:%d %b %Y}</td>")
+            else:
+                cells.append(f"<td>{_e(v)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="scroll" role="region" tabindex="0" aria-label="{_e(caption)}"><table>'
+            f"<caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>"
+            + "\n".join(body) + "</tbody></table></div>")
+
+
+def _headline_html(forecast: Forecast, headline: pd.DataFrame) -> str:
+    cols = list(headline.columns)
+    scen_spans: dict[str, int] = {}
+    for s, _ in cols:
+        scen_spans[s] = scen_spans.get(s, 0) + 1
+    parts = ['<div class="scroll keep" role="region" tabindex="0" aria-label="Headline figures"><table>',
+             "<caption>Headline figures: the next three financial years</caption><thead><tr>",
+             '<th scope="col" rowspan="2">Measure and year</th>']
+    parts += [f'<th scope="colgroup" colspan="{n}">{_e(s)}</th>' for s, n in scen_spans.items()]
+    parts.append("</tr><tr>")
+    parts += [f'<th scope="col">{tv.quantile_label(q)}</th>' for _, q in cols]
+    parts.append("</tr></thead><tbody>")
+    names = {"referrals": "Referrals in the year to {end}", "cp_open": "Open child protection plans on {end}",
+             "cla_open": "Children looked after on {end}"}
+    values = headline.to_numpy(dtype=float)
+    for i, (measure, period, start) in enumerate(headline.index):
+        end = f"{tv.fy_end(start).day} {tv.fy_end(start):%B %Y}"
+        label = names.get(measure, MEASURE_LABELS.get(measure, measure) + " ({end})").format(end=end)
+        cells = "".join(f'<td class="num">{_fmt(v)}</td>' for v in values[i])
+        parts.append(f'<tr><th scope="row">{_e(label)}</th>{cells}</tr>')
+    parts.append("</tbody></table></div>")
+    notes = "".join(f'<p class="note">{_e(n)}</p>' for n in tv.headline_notes(forecast, headline))
+    return "\n".join(parts) + notes
+
+
+def _chart_section(wide: pd.DataFrame, scen: list[str], *, section_id: str, heading: str, label: str,
+                   y_title: str, kind: str, intro: str = "") -> str:
+    has_actual = any(c[0] == ACTUAL_SCENARIO for c in wide.columns)
+    description = _describe_chart(wide, scen, label, kind)
+    svg = band_chart_svg(wide, scen, chart_id=f"{section_id}-chart", title=f"{heading}: chart",
+                         description=description, y_title=y_title, kind=kind)
+    table = _wide_table_html(wide, caption=f"{heading}: figures by month", period_type="month", kind=kind)
+    return (f'<section class="chart" id="{section_id}" aria-labelledby="{section_id}-h"><h2 id="{section_id}-h">'
+            f"{_e(heading)}</h2>{intro}<figure>{svg}{_legend(scen, has_actual)}</figure>"
+            f"<details><summary>Table of the figures in the chart</summary>{table}</details></section>")
+
+
+def render_html(forecast: Forecast) -> str:
+    """The HTML summary page for ``forecast``, as a string."""
+    scen = tv.scenario_names(forecast)
+    title = "Children's social care demand forecast"
+    if forecast.la_name:
+        title += f": {forecast.la_name}"
+    body: list[str] = [f"<header><h1>{_e(title)}</h1>"]
+    facts = [("Data extracted on", f"{pd.Timestamp(forecast.extract_date):%d %B %Y}".lstrip("0"))]
+    months = forecast.table.loc[forecast.table["period_type"] == "month", "period_start"]
+    if len(months):
+        facts.append(("Forecast period", f"{pd.Timestamp(months.min()):%B %Y} to {pd.Timestamp(months.max()):%B %Y} "
+                                         f"({forecast.months} months)"))
+    facts.append(("Simulations", f"{forecast.draws:,} (random seed {forecast.seed})"))
+    used = tv.data_used(forecast)
+    if used.lists:
+        facts.append(("Data used", "; ".join(f"{name}: {rows:,} rows" if rows is not None else name
+                                             for name, rows, _ in used.lists)))
+    if used.rows_not_used is not None:
+        facts.append(("Rows not used", f"{used.rows_not_used:,} (each explained in the Excel report)"))
+    for label, a, b in used.actual_ranges[:1]:
+        facts.append(("Actual figures", f"{a:%B %Y} to {b:%B %Y}"))
+    body.append('<dl class="facts">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts) + "</dl>")
+    body.append("</header>")
+
+    measures = tv.measures_present(forecast)
+    sections = [("headline", "Headline figures"), ("scenarios", "Scenarios")]
+    sections += [(f"m-{m}", MEASURE_LABELS.get(m, m)) for m in measures]
+    has_costs = (forecast.table["measure"] == "cost_gbp").any()
+    has_workers = (forecast.table["measure"] == "social_workers").any()
+    if has_costs:
+        sections.append(("costs", "Costs"))
+    if has_workers:
+        sections.append(("workforce", "Social workers needed"))
+    sections += [("backtest", "How far to trust the forecast"), ("quality", "Data quality")]
+    body.append('<nav aria-label="Contents"><h2>Contents</h2><ul>'
+                + "".join(f'<li><a href="#{sid}">{_e(t)}</a></li>' for sid, t in sections) + "</ul></nav>")
+    body.append("<main>")
+    body.append('<section id="headline" aria-labelledby="headline-h"><h2 id="headline-h">Headline figures</h2>'
+                "<p>The median is the middle of the simulated outcomes. There is an 8 in 10 chance that a figure "
+                "falls between P10 and P90 (1 in 10 below P10, 1 in 10 above P90), if the scenario's assumptions "
+                "hold.</p>" + _headline_html(forecast, tv.headline_table(forecast)) + "</section>")
+
+    by_name = {str(getattr(s, "name", s)): s for s in forecast.scenarios}
+    scen_parts = ['<section id="scenarios" aria-labelledby="scenarios-h"><h2 id="scenarios-h">Scenarios</h2>']
+    for name in scen:
+        s = by_name.get(name)
+        describe = getattr(s, "describe", None)
+        sentences = describe() if callable(describe) else [str(getattr(s, "description", "") or "")]
+        scen_parts.append(f"<h3>{_e(name)}</h3><ul>" + "".join(f"<li>{_e(x)}</li>" for x in sentences if x)
+                          + "</ul>")
+    body.append("".join(scen_parts) + "</section>")
+
+    for m in measures:
+        label = MEASURE_LABELS.get(m, m)
+        body.append(_chart_section(tv.monthly_table(forecast, m), scen, section_id=f"m-{m}", heading=label,
+                                   label=label, y_title=tv.MEASURE_UNITS.get(m, m), kind="count"))
+    if has_costs:
+        fy = tv.costs_table(forecast, "fy")
+        total = fy.loc[:, [c for c in fy.columns if c[1] == tv.TOTAL_GROUP]]
+        by_group = fy.loc[:, [c for c in fy.columns if np.isclose(c[2], 0.5)]]
+        intro = (_wide_table_html(total, caption="Total cost per financial year (£, at that year's prices)",
+                                  period_type="fy", kind="cost_gbp")
+                 + "<details><summary>Median cost per financial year by cost group</summary>"
+                 + _wide_table_html(by_group, caption="Median cost per financial year by cost group (£)",
+                                    period_type="fy", kind="cost_gbp") + "</details>")
+        monthly = tv.costs_table(forecast, "month")
+        monthly = monthly.loc[:, [c for c in monthly.columns if c[1] == tv.TOTAL_GROUP]]
+        body.append(_chart_section(monthly, scen, section_id="costs", heading="Costs", label="Total cost (£)",
+                                   y_title="Cost in the month (£)", kind="cost_gbp", intro=intro))
+    if has_workers:
+        wf = tv.workforce_table(forecast)
+        wf = wf.loc[:, [c for c in wf.columns if c[1] == tv.TOTAL_GROUP]]
+        body.append(_chart_section(wf, scen, section_id="workforce", heading="Social workers needed",
+                                   label="Social workers needed", y_title="Full-time equivalents",
+                                   kind="social_workers",
+                                   intro="<p>Open cases divided by the scenario's caseload per worker, at the end "
+                                         "of each month.</p>"))
+
+    bt = forecast.backtest
+    body.append('<section id="backtest" aria-labelledby="backtest-h"><h2 id="backtest-h">How far to trust the '
+                "forecast</h2><p>The model was fitted on past data only and compared with what happened next.</p>"
+                + (_frame_html(bt, "Backtest results") if bt is not None and len(bt)
+                   else "<p>No backtest was run for this forecast.</p>") + "</section>")
+
+    summary = tv.quality_summary(forecast)
+    q_html = ("<p>No data-quality report was supplied with this forecast.</p>" if forecast.quality is None
+              else "<p>No data-quality problems were found.</p>" if summary.empty
+              else _frame_html(summary, "Data-quality findings by kind")
+              + "<p>Every finding, with its file, sheet, row and column, is on the Excel report's Data quality "
+                "sheet.</p>")
+    body.append('<section id="quality" aria-labelledby="quality-h"><h2 id="quality-h">Data quality</h2>'
+                + q_html + "</section>")
+    body.append("</main>")
+    body.append(f"<footer><p>Made with csc-demand {_e(__version__)}. This page holds no child-level data: only "
+                "counts and forecasts. It needs no internet connection.</p></footer>")
+    return ('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body)
+            + "\n</body>\n</html>\n")
+
+
+def write_html(forecast: Forecast, path: str | Path) -> Path:
+    """Write the HTML summary for ``forecast`` to ``path`` (UTF-8) and return the path."""
+    path = Path(path)
+    try:
+        path.write_text(render_html(forecast), encoding="utf-8")
+    except OSError as exc:
+        raise CscDemandError(f"Could not write the HTML report to {path}: {exc}. Choose another folder.") from exc
+    return path
