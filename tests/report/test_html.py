@@ -1,0 +1,150 @@
+"""The HTML summary, parsed with html.parser: self-contained, accessible, escaped, with the headline numbers."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from csc_demand.errors import CscDemandError
+from csc_demand.report import tables_view as tv
+from csc_demand.report.html import _fmt, _nice_step, render_html, write_html
+
+
+class _Page(HTMLParser):
+    """Collects tags, attributes, element text by id, and the cell texts of every table."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.stack: list[tuple[str, dict]] = []
+        self.text_by_id: dict[str, str] = {}
+        self.tables: list[list[list[tuple[str, dict, str]]]] = []
+        self._cell: list | None = None
+        self.all_text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("th", "td"):
+            self._cell = [tag, a, ""]
+        self.stack.append((tag, a))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            t, a = self.stack.pop()
+            if t == tag:
+                break
+        if tag in ("th", "td") and self._cell is not None:
+            self.tables[-1][-1].append(tuple(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        self.all_text.append(data)
+        if self._cell is not None:
+            self._cell[2] += data
+        for t, a in self.stack:
+            if "id" in a:
+                self.text_by_id[a["id"]] = self.text_by_id.get(a["id"], "") + data
+
+
+def _parse(text: str) -> _Page:
+    page = _Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+@pytest.fixture(scope="module")
+def page_text(forecast):
+    return render_html(forecast)
+
+
+@pytest.fixture(scope="module")
+def page(page_text):
+    return _parse(page_text)
+
+
+def test_self_contained(page, page_text):
+    tags = {t for t, _ in page.tags}
+    assert not tags & {"script", "link", "img", "iframe", "object", "embed", "base", "form", "image", "use"}
+    for tag, attrs in page.tags:
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in ("href", "src", "xlink:href", "action"):
+                assert value.startswith("#"), (tag, name, value)
+    assert "http" not in page_text.lower() and "@import" not in page_text and "url(" not in page_text
+
+
+def test_every_chart_has_an_accessible_name_and_description(page, forecast):
+    charts = [a for t, a in page.tags if t == "svg" and a.get("role") == "img"]
+    decorative = [a for t, a in page.tags if t == "svg" and a.get("role") != "img"]
+    # one chart per measure, plus costs and workforce
+    assert len(charts) == len(tv.measures_present(forecast)) + 2
+    assert all(a.get("aria-hidden") == "true" for a in decorative)
+    for a in charts:
+        ids = a["aria-labelledby"].split()
+        assert len(ids) == 2
+        title, desc = (page.text_by_id.get(i, "").strip() for i in ids)
+        assert title and len(desc) > 40
+
+
+def test_chart_description_gives_the_last_median(page, forecast):
+    wide = tv.monthly_table(forecast, "cla_open")
+    name = forecast.scenarios[1].name
+    last = wide[(name, "All", 0.5)].dropna()
+    desc = page.text_by_id["m-cla_open-chart-desc"]
+    assert f"{name}: median forecast {_fmt(last.iloc[-1])} in {last.index[-1][1]:%B %Y}" in desc
+
+
+def test_headline_numbers_on_the_page(page, forecast):
+    head = tv.headline_table(forecast)
+    table = next(t for t in page.tables if any("Referrals in the year to" in c[2] for row in t for c in row))
+    body = [row for row in table if row and row[0][0] == "th" and row[0][1].get("scope") == "row"]
+    assert len(body) == len(head)
+    values = head.to_numpy(dtype=float)
+    for i, row in enumerate(body):
+        assert [c[2] for c in row[1:]] == [_fmt(v) for v in values[i]]
+    assert body[0][0][2] == "Referrals in the year to 31 March 2021"
+
+
+def test_tables_have_scoped_headers_and_captions(page):
+    assert len(page.tables) >= 8
+    for t, a in page.tags:
+        if t == "th":
+            assert a.get("scope") in ("col", "colgroup", "row")
+    assert sum(1 for t, _ in page.tags if t == "caption") == len(page.tables)
+
+
+def test_print_and_language(page_text, page):
+    assert '<html lang="en-GB">' in page_text
+    assert "@page { size: A4" in page_text and "@media print" in page_text and "break-before: page" in page_text
+    assert [t for t, _ in page.tags].count("h1") == 1
+
+
+def test_text_from_users_is_escaped(hostile_forecast):
+    text = render_html(hostile_forecast)
+    page = _parse(text)
+    assert "script" not in {t for t, _ in page.tags}
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in text
+    assert "<script>alert(1)</script> & co" in "".join(page.all_text)
+
+
+def test_write_html_and_errors(forecast, tmp_path):
+    path = write_html(forecast, tmp_path / "report.html")
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(CscDemandError, match="Could not write the HTML report"):
+        write_html(forecast, tmp_path / "missing" / "report.html")
+
+
+def test_nice_steps():
+    assert [_nice_step(x) for x in (400, 37, 1_000_000, 7)] == [100, 10, 200_000, 2]
+
+
+def test_number_formats():
+    assert _fmt(1234.4) == "1,234" and _fmt(2_500_000.0, "cost_gbp") == "£2,500,000"
+    assert _fmt(12.345, "social_workers") == "12.3" and _fmt(float("nan")) == "–"
