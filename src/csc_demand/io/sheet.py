@@ -160,7 +160,7 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
     excel_rows = (np.flatnonzero(nonblank) + h + 2).astype(np.int64)
     if not spec.used:
         problems.append(Problem("info", "list_not_needed",
-                                f"List {spec.number} ({spec.title}) found in {label} ({len(arr)} rows): "
+                                f"List {spec.number} ({spec.title}) found in {label} ({len(arr)} row{'s' if len(arr) != 1 else ''}): "
                                 "found, not needed by the model, so not read.", **where))
         return None, problems
     by_pos = {pos: j for j, pos in match.columns.items()}

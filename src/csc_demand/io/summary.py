@@ -63,6 +63,10 @@ def validation_summary(annex: AnnexA) -> dict:
     }
 
 
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
 def _where(p: dict) -> str:
     bits = [p.get("file") or "", f"sheet '{p['sheet']}'" if p.get("sheet") else "",
             f"row {p['row']}" if p.get("row") else "", f"column '{p['column']}'" if p.get("column") else ""]
@@ -87,15 +91,15 @@ def format_summary(summary: dict) -> str:
         if e is None:
             out.append(f"{name}: not found" + (" (NEEDED)" if t in REQUIRED_TABLES else ""))
             continue
-        line = f"{name}: {e['rows']:,} rows, {e['children']:,} children"
+        line = f"{name}: {_n(e['rows'], 'row')}, {_n(e['children'], 'child', 'children')}"
         if e.get("first_date"):
             line += f", {e['first_date']} to {e['last_date']}"
         if "open_at_extract" in e:
             line += f", {e['open_at_extract']:,} open at the extract date"
         if e["rows_not_used"]:
-            line += f"; {e['rows_not_used']:,} rows not used"
+            line += f"; {_n(e['rows_not_used'], 'row')} not used"
         if e["rows_replaced"]:
-            line += f"; {e['rows_replaced']:,} replaced by a newer extract"
+            line += f"; {_n(e['rows_replaced'], 'row')} replaced by a newer extract"
         out.append(line)
         for loc in summary["sources"].get(t, []):
             out.append(f"      from {loc}")
