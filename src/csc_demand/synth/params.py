@@ -82,7 +82,7 @@ class SynthParams:
     #: Log-scale spread of the long component of CP plan durations (sigma of a log-normal).
     cp_long_sigma: float = 0.5
     #: Care starts per referral (ratio, before age weighting; UASC arrivals come on top).
-    cla_per_referral: float = 0.055
+    cla_per_referral: float = 0.057
     #: Care conversion relative to the average, per age group (ratio).
     cla_age_ratio: tuple[float, ...] = (2.6, 2.2, 0.55, 0.55, 0.85, 1.6)
     #: Share of care starts that are children on a CP plan (the plan ends when care starts).
@@ -117,7 +117,7 @@ def _scaled(referrals_per_year: float, cp_per_referral: float, cla_per_referral:
 #: median ~3,400, ~280, ~470; large (Kent-sized) ~24,000, ~1,200, ~2,000.
 PRESETS: dict[str, SynthParams] = {
     "small": _scaled(1200.0, 0.111, 0.056),
-    "median": _scaled(3400.0, 0.110, 0.055),
+    "median": _scaled(3400.0, 0.110, 0.057),
     "large": _scaled(24000.0, 0.0745, 0.0362),
 }
 

@@ -587,6 +587,12 @@ def simulate(preset: str | SynthParams = "median", seed: int = 7, *, start: str 
     care_periods = _care_table(rng, p, care_rows, root, birth, cla_start, cla_end, reached18, uasc,
                                care_prev_end, d_end, cid, sb_child, sb_start, sb_birth, sb_end, sb_status)
     referrals = referrals.sort_values(["referral_date", "child_id"], kind="stable").reset_index(drop=True)
+    # one event per child, date (and source) as an LA system would hold it
+    contacts = contacts.drop_duplicates(["child_id", "contact_date", "source"]).reset_index(drop=True)
+    referrals = referrals.drop_duplicates(["child_id", "referral_date", "source"]).reset_index(drop=True)
+    assessments = assessments.drop_duplicates(["child_id", "start_date"]).reset_index(drop=True)
+    s47 = s47.drop_duplicates(["child_id", "start_date"]).reset_index(drop=True)
+    cin = cin.drop_duplicates(["child_id", "start_date"]).reset_index(drop=True)
     return World(params=p, seed=seed, shocks=shock_list, start=start_ts, end=end_ts, children=children,
                  contacts=contacts, referrals=referrals, assessments=assessments, s47=s47, cin=cin,
                  cp_plans=cp_plans, care_periods=care_periods, preset=preset_name)
