@@ -85,7 +85,7 @@ def test_quality_table_and_summary(forecast):
 
 def test_data_used_counts_only(forecast):
     used = tv.data_used(forecast)
-    assert used.lists[0] == ("List 3: Referral", 1712, "annex_a.xlsx › List_3 (header row 2)")
+    assert used.lists[0] == ("List 3: Referral", 1712, 0, "annex_a.xlsx › List_3 (header row 2)")
     assert used.rows_not_used == 2
     assert used.actual_ranges[0] == ("Referrals", pd.Timestamp("2019-01-01"), pd.Timestamp("2020-12-01"))
 

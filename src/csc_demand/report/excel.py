@@ -88,6 +88,18 @@ class _Formats:
         return self._numbers[num_format]
 
 
+def _print_setup(ws: Worksheet, *, landscape: bool = True, repeat_to_row: int | None = None) -> None:
+    """Print on A4, one page wide, header rows repeated on every page, page numbers in the footer."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    if repeat_to_row is not None:
+        ws.repeat_rows(0, repeat_to_row)
+    ws.set_footer("&L&A&RPage &P of &N")
+
+
 def _write(ws: Worksheet, row: int, col: int, value, fm: _Formats, num_format: str = "#,##0.###",
            date_fmt=None, text_fmt=None) -> None:
     """Write one cell by the value's type: blank, boolean, number, date, or (always) a plain string."""
@@ -239,7 +251,7 @@ def _band_chart(wb: Workbook, block: _Block, scenarios: list[str], *, title: str
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"position": "bottom", "delete_series": hidden_legend})
     chart.show_blanks_as("gap")
-    chart.set_size({"width": 820, "height": 430})
+    chart.set_size({"width": 820, "height": 480})
     return chart
 
 
@@ -332,18 +344,19 @@ def _summary_sheet(wb: Workbook, ws: Worksheet, fm: _Formats, forecast: Forecast
     ws.write_string(r, 0, "Data used", fm.heading)
     r += 1
     if used.lists:
-        for c, label in enumerate(("List", "Rows read", "Read from")):
+        for c, label in enumerate(("List", "Rows read", "Replaced by a newer extract", "Read from")):
             ws.write_string(r, c, label, fm.header_left)
         r += 1
-        for name, rows, where in used.lists:
+        for name, rows, replaced, where in used.lists:
             ws.write_string(r, 0, name, fm.text)
             _write(ws, r, 1, rows, fm, COUNT_FORMAT)
-            ws.write_string(r, 2, where, fm.text)
+            ws.write_number(r, 2, replaced, fm.number(COUNT_FORMAT))
+            ws.write_string(r, 3, where, fm.text)
             r += 1
     if used.rows_not_used is not None:
         ws.write_string(r, 0, "Rows read but not used", fm.text)
         ws.write_number(r, 1, used.rows_not_used, fm.number(COUNT_FORMAT))
-        ws.write_string(r, 2, "each is explained on the Data quality sheet", fm.text)
+        ws.write_string(r, 3, "each is explained on the Data quality sheet", fm.text)
         r += 1
     if used.actual_ranges:
         r += 1
@@ -389,6 +402,7 @@ def _frame_sheet(ws: Worksheet, fm: _Formats, frame: pd.DataFrame | None, *, emp
             _write(ws, header + 1 + i, c, v, fm, text_fmt=fm.wrap if isinstance(v, str) and len(v) > 78 else None)
     ws.freeze_panes(header + 1, 0)
     ws.autofilter(header, 0, header + len(frame), len(frame.columns) - 1)
+    _print_setup(ws, repeat_to_row=header)
 
 
 def estimates_frame(forecast: Forecast) -> pd.DataFrame | None:
@@ -418,6 +432,7 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
 
     summary = wb.add_worksheet(safe_sheet_name("Summary", used))
     _summary_sheet(wb, summary, fm, forecast, scen)
+    _print_setup(summary)
 
     for measure in tv.measures_present(forecast):
         name = safe_sheet_name(MEASURE_SHEETS.get(measure, MEASURE_LABELS.get(measure, measure)), used)
@@ -427,6 +442,7 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
         chart = _band_chart(wb, block, scen, title=MEASURE_LABELS.get(measure, measure),
                             y_title=tv.MEASURE_UNITS.get(measure, measure), num_format=COUNT_FORMAT)
         ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
+        _print_setup(ws, repeat_to_row=block.first_row - 1)
 
     if (forecast.table["measure"] == "cost_gbp").any():
         for period_type, title in (("fy", "Costs per year"), ("month", "Costs per month")):
@@ -444,6 +460,7 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
             else:
                 chart = _fy_cost_chart(wb, block, scen)
             ws.insert_chart(block.last_row + 2, 1, chart)
+            _print_setup(ws, repeat_to_row=block.first_row - 1)
 
     if (forecast.table["measure"] == "social_workers").any():
         name = safe_sheet_name("Workforce", used)
@@ -455,6 +472,7 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
         chart = _band_chart(wb, block, scen, title="Social workers needed", y_title=tv.MEASURE_UNITS["social_workers"],
                             num_format=NUMBER_FORMATS["social_workers"])
         ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
+        _print_setup(ws, repeat_to_row=block.first_row - 1)
 
     _frame_sheet(wb.add_worksheet(safe_sheet_name("Estimates", used)), fm, estimates_frame(forecast),
                  intro="Every rate and duration the forecast used, where it came from, and how uncertain it is.",

@@ -365,7 +365,7 @@ def render_html(forecast: Forecast) -> str:
     used = tv.data_used(forecast)
     if used.lists:
         facts.append(("Data used", "; ".join(f"{name}: {rows:,} rows" if rows is not None else name
-                                             for name, rows, _ in used.lists)))
+                                             for name, rows, _, _ in used.lists)))
     if used.rows_not_used is not None:
         facts.append(("Rows not used", f"{used.rows_not_used:,} (each explained in the Excel report)"))
     for label, a, b in used.actual_ranges[:1]:

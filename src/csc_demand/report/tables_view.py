@@ -187,8 +187,8 @@ def workforce_table(forecast: Forecast, period_type: str = "month") -> pd.DataFr
 class DataUsed:
     """What the forecast was built from: counts and date ranges only (never a child-level value)."""
 
-    #: (list name, rows read, where it was read from) per list read
-    lists: list[tuple[str, int | None, str]]
+    #: (list name, rows read, rows replaced by a newer extract, where it was read from) per list read
+    lists: list[tuple[str, int | None, int, str]]
     #: rows read but not used (each explained on the data-quality sheet)
     rows_not_used: int | None
     #: (measure label, first month, last month) of the actual figures
@@ -197,14 +197,14 @@ class DataUsed:
 
 def data_used(forecast: Forecast) -> DataUsed:
     """Summarise the data behind the forecast from its quality report and its actuals."""
-    lists: list[tuple[str, int | None, str]] = []
+    lists: list[tuple[str, int | None, int, str]] = []
     q = forecast.quality
     if q is not None:
         for table in dict.fromkeys([*q.rows_read, *q.sources]):
             where = "; ".join(q.sources.get(table, []))
             spec = LISTS_BY_TABLE.get(table)
             name = f"List {spec.number}: {spec.title}" if spec else table.replace("_", " ").capitalize()
-            lists.append((name, q.rows_read.get(table), where))
+            lists.append((name, q.rows_read.get(table), int(q.rows_replaced.get(table, 0)), where))
     ranges = []
     act = forecast.actuals
     if act is not None and len(act):
