@@ -99,15 +99,19 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     types = obj.map(type)
     is_dt = present & types.isin([_dt.datetime, _dt.date, pd.Timestamp])
     if is_dt.any():
-        out[is_dt] = pd.to_datetime(obj[is_dt].map(lambda d: pd.Timestamp(d)), errors="coerce").astype(
-            "datetime64[ns]")
+        in_range = obj[is_dt].map(lambda d: MIN_DATE.year <= d.year <= MAX_DATE.year and d.tzinfo is None
+                                  if isinstance(d, _dt.datetime) else MIN_DATE.year <= d.year <= MAX_DATE.year)
+        ok = in_range[in_range.astype(bool)].index
+        if len(ok):
+            out[ok] = pd.to_datetime(obj[ok].map(lambda d: pd.Timestamp(d)), errors="coerce").astype(
+                "datetime64[ns]")
     rest = present & ~is_dt & ~types.isin([_dt.time, _dt.timedelta, bool, np.bool_])
-    num = pd.to_numeric(text.where(rest), errors="coerce")
+    num = pd.to_numeric(text.where(rest), errors="coerce").astype("float64")
     is_serial = num.notna()
     if is_serial.any():
-        days = num[is_serial]
-        days = days.where((days >= _MIN_SERIAL_DAYS) & (days <= _MAX_SERIAL_DAYS + 1))
-        out[is_serial] = EXCEL_EPOCH + pd.to_timedelta(np.floor(days), unit="D")
+        days = num[is_serial].to_numpy()
+        days = np.where((days >= _MIN_SERIAL_DAYS) & (days <= _MAX_SERIAL_DAYS + 1), np.floor(days), np.nan)
+        out[is_serial] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).to_numpy()
     txt = text.where(rest & ~is_serial)
     if txt.notna().any():
         dmy = txt.str.extract(_DMY)
@@ -136,7 +140,7 @@ def first_of_month(dates: pd.Series) -> pd.Series:
 def parse_ints(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole numbers (``3``, ``3.0``, ``"3"``) as nullable ``Int64``; anything else is bad."""
     text = cell_text(values)
-    num = pd.to_numeric(text, errors="coerce")
+    num = pd.to_numeric(text, errors="coerce").astype("float64")
     whole = num.notna() & (np.floor(num.fillna(0)) == num.fillna(0)) & (num.abs() < 1e9)
     out = num.where(whole).astype("Int64")
     return out, text.notna() & ~whole
