@@ -183,8 +183,11 @@ def test_hostile_scenario_name_is_plain_text(hostile_book):
 
 
 def test_unwritable_path_is_a_user_error(forecast, tmp_path):
-    with pytest.raises(CscDemandError, match="Could not write the Excel report"):
+    with pytest.raises(CscDemandError, match="folder .* does not exist"):
         write_excel(forecast, tmp_path / "no such folder" / "report.xlsx")
+    (tmp_path / "taken.xlsx").mkdir()  # a folder where the file should go: cannot be written
+    with pytest.raises(CscDemandError, match="Could not write the Excel report"):
+        write_excel(forecast, tmp_path / "taken.xlsx")
 
 
 @given(st.text(max_size=60), st.text(max_size=60))

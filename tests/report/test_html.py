@@ -137,7 +137,7 @@ def test_text_from_users_is_escaped(hostile_forecast):
 def test_write_html_and_errors(forecast, tmp_path):
     path = write_html(forecast, tmp_path / "report.html")
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    with pytest.raises(CscDemandError, match="Could not write the HTML report"):
+    with pytest.raises(CscDemandError, match="folder .* does not exist"):
         write_html(forecast, tmp_path / "missing" / "report.html")
 
 

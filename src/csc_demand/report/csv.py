@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from csc_demand.errors import CscDemandError
-from csc_demand.report.tables_view import long_table
+from csc_demand.report.tables_view import long_table, output_path
 from csc_demand.tables import Forecast
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,7 +39,7 @@ def forecast_csv_frame(forecast: Forecast) -> pd.DataFrame:
 
 def write_csv(forecast: Forecast, path: str | Path) -> Path:
     """Write the long table (actuals + forecast) of ``forecast`` to ``path`` as CSV and return the path."""
-    path = Path(path)
+    path = output_path(path)
     try:
         forecast_csv_frame(forecast).to_csv(path, index=False, encoding="utf-8-sig",
                                             lineterminator="\n")

@@ -422,7 +422,7 @@ def estimates_frame(forecast: Forecast) -> pd.DataFrame | None:
 
 def write_excel(forecast: Forecast, path: str | Path) -> Path:
     """Write the Excel report for ``forecast`` to ``path`` (an ``.xlsx`` file) and return the path."""
-    path = Path(path)
+    path = tv.output_path(path)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})
     wb.set_properties({"title": "Children's social care demand forecast", "comments": f"csc-demand {__version__}"})

@@ -452,7 +452,7 @@ def render_html(forecast: Forecast) -> str:
 
 def write_html(forecast: Forecast, path: str | Path) -> Path:
     """Write the HTML summary for ``forecast`` to ``path`` (UTF-8) and return the path."""
-    path = Path(path)
+    path = tv.output_path(path)
     try:
         path.write_text(render_html(forecast), encoding="utf-8")
     except OSError as exc:

@@ -13,10 +13,12 @@ of ``Forecast.scenarios``. Values are in the measure's own unit (counts of child
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from csc_demand.errors import CscDemandError
 from csc_demand.tables import (ACTUAL_SCENARIO, FORECAST_COLUMNS, LISTS_BY_TABLE, MEASURE_LABELS, MEASURES,
                                Forecast)
 
@@ -37,6 +39,15 @@ MEASURE_UNITS = {
     "cla_open": "Children looked after at the end of the month", "cost_gbp": "Cost in the month (£)",
     "social_workers": "Social workers needed (full-time equivalent)",
 }
+
+
+def output_path(path: str | Path) -> Path:
+    """``path`` as a Path, after checking that its folder exists (a plain-English error otherwise)."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise CscDemandError(f"Cannot write {path.name}: the folder {path.parent} does not exist. Create it or "
+                             "choose another folder.")
+    return path
 
 
 def quantile_label(q: float) -> str:
