@@ -15,9 +15,11 @@ from csc_demand import __version__
 from csc_demand.errors import CscDemandError
 
 from . import app as _app
+from . import demo as _demo
+from . import synth as _synth
 from . import validate as _validate
 
-_COMMANDS = (_validate, _app,)
+_COMMANDS = (_validate, _app, _synth, _demo,)
 
 
 def build_parser() -> argparse.ArgumentParser:

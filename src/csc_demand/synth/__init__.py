@@ -9,7 +9,15 @@
 - :func:`demo_data` makes (or reuses) the demo LA's workbooks in the user's cache folder.
 """
 
-from .annex_writer import build_lists, list_counts, window_start, write_annex_a, write_extracts
+from .annex_writer import (
+    build_lists,
+    counts_of_lists,
+    list_counts,
+    window_start,
+    write_annex_a,
+    write_extracts,
+    write_lists,
+)
 from .demo import demo_data, demo_folder
 from .params import AGE_GROUPS, PRESET_TARGETS, PRESETS, SHOCKS_2020, Shock, SynthParams
 from .simulate import World, age_years, simulate
@@ -17,6 +25,6 @@ from .truth import truth_json, truth_series
 
 __all__ = [
     "AGE_GROUPS", "PRESETS", "PRESET_TARGETS", "SHOCKS_2020", "Shock", "SynthParams", "World", "age_years",
-    "build_lists", "demo_data", "demo_folder", "list_counts", "simulate", "truth_json", "truth_series",
-    "window_start", "write_annex_a", "write_extracts",
+    "build_lists", "counts_of_lists", "demo_data", "demo_folder", "list_counts", "simulate", "truth_json", "truth_series",
+    "window_start", "write_annex_a", "write_extracts", "write_lists",
 ]

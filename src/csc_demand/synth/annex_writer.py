@@ -330,7 +330,11 @@ def list_counts(world: World, extract_date: str | pd.Timestamp) -> dict[str, dic
     for ``children_in_need``, ``cp_plans`` and ``looked_after``. Short breaks (V3/V4) are not periods of
     care: they are left out of ``looked_after`` and counted in its ``short_break_rows``.
     """
-    lists = build_lists(world, extract_date)
+    return counts_of_lists(build_lists(world, extract_date))
+
+
+def counts_of_lists(lists: dict[int, pd.DataFrame]) -> dict[str, dict[str, int]]:
+    """:func:`list_counts` of lists already built by :func:`build_lists`."""
     out: dict[str, dict[str, int]] = {}
     ends = {6: "CIN Closure Date", 7: "Child Protection Plan End Date", 8: "Date Ceased to be Looked After"}
     for number, frame in lists.items():
@@ -399,10 +403,15 @@ def write_annex_a(world: World, extract_date: str | pd.Timestamp, path: str | Pa
     """
     if layout != "ofsted":
         raise CscDemandError(f"Unknown layout '{layout}'. The only layout is 'ofsted'.")
+    e = pd.Timestamp(extract_date).normalize()
+    return write_lists(build_lists(world, e), e, path)
+
+
+def write_lists(lists: dict[int, pd.DataFrame], extract_date: pd.Timestamp, path: str | Path) -> Path:
+    """Write lists made by :func:`build_lists` as the Ofsted template workbook; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    e = pd.Timestamp(extract_date).normalize()
-    lists = build_lists(world, e)
+    e = pd.Timestamp(extract_date)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False})
     try:
@@ -423,12 +432,19 @@ def write_annex_a(world: World, extract_date: str | pd.Timestamp, path: str | Pa
     return path
 
 
-def write_extracts(world: World, extract_dates: Iterable[str | pd.Timestamp], folder: str | Path) -> list[Path]:
-    """Write one workbook per extract date into ``folder`` (``annex_a_YYYY-MM-DD.xlsx``); returns the paths."""
+def write_extracts(world: World, extract_dates: Iterable[str | pd.Timestamp], folder: str | Path, *,
+                   counts: dict[str, dict] | None = None) -> list[Path]:
+    """Write one workbook per extract date into ``folder`` (``annex_a_YYYY-MM-DD.xlsx``); returns the paths.
+
+    If ``counts`` (a dict) is given, it is filled with :func:`list_counts` per extract date ("YYYY-MM-DD").
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for d in extract_dates:
         e = pd.Timestamp(d).normalize()
-        out.append(write_annex_a(world, e, folder / f"annex_a_{e:%Y-%m-%d}.xlsx"))
+        lists = build_lists(world, e)
+        out.append(write_lists(lists, e, folder / f"annex_a_{e:%Y-%m-%d}.xlsx"))
+        if counts is not None:
+            counts[f"{e:%Y-%m-%d}"] = counts_of_lists(lists)
     return out

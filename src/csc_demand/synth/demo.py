@@ -11,7 +11,7 @@ import pandas as pd
 
 from csc_demand import __version__
 
-from .annex_writer import write_extracts, list_counts
+from .annex_writer import write_extracts
 from .simulate import simulate
 from .truth import truth_json
 
@@ -19,7 +19,7 @@ from .truth import truth_json
 DEMO_PRESET = "median"
 DEMO_SEED = 7
 DEMO_EXTRACT_DATE = "2020-12-31"
-DEMO_EARLIER_MONTHS = 17
+DEMO_EARLIER_MONTHS = 12
 _STAMP = "demo.json"
 
 
@@ -39,7 +39,7 @@ def demo_folder() -> Path:
 
 
 def demo_extract_dates() -> list[pd.Timestamp]:
-    """The demo's extract dates: month ends from 17 months before the newest extract up to it (oldest first)."""
+    """The demo's extract dates: month ends from 12 months before the newest extract up to it (oldest first)."""
     last = pd.Timestamp(DEMO_EXTRACT_DATE)
     return list(pd.date_range(end=last, periods=DEMO_EARLIER_MONTHS + 1, freq="ME"))
 
@@ -69,8 +69,8 @@ def demo_data(folder: str | Path | None = None) -> Path:
             pass
     world = simulate(DEMO_PRESET, DEMO_SEED, shocks=True)
     dates = demo_extract_dates()
-    write_extracts(world, dates, books)
-    counts = {d.strftime("%Y-%m-%d"): list_counts(world, d) for d in dates}
+    counts: dict[str, dict] = {}
+    write_extracts(world, dates, books, counts=counts)
     (root / "truth.json").write_text(json.dumps(truth_json(world, counts), indent=1), encoding="utf-8")
     stamp.write_text(json.dumps(wanted), encoding="utf-8")
     return books
