@@ -7,7 +7,6 @@ the core suite runs without them.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import shutil
 import signal
@@ -15,43 +14,10 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
-def _missing(*modules: str) -> str | None:
-    import importlib.util
-
-    for m in modules:
-        if importlib.util.find_spec(m) is None:
-            return m
-    return None
-
-
-def need_app_packages() -> None:
-    """Skip the calling test module unless Streamlit and Plotly are installed."""
-    m = _missing("streamlit", "plotly")
-    if m:
-        pytest.skip(f"the app tests need the '{m}' package (pip install -e '.[app]')", allow_module_level=True)
-
-
-def need_browser() -> None:
-    """Skip the calling test module unless Playwright and Debian's chromium are installed."""
-    need_app_packages()
-    if _missing("playwright"):
-        pytest.skip("the browser tests need the 'playwright' package (pip install -e '.[browser]')",
-                    allow_module_level=True)
-    if not CHROMIUM.exists():
-        pytest.skip(f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)",
-                    allow_module_level=True)
-
+from apphelp import CHROMIUM, CHROMIUM_ARGS, free_port, healthy, need_browser
 
 @pytest.fixture(scope="session")
 def csc_home(tmp_path_factory) -> Path:
@@ -66,16 +32,6 @@ def app_env(csc_home, monkeypatch) -> Path:
     monkeypatch.setenv("CSC_DEMAND_HOME", str(csc_home))
     monkeypatch.delenv("CSC_DEMAND_KEY_FILE", raising=False)
     return csc_home
-
-
-def is_local(host: str) -> bool:
-    """True for this computer's own addresses (loopback) and local socket paths."""
-    if host in LOCAL_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @pytest.fixture()
@@ -102,21 +58,6 @@ def outgoing_connections(monkeypatch) -> list[str]:
     return seen
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def app_server(csc_home, tmp_path_factory):
     """`csc-demand app --no-browser --port N` as a real process; yields its URL; stops it afterwards."""
@@ -131,7 +72,7 @@ def app_server(csc_home, tmp_path_factory):
         proc = subprocess.Popen([*cmd, "app", "--no-browser", "--port", str(port)], env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
-    while not _healthy(port):
+    while not healthy(port):
         if proc.poll() is not None:
             pytest.fail(f"csc-demand app exited ({proc.returncode}): {log.read_text()}")
         if time.monotonic() > deadline:
@@ -147,7 +88,7 @@ def app_server(csc_home, tmp_path_factory):
         proc.wait(timeout=10)
         pytest.fail("csc-demand app did not stop within 20 s of SIGTERM")
     # the Streamlit child stopped too: nothing answers on the port any more
-    assert not _healthy(port), "the app's Streamlit server was still running after csc-demand app stopped"
+    assert not healthy(port), "the app's Streamlit server was still running after csc-demand app stopped"
 
 
 @pytest.fixture(scope="module")

@@ -179,3 +179,39 @@ def dates_of(s: Scenario) -> tuple[dt.date | None, dt.date | None]:
 def timestamp(d: dt.date | None) -> pd.Timestamp | None:
     """A date as a pandas Timestamp (None stays None)."""
     return None if d is None else pd.Timestamp(d)
+
+
+def estimate_values(s: Scenario) -> dict[str, float]:
+    """The figures a scenario's overrides replace, as estimated from the data (for the editor's hints)."""
+    est = estimates(s.reference_start, s.reference_end)
+    return {
+        "referrals_per_week": float(est.baseline.per_week),
+        "cp_starts_per_referral": float(est.cp.conversion.per_referral),
+        "cla_starts_per_referral": float(est.cla.conversion.per_referral),
+        "cp_median_duration_weeks": float(est.cp.durations.median_weeks),
+        "cla_median_duration_weeks": float(est.cla.durations.median_weeks),
+    }
+
+
+def forecast(items: Sequence[Scenario], months: int = DEFAULT_MONTHS, draws: int = INTERACTIVE_DRAWS,
+             seed: int = DEFAULT_SEED):
+    """The forecast for ``items`` (kept per scenarios/months/draws/seed, so only changes recompute)."""
+    from csc_demand.model import forecast as run
+
+    items = list(items)
+    key = (scenario_key(items), int(months), int(draws), int(seed))
+    return cached("forecast", key, lambda: _run_forecast(run, items, months, draws, seed))
+
+
+def _run_forecast(run, items: list[Scenario], months: int, draws: int, seed: int):
+    est = estimates()
+    fc = run(est, items, months=int(months), draws=int(draws), seed=int(seed))
+    fc.quality = annex().quality
+    return fc
+
+
+def backtest():
+    """The backtest of the loaded data (once per data set: it reruns the model at past dates)."""
+    from csc_demand.model import backtest as run
+
+    return cached("backtest", None, lambda: run(annex()))

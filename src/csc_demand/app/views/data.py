@@ -8,7 +8,7 @@ import streamlit as st
 from csc_demand.app import state
 from csc_demand.app import MAX_UPLOAD_MB
 from csc_demand.errors import CscDemandError
-from csc_demand.tables import LISTS_BY_TABLE, REQUIRED_TABLES
+from csc_demand.tables import LISTS_BY_TABLE
 
 TITLE = "Your data"
 FILE_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt"]

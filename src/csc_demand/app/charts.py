@@ -1,0 +1,236 @@
+"""Charts and tables for the app: pure functions from a Forecast or an AnnexA to Plotly figures and DataFrames.
+
+No Streamlit here, so everything is tested directly. Tables are the report's views
+(:mod:`csc_demand.report.tables_view`) flattened for the screen, so the app shows exactly the numbers the
+Excel report holds. Scenarios are told apart by line style (solid, dashed, dotted, …) and name as well as by
+colour (a colour-blind-safe palette), so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from csc_demand.report.tables_view import (BAND_QUANTILES, MEASURE_UNITS, costs_table, quantile_label,
+                                           scenario_names, wide_table, workforce_table)
+from csc_demand.tables import ACTUAL_SCENARIO, MEASURE_LABELS, AnnexA, Forecast
+
+#: Okabe–Ito colours (distinguishable with the common colour-vision deficiencies).
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+#: Line styles, one per scenario, so that colour is not the only cue.
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+DASH_WORDS = {"solid": "solid line", "dash": "dashed line", "dot": "dotted line", "dashdot": "dash-dot line",
+              "longdash": "long-dashed line", "longdashdot": "long-dash-dot line"}
+ACTUAL_COLOUR = "#222222"
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#222222")
+
+
+def scenario_styles(names: list[str]) -> dict[str, tuple[str, str]]:
+    """(colour, dash) per scenario name, in order; the same name always gets the same style in one list."""
+    return {n: (COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]) for i, n in enumerate(names)}
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def month_label(ts: pd.Timestamp) -> str:
+    """``Jan 2021``."""
+    return pd.Timestamp(ts).strftime("%b %Y")
+
+
+def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left"), font=FONT, template="plotly_white", height=420,
+        margin=dict(l=60, r=20, t=60, b=40), hovermode="x unified",
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+        yaxis=dict(title=y_title, rangemode="tozero", separatethousands=True),
+        xaxis=dict(title=None))
+    return fig
+
+
+def _value(frame: pd.DataFrame, scenario: str, q: float) -> pd.Series | None:
+    cols = [c for c in frame.columns if c[0] == scenario and c[1] == "All" and abs(c[2] - q) < 1e-9]
+    return frame[cols[0]] if cols else None
+
+
+def forecast_figure(forecast: Forecast, measure: str, scenarios: list[str] | None = None,
+                    period_type: str = "month") -> go.Figure:
+    """Actuals, then each scenario's median (its own line style) with a shaded P10–P90 band."""
+    wide = wide_table(forecast, measure, period_type)
+    x = wide.index.get_level_values("period_start")
+    names = scenarios if scenarios is not None else scenario_names(forecast)
+    styles = scenario_styles(scenario_names(forecast))
+    fig = go.Figure()
+    actual = _value(wide, ACTUAL_SCENARIO, 0.5)
+    if actual is not None and actual.notna().any():
+        fig.add_trace(go.Scatter(x=x, y=actual.to_numpy(), name="Actual", mode="lines+markers",
+                                 line=dict(color=ACTUAL_COLOUR, width=2.5), marker=dict(size=5, symbol="circle"),
+                                 connectgaps=False, hovertemplate="%{y:,.0f}"))
+    lo_q, mid_q, hi_q = BAND_QUANTILES
+    for name in names:
+        colour, dash = styles.get(name, (COLOURS[0], "solid"))
+        lo, mid, hi = (_value(wide, name, q) for q in (lo_q, mid_q, hi_q))
+        if mid is None:
+            continue
+        keep = mid.notna().to_numpy()
+        if lo is not None and hi is not None:
+            fig.add_trace(go.Scatter(x=x[keep], y=hi.to_numpy()[keep], mode="lines", line=dict(width=0),
+                                     showlegend=False, hoverinfo="skip", legendgroup=name, name=f"{name} P90"))
+            fig.add_trace(go.Scatter(x=x[keep], y=lo.to_numpy()[keep], mode="lines", line=dict(width=0),
+                                     fill="tonexty", fillcolor=_rgba(colour, 0.15), legendgroup=name,
+                                     name=f"{name}: P10 to P90", showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=x[keep], y=mid.to_numpy()[keep], mode="lines", legendgroup=name,
+                                 name=f"{name} (median)", line=dict(color=colour, width=3, dash=dash),
+                                 hovertemplate="%{y:,.0f}"))
+    label = MEASURE_LABELS.get(measure, measure)
+    return _layout(fig, label, MEASURE_UNITS.get(measure, label))
+
+
+def forecast_alt(forecast: Forecast, measure: str, scenarios: list[str] | None = None) -> str:
+    """A short text description of :func:`forecast_figure` for screen readers."""
+    wide = wide_table(forecast, measure, "month")
+    x = wide.index.get_level_values("period_start")
+    names = scenarios if scenarios is not None else scenario_names(forecast)
+    styles = scenario_styles(scenario_names(forecast))
+    label = MEASURE_LABELS.get(measure, measure).lower()
+    parts = [f"Line chart of {label} by month"]
+    actual = _value(wide, ACTUAL_SCENARIO, 0.5)
+    if actual is not None and actual.notna().any():
+        seen = x[actual.notna().to_numpy()]
+        parts.append(f"actual figures (black line) from {month_label(seen.min())} to {month_label(seen.max())}")
+    described = []
+    for n in names:
+        mid = _value(wide, n, 0.5)
+        if mid is None or not mid.notna().any():
+            continue
+        last = mid.dropna()
+        described.append(f"{n} ({DASH_WORDS[styles[n][1]]}) ends at {last.iloc[-1]:,.0f} in "
+                         f"{month_label(x[mid.notna().to_numpy()].max())}")
+    if described:
+        parts.append("then the median forecast with a shaded P10 to P90 band for each scenario: "
+                     + "; ".join(described))
+    return ", ".join(parts) + ". The same numbers are in the table below the chart."
+
+
+def flat_table(wide: pd.DataFrame, period_type: str = "month", scenarios: list[str] | None = None) -> pd.DataFrame:
+    """A report view (wide table) flattened for the screen: a Period column, then "Scenario: P10" etc."""
+    cols = [c for c in wide.columns if scenarios is None or c[0] in (ACTUAL_SCENARIO, *scenarios)]
+    out = wide[cols] if cols else wide.iloc[:, 0:0]
+    names = []
+    for scenario, group, q in out.columns:
+        label = scenario if scenario == ACTUAL_SCENARIO else f"{scenario}: {quantile_label(q)}"
+        if group != "All":
+            label = f"{label} ({group})"
+        names.append(label)
+    out = out.copy()
+    out.columns = names
+    starts = wide.index.get_level_values("period_start")
+    periods = wide.index.get_level_values("period")
+    first = [month_label(s) for s in starts] if period_type == "month" else [f"{p} (April to March)" for p in periods]
+    out.insert(0, "Period", first)
+    return out.reset_index(drop=True)
+
+
+def measure_table(forecast: Forecast, measure: str, period_type: str = "month",
+                  scenarios: list[str] | None = None) -> pd.DataFrame:
+    """One measure by month or financial year: actuals, then P10 / median / P90 per scenario."""
+    return flat_table(wide_table(forecast, measure, period_type), period_type, scenarios)
+
+
+def costs_flat(forecast: Forecast, period_type: str = "fy", scenarios: list[str] | None = None) -> pd.DataFrame:
+    """Costs (£ in the period) per cost group and in total, per scenario."""
+    return flat_table(costs_table(forecast, period_type), period_type, scenarios)
+
+
+def workforce_flat(forecast: Forecast, period_type: str = "fy", scenarios: list[str] | None = None) -> pd.DataFrame:
+    """Social workers needed (full-time equivalents at the end of the period), per scenario."""
+    return flat_table(workforce_table(forecast, period_type), period_type, scenarios)
+
+
+# --- history ----------------------------------------------------------------------------------------------
+
+def weekly_referrals(annex: AnnexA) -> pd.DataFrame:
+    """Referrals per week (Monday to Sunday) by source group, over whole weeks inside the observed history.
+
+    Columns: ``week_start`` (Monday), ``source_group``, ``referrals`` (count in that week). Weeks that are
+    only partly inside the observed period are left out, so the first and last weeks are not too low.
+    """
+    ref = annex.referrals
+    start = pd.Timestamp(annex.observed_from).normalize()
+    end = pd.Timestamp(annex.extract_date).normalize()
+    first_monday = start + pd.offsets.Week(weekday=0) if start.weekday() != 0 else start
+    last_sunday = end if end.weekday() == 6 else end - pd.offsets.Week(weekday=6)
+    dates = pd.to_datetime(ref["referral_date"])
+    keep = (dates >= first_monday) & (dates <= last_sunday)
+    week = (dates[keep] - pd.to_timedelta(dates[keep].dt.day_of_week, unit="D")).rename("week_start")
+    group = ref.loc[keep, "source_group"].astype("string").fillna("Unknown").rename("source_group")
+    counts = pd.crosstab(week, group)
+    weeks = pd.date_range(first_monday, last_sunday - pd.Timedelta(days=6), freq="7D", name="week_start")
+    counts = counts.reindex(weeks, fill_value=0)
+    out = counts.stack().rename("referrals").reset_index()
+    return out.astype({"referrals": "int64"})
+
+
+def referrals_history_figure(weekly: pd.DataFrame) -> go.Figure:
+    """Weekly referrals: the total, and one small panel per source group (labelled, so no colour needed)."""
+    from plotly.subplots import make_subplots
+
+    total = weekly.groupby("week_start", as_index=False)["referrals"].sum()
+    order = (weekly.groupby("source_group")["referrals"].sum().sort_values(ascending=False).index.tolist())
+    n = len(order)
+    cols = 3
+    rows = 1 + (n + cols - 1) // cols
+    specs = [[{"colspan": cols}, None, None]] + [[{}, {}, {}] for _ in range(rows - 1)]
+    fig = make_subplots(rows=rows, cols=cols, specs=specs, shared_xaxes=False, vertical_spacing=0.09,
+                        subplot_titles=["All referrals"] + order)
+    fig.add_trace(go.Scatter(x=total["week_start"], y=total["referrals"], mode="lines", name="All referrals",
+                             line=dict(color=ACTUAL_COLOUR, width=2), hovertemplate="%{y:,.0f}"), row=1, col=1)
+    for i, g in enumerate(order):
+        sub = weekly.loc[weekly["source_group"] == g]
+        fig.add_trace(go.Scatter(x=sub["week_start"], y=sub["referrals"], mode="lines", name=g,
+                                 line=dict(color=COLOURS[0], width=1.5), hovertemplate="%{y:,.0f}"),
+                      row=2 + i // cols, col=1 + i % cols)
+    fig.update_layout(font=FONT, template="plotly_white", showlegend=False, height=260 + 200 * (rows - 1),
+                      margin=dict(l=50, r=20, t=60, b=30),
+                      title=dict(text="Referrals per week, in total and by source", x=0))
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def referrals_history_table(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Weekly referrals as a table: a row per week, a column per source group and the total."""
+    wide = weekly.pivot_table(index="week_start", columns="source_group", values="referrals", aggfunc="sum",
+                              fill_value=0)
+    order = wide.sum().sort_values(ascending=False).index.tolist()
+    wide = wide[order]
+    wide.insert(0, "All referrals", wide.sum(axis=1))
+    wide.index = [f"Week from {d.day} {d.strftime('%b %Y')}" for d in wide.index]
+    return wide.rename_axis("Week").reset_index()
+
+
+def stock_history_figure(actuals: pd.DataFrame) -> go.Figure:
+    """Open child protection plans and children looked after at each month end over the loaded history."""
+    sub = actuals.loc[(actuals["period_type"] == "month") & (actuals["breakdown"] == "total")
+                      & actuals["measure"].isin(["cp_open", "cla_open"])]
+    fig = go.Figure()
+    for measure, dash, colour, symbol in (("cp_open", "solid", COLOURS[0], "circle"),
+                                          ("cla_open", "dash", COLOURS[1], "square")):
+        s = sub.loc[sub["measure"] == measure].sort_values("period_start")
+        fig.add_trace(go.Scatter(x=s["period_start"], y=s["value"], mode="lines+markers",
+                                 name=MEASURE_LABELS[measure].replace(" (end of period)", " at the month end"),
+                                 line=dict(color=colour, width=2.5, dash=dash), marker=dict(symbol=symbol, size=7),
+                                 hovertemplate="%{y:,.0f}"))
+    return _layout(fig, "Open child protection plans and children looked after", "Children at the month end")
+
+
+def stock_history_table(actuals: pd.DataFrame) -> pd.DataFrame:
+    """The monthly actuals of every measure (totals) as a table for people."""
+    sub = actuals.loc[(actuals["period_type"] == "month") & (actuals["breakdown"] == "total")]
+    wide = sub.pivot_table(index="period_start", columns="measure", values="value", aggfunc="first")
+    wide = wide[[m for m in MEASURE_LABELS if m in wide.columns]]
+    wide.columns = [MEASURE_LABELS[m] for m in wide.columns]
+    wide.index = [month_label(d) for d in wide.index]
+    return wide.rename_axis("Month").reset_index()

@@ -1,0 +1,132 @@
+"""The "Forecast" page: charts per measure for the chosen scenarios, tables, costs, social workers, downloads."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from csc_demand.app import charts, downloads, state
+from csc_demand.errors import CscDemandError
+from csc_demand.report.tables_view import headline_table, headline_notes, quantile_label
+from csc_demand.tables import MEASURE_LABELS
+
+TITLE = "Forecast"
+MAIN_MEASURES = ("referrals", "cp_open", "cla_open")
+START_MEASURES = ("cp_starts", "cla_starts")
+COMPARE = "compare"
+
+
+def headline_flat(fc) -> pd.DataFrame:
+    """The headline table (next three financial years) flattened for the screen."""
+    head = headline_table(fc)
+    rows = []
+    for (measure, period, _start), values in head.iterrows():
+        row = {"Measure": MEASURE_LABELS.get(measure, measure).replace(" (end of period)", " on 31 March"),
+               "Financial year": period}
+        for (scenario, q), v in values.items():
+            row[f"{scenario}: {quantile_label(q)}"] = v
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _chart(fc, measure: str, names: list[str], key: str) -> None:
+    st.plotly_chart(charts.forecast_figure(fc, measure, names), key=f"chart_{key}",
+                    alt=charts.forecast_alt(fc, measure, names), config={"displaylogo": False})
+    with st.expander(f"Show {MEASURE_LABELS.get(measure, measure).lower()} as a table"):
+        by = st.radio("Show by", ["Month", "Financial year (April to March)"], horizontal=True,
+                      key=f"by_{key}", help="Months, or totals (open cases: at 31 March) per financial year.")
+        period_type = "month" if by == "Month" else "fy"
+        st.dataframe(charts.measure_table(fc, measure, period_type, names), hide_index=True, width="stretch")
+
+
+def render_settings() -> tuple[list[str], int, int, int]:
+    """The scenario chooser and the forecast settings; returns (scenario names, months, draws, seed)."""
+    items = state.scenarios()
+    names = [s.name for s in items]
+    previous = st.session_state.get(COMPARE)
+    if previous is None or not set(previous) <= set(names):
+        st.session_state[COMPARE] = [n for n in (previous or names) if n in names] or names
+    chosen = st.multiselect("Scenarios to compare", names, key=COMPARE,
+                            help="Each scenario is drawn with its own line style (solid, dashed, dotted…) and "
+                                 "colour. Change scenarios on the Scenarios page.")
+    c1, c2, c3 = st.columns(3)
+    months = c1.select_slider("Months ahead", options=[12, 24, 36, 48, 60], value=state.DEFAULT_MONTHS,
+                              key="months", help="How far ahead to forecast (up to five years).")
+    draws = c2.number_input("Simulation runs", min_value=100, max_value=5000, value=state.INTERACTIVE_DRAWS,
+                            step=100, key="draws",
+                            help=f"The app uses {state.INTERACTIVE_DRAWS} runs so that changes show at once; the "
+                                 "command line uses 1,000. More runs give steadier bands but take longer.")
+    seed = c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=state.DEFAULT_SEED, step=1,
+                           key="seed", help="The same data, scenario and seed always give the same forecast.")
+    return list(chosen), int(months), int(draws), int(seed)
+
+
+def render_downloads(fc) -> None:
+    """Download buttons for the report and for every scenario file."""
+    st.subheader("Download")
+    a = state.annex()
+    kinds = downloads.available_kinds()
+    cols = st.columns(len(kinds))
+    for col, kind in zip(cols, kinds):
+        label, mime = downloads.KINDS[kind]
+        col.download_button(f"Download the forecast: {label}", data=lambda k=kind: downloads.report_bytes(fc, k),
+                            file_name=downloads.file_name("forecast", a.extract_date, kind), mime=mime,
+                            key=f"download_{kind}", on_click="ignore",
+                            help="The forecast for the scenarios shown, with the data-quality notes. Made only "
+                                 "when you click; nothing is saved otherwise.")
+    if "xlsx" not in kinds:
+        st.caption("The Excel and HTML reports need the report writer, which this installation does not have yet; "
+                   "the CSV holds every number.")
+    st.caption("Scenario files (.toml) are downloaded from the Scenarios page.")
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title(TITLE)
+    names, months, draws, seed = render_settings()
+    if not names:
+        st.warning("Choose at least one scenario to compare.")
+        return
+    items = [s for s in state.scenarios() if s.name in names]
+    t0 = time.perf_counter()
+    try:
+        fc = state.forecast(items, months, draws, seed)
+    except CscDemandError as exc:
+        st.error(str(exc))
+        return
+    seconds = time.perf_counter() - t0
+    st.caption(f"{draws:,} simulation runs, seed {seed}, {months} months from "
+               f"{charts.month_label(fc.extract_date + pd.offsets.MonthBegin(1))}. Lines: the median (middle) "
+               f"result; shaded bands: P10 to P90 (8 runs in 10 fell inside). Calculated in {seconds:.2f} s.")
+
+    with st.expander("What each scenario assumes", expanded=False):
+        for s in items:
+            st.markdown(f"**{s.name}**")
+            st.markdown("\n".join(f"- {line}" for line in s.describe()))
+
+    st.subheader("The next three financial years")
+    head = headline_flat(fc)
+    st.dataframe(head, hide_index=True, width="stretch")
+    for note in headline_notes(fc, headline_table(fc)):
+        st.caption(note)
+
+    for m in MAIN_MEASURES:
+        st.subheader(MEASURE_LABELS[m].replace(" (end of period)", ""))
+        _chart(fc, m, names, m)
+    if st.toggle("Also show plans and care started each month", key="show_starts",
+                 help="Child protection plans started and children starting care, per month."):
+        for m in START_MEASURES:
+            st.subheader(MEASURE_LABELS[m])
+            _chart(fc, m, names, m)
+
+    st.header("Costs and social workers", divider="gray")
+    st.markdown("Costs are children × weeks × the weekly unit costs set in each scenario, rising with inflation. "
+                "Social workers needed = open child protection plans and children looked after ÷ the caseload "
+                "per worker set in each scenario.")
+    _chart(fc, "cost_gbp", names, "cost")
+    st.markdown("**Costs by financial year and cost group (£)**")
+    st.dataframe(charts.costs_flat(fc, "fy", names), hide_index=True, width="stretch")
+    _chart(fc, "social_workers", names, "workers")
+    render_downloads(fc)

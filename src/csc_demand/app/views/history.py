@@ -1,0 +1,66 @@
+"""The "History" page: weekly referrals by source, open plans and children looked after, the estimates in words."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from csc_demand.app import charts, state
+from csc_demand.errors import CscDemandError
+
+TITLE = "History"
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title(TITLE)
+    a = state.annex()
+    st.markdown(f"What happened in {state.data_label()} up to the extract date, and what the tool measured "
+                "from it. These measurements drive every forecast unless a scenario replaces them.")
+    try:
+        est = state.estimates()
+    except CscDemandError as exc:
+        st.error(str(exc))
+        est = None
+    if est is not None:
+        st.subheader("What the data say")
+        st.markdown("\n".join(f"- {line}" for line in est.explain() if line))
+
+    st.subheader("Referrals per week")
+    weekly = state.cached("weekly_referrals", None, lambda: charts.weekly_referrals(a))
+    if weekly.empty:
+        st.info("There are no whole weeks of referrals to show.")
+    else:
+        n_weeks = weekly["week_start"].nunique()
+        total = weekly.groupby("week_start")["referrals"].sum()
+        top = weekly.groupby("source_group")["referrals"].sum().sort_values(ascending=False)
+        alt = (f"Line charts of referrals per week over {n_weeks} weeks from "
+               f"{charts.month_label(total.index.min())} to {charts.month_label(total.index.max())}: in total "
+               f"(between {total.min():,.0f} and {total.max():,.0f} a week) and one small chart per referral "
+               f"source; the most referrals came from {top.index[0]}.")
+        st.plotly_chart(charts.referrals_history_figure(weekly), key="hist_ref", alt=alt,
+                        config={"displaylogo": False})
+        with st.expander("Show referrals per week as a table"):
+            st.dataframe(charts.referrals_history_table(weekly), hide_index=True, width="stretch")
+
+    st.subheader("Open child protection plans and children looked after")
+    from csc_demand.model import actuals
+
+    act = state.cached("actuals", None, lambda: actuals(a))
+    fig = charts.stock_history_figure(act)
+    table = charts.stock_history_table(act)
+    if table.empty:
+        st.info("There are no month ends inside the loaded history to show.")
+        return
+    cp_col = "Open child protection plans (end of period)"
+    cla_col = "Children looked after (end of period)"
+    parts = []
+    for col, what in ((cp_col, "open child protection plans (solid line)"),
+                      (cla_col, "children looked after (dashed line)")):
+        if col in table and table[col].notna().any():
+            s = table[col].dropna()
+            parts.append(f"{what} from {s.iloc[0]:,.0f} to {s.iloc[-1]:,.0f}")
+    alt = (f"Line chart by month end from {table['Month'].iloc[0]} to {table['Month'].iloc[-1]}: "
+           + "; ".join(parts) + ".")
+    st.plotly_chart(fig, key="hist_stock", alt=alt, config={"displaylogo": False})
+    with st.expander("Show the monthly figures as a table"):
+        st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,413 @@
+"""The "Scenarios" page: plain-language controls for everything a scenario file holds.
+
+The stored scenarios (``state.scenarios()``) are the truth. The editor draws widgets whose starting values
+come from the stored scenario; after every change it builds a dict in the TOML file's shape from the widget
+values and validates it with :func:`csc_demand.scenario.scenario_from_dict` (so the app accepts exactly what a
+scenario file accepts, with the same messages). A valid result replaces the stored scenario; an invalid one
+is shown as an error and the last valid scenario is kept. Adding, removing or loading anything bumps the
+editor's version so the widgets are redrawn from the stored scenarios.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import pandas as pd
+import streamlit as st
+
+from csc_demand.app import state
+from csc_demand.errors import CscDemandError
+from csc_demand.scenario import (RETURN_PROFILES, SOURCE_GROUPS, Scenario, Shock, builtin_scenarios,
+                                 load_scenario, scenario_from_dict, scenario_to_toml)
+
+TITLE = "Scenarios"
+SELECTED = "scenario_selected"
+PROFILE_LABELS = {"even": "Evenly over the period", "front-loaded": "More at first, then tailing off"}
+OVERRIDE_FIELDS = (
+    ("referrals_per_week", "Usual referrals per week", 1.0, "%.1f",
+     "The usual number of referrals a week before any shock. Leave unticked to measure it from your data."),
+    ("cp_starts_per_referral", "Child protection plans started per referral", 0.005, "%.3f",
+     "The share of referrals that lead to a child protection plan (0.1 = 1 in 10)."),
+    ("cla_starts_per_referral", "Children starting care per referral", 0.005, "%.3f",
+     "The share of referrals that lead to a child starting to be looked after (0.05 = 1 in 20)."),
+    ("cp_median_duration_weeks", "Median length of a child protection plan (weeks)", 1.0, "%.0f",
+     "Half of plans last longer than this."),
+    ("cla_median_duration_weeks", "Median length of a period of care (weeks)", 1.0, "%.0f",
+     "Half of periods of care last longer than this (everyone leaves care at 18)."),
+)
+COST_FIELDS = (
+    ("fostering_gbp_per_week", "Fostering (£ per child per week)"),
+    ("residential_gbp_per_week", "Residential, e.g. children's homes (£ per child per week)"),
+    ("supported_accommodation_gbp_per_week", "Supported accommodation (£ per child per week)"),
+    ("placed_with_parents_gbp_per_week", "Placed with parents (£ per child per week)"),
+    ("adoption_gbp_per_week", "Placed for adoption (£ per child per week)"),
+    ("other_gbp_per_week", "Other placements (£ per child per week)"),
+    ("unknown_gbp_per_week", "Placement not known (£ per child per week)"),
+    ("cp_plan_gbp_per_week", "Child protection plan (£ per child per week)"),
+)
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+def unique_name(name: str, taken: list[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``… so that no two scenarios share a name."""
+    if name not in taken:
+        return name
+    base = re.sub(r" \(\d+\)$", "", name)
+    i = 2
+    while f"{base} ({i})" in taken:
+        i += 1
+    return f"{base} ({i})"
+
+
+def _first_of_next_month(d: dt.date, months: int = 1) -> dt.date:
+    return (pd.Timestamp(d) + pd.offsets.MonthBegin(months)).date()
+
+
+def default_shock(extract_date: dt.date, taken: list[str]) -> Shock:
+    """A new shock to start from: three months from the month after next, referrals 20% down, half come back."""
+    start = _first_of_next_month(extract_date, 2)
+    end = (pd.Timestamp(_first_of_next_month(start, 3)) - pd.Timedelta(days=1)).date()
+    return Shock(name=unique_name("New shock", taken), start=start, end=end, referrals_change_pct=-20.0,
+                 returns_pct=50.0, return_months=6)
+
+
+def _selected_index() -> int:
+    items = state.scenarios()
+    i = st.session_state.get(SELECTED, 0)
+    return min(max(int(i), 0), len(items) - 1)
+
+
+def _replace(i: int, s: Scenario) -> None:
+    items = list(state.scenarios())
+    items[i] = s
+    state.set_scenarios(items)
+
+
+# --- callbacks (run before the page is redrawn) -----------------------------------------------------------------
+
+def _add_scenario() -> None:
+    items = list(state.scenarios())
+    base = items[_selected_index()]
+    new = dataclasses.replace(base, name=unique_name(f"Copy of {base.name}", [s.name for s in items]))
+    items.append(new)
+    state.set_scenarios(items)
+    st.session_state[SELECTED] = len(items) - 1
+    state.bump_edit_version()
+
+
+def _delete_scenario() -> None:
+    items = list(state.scenarios())
+    if len(items) > 1:
+        del items[_selected_index()]
+        state.set_scenarios(items)
+        st.session_state[SELECTED] = 0
+        state.bump_edit_version()
+
+
+def _restore_examples() -> None:
+    a = state.annex()
+    items = list(state.scenarios())
+    for s in builtin_scenarios(a.extract_date.date() if a is not None else None):
+        if s.name not in [x.name for x in items]:
+            items.append(s)
+    state.set_scenarios(items)
+    state.bump_edit_version()
+
+
+def _add_shock(i: int) -> None:
+    s = state.scenarios()[i]
+    a = state.annex()
+    extract = a.extract_date.date() if a is not None else dt.date.today()
+    _replace(i, dataclasses.replace(s, shocks=s.shocks + (default_shock(extract, [x.name for x in s.shocks]),)))
+    state.bump_edit_version()
+
+
+def _remove_shock(i: int, j: int) -> None:
+    s = state.scenarios()[i]
+    _replace(i, dataclasses.replace(s, shocks=tuple(x for k, x in enumerate(s.shocks) if k != j)))
+    state.bump_edit_version()
+
+
+def _load_toml() -> None:
+    f = st.session_state.get("scenario_upload")
+    if f is None:
+        st.session_state["scenario_error"] = "Choose a scenario file (.toml) first."
+        return
+    try:
+        s = load_scenario(f.getvalue().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        st.session_state["scenario_error"] = (f"Scenario file '{f.name}' is not text: save it as UTF-8 text "
+                                              "(a .toml file) and try again.")
+        return
+    except CscDemandError as exc:
+        st.session_state["scenario_error"] = f"Scenario file '{f.name}': {str(exc).removeprefix('Scenario: ')}"
+        return
+    items = list(state.scenarios())
+    s = dataclasses.replace(s, name=unique_name(s.name, [x.name for x in items]))
+    items.append(s)
+    state.set_scenarios(items)
+    st.session_state[SELECTED] = len(items) - 1
+    state.bump_edit_version()
+
+
+def _fit(i: int) -> None:
+    from csc_demand.model import fit_shock
+
+    start, end = st.session_state.get("fit_start"), st.session_state.get("fit_end")
+    if not start or not end or end < start:
+        st.session_state["fit_result"] = ("error", "Choose a start date and an end date after it.")
+        return
+    try:
+        fit = fit_shock(state.annex(), pd.Timestamp(start), pd.Timestamp(end))
+    except CscDemandError as exc:
+        st.session_state["fit_result"] = ("error", str(exc))
+        return
+    st.session_state["fit_result"] = ("ok", fit, start, end)
+
+
+def _add_fitted(i: int) -> None:
+    result = st.session_state.get("fit_result")
+    if not result or result[0] != "ok":
+        return
+    _, fit, start, end = result
+    s = state.scenarios()[i]
+    change = float(min(max(round(float(fit.change_pct), 1), -100.0), 500.0))
+    shock = Shock(name=unique_name("Fitted from data", [x.name for x in s.shocks]), start=start, end=end,
+                  referrals_change_pct=change)
+    _replace(i, dataclasses.replace(s, shocks=s.shocks + (shock,)))
+    state.bump_edit_version()
+
+
+# --- the editor ----------------------------------------------------------------------------------------------
+
+def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
+    c1, c2, c3 = st.columns([2, 1, 1])
+    name = c1.text_input("Name of the shock", value=sh.name, key=f"{k}name",
+                         help="A short name, e.g. 'Lockdown next winter'. Each shock in a scenario needs its own.")
+    start = c2.date_input("From", value=sh.start, key=f"{k}start", format="DD/MM/YYYY",
+                          min_value=dt.date(2000, 1, 1), max_value=dt.date(2060, 12, 31),
+                          help="First day of the shock.")
+    end = c3.date_input("To (inclusive)", value=sh.end, key=f"{k}end", format="DD/MM/YYYY",
+                        min_value=dt.date(2000, 1, 1), max_value=dt.date(2060, 12, 31),
+                        help="Last day of the shock.")
+    change = st.number_input("Change in referrals during the shock (%)", min_value=-100.0, max_value=500.0,
+                             value=float(sh.referrals_change_pct), step=5.0, key=f"{k}change",
+                             help="For example -40 for 40% fewer referrals than usual, 10 for 10% more.")
+    groups = st.multiselect("Referral sources with a different change (optional)", SOURCE_GROUPS,
+                            default=[g for g in sh.by_source_change_pct if g in SOURCE_GROUPS], key=f"{k}groups",
+                            help="In 2020 referrals from schools fell much more than the rest. Pick a source "
+                                 "to give it its own change; the total change above is kept.")
+    by_source = {}
+    if groups:
+        cols = st.columns(min(len(groups), 4))
+        for n, g in enumerate(groups):
+            by_source[g] = cols[n % len(cols)].number_input(
+                f"Change in referrals from {g} (%)", min_value=-100.0, max_value=500.0,
+                value=float(sh.by_source_change_pct.get(g, sh.referrals_change_pct)), step=5.0,
+                key=f"{k}src_{g}", help=f"The % change in referrals from {g} during the shock.")
+    returns = st.slider("Share of the missing referrals that come back later (%)", 0, 100,
+                        value=int(round(sh.returns_pct)), step=5, key=f"{k}returns",
+                        help="When referrals fall, some of the children are referred later instead. 0 = none "
+                             "come back; 100 = all of them do.")
+    r1, r2, r3 = st.columns(3)
+    default_start = r1.checkbox("They start coming back the day after the shock ends",
+                                value=sh.return_start is None, key=f"{k}ret_default",
+                                help="Untick to choose another date.")
+    return_start = None
+    if not default_start:
+        return_start = r1.date_input("They start coming back on", value=sh.return_start_date, key=f"{k}ret_start",
+                                     format="DD/MM/YYYY", min_value=dt.date(2000, 1, 1),
+                                     max_value=dt.date(2060, 12, 31), help="Must be after the shock starts.")
+    months = r2.number_input("Over how many months", min_value=0, max_value=60, value=int(sh.return_months),
+                             step=1, key=f"{k}ret_months",
+                             help="0 means they all come back at once, on the start date.")
+    profile = r3.radio("How they come back", RETURN_PROFILES, index=RETURN_PROFILES.index(sh.return_profile),
+                       format_func=PROFILE_LABELS.get, key=f"{k}profile",
+                       help="Evenly, or more at first and fewer later.")
+    st.button(f"Remove the shock '{sh.name}'", key=f"{k}remove", on_click=_remove_shock, args=(i, j),
+              help="Takes this shock out of the scenario.")
+    raw = {"name": name, "start": start, "end": end, "referrals_change_pct": change, "returns_pct": float(returns),
+           "return_months": int(months), "return_profile": profile}
+    if by_source:
+        raw["by_source_change_pct"] = by_source
+    if return_start is not None:
+        raw["return_start"] = return_start
+    return raw
+
+
+def editor(i: int, s: Scenario, est_values: dict[str, float]) -> dict:
+    """Draw the controls for scenario ``i``; returns the scenario as a dict in the TOML file's shape."""
+    k = f"s{i}v{state.edit_version()}_"
+    a = state.annex()
+    raw: dict = {}
+    raw["name"] = st.text_input("Scenario name", value=s.name, key=f"{k}name",
+                                help="Shown in the charts, tables and downloads. Each scenario needs its own name.")
+    raw["description"] = st.text_area("Description (optional)", value=s.description, key=f"{k}desc", height=70,
+                                      help="A sentence or two saying what the scenario assumes and why.")
+
+    st.subheader("Usual level of referrals")
+    own = st.checkbox("Choose the reference window myself", value=s.reference_start is not None,
+                      key=f"{k}ref_own",
+                      help="The usual level of referrals is measured over this window. By default the tool uses "
+                           "the most recent stretch of your data. Choose a window with no lockdown in it.")
+    if own:
+        c1, c2 = st.columns(2)
+        lo = a.observed_from.date()
+        hi = a.extract_date.date()
+        raw["reference_start"] = c1.date_input("Reference window from", value=s.reference_start or lo,
+                                               key=f"{k}ref_start", format="DD/MM/YYYY",
+                                               help="First day of the window (within your data).")
+        raw["reference_end"] = c2.date_input("Reference window to", value=s.reference_end or hi, key=f"{k}ref_end",
+                                             format="DD/MM/YYYY", help="Last day of the window.")
+    raw["trend_pct_per_year"] = st.number_input(
+        "Steady change in referrals (% a year)", min_value=-50.0, max_value=50.0,
+        value=float(s.trend_pct_per_year), step=0.5, key=f"{k}trend",
+        help="For example 2 for referrals rising by 2% each year; 0 for no trend.")
+
+    st.subheader("Shocks")
+    st.caption("A shock is a period when referrals change, for example a lockdown, a school closure or a change "
+               "of threshold at the front door.")
+    shocks = []
+    for j, sh in enumerate(s.shocks):
+        with st.expander(f"Shock {j + 1}: {sh.name}", expanded=True):
+            shocks.append(_shock_controls(f"{k}sh{j}_", j, sh, i))
+    if shocks:
+        raw["shock"] = shocks
+    st.button("Add a shock", key=f"{k}add_shock", on_click=_add_shock, args=(i,),
+              help="Adds a shock starting soon after your extract date, which you can then change.")
+
+    st.subheader("New normal")
+    nn = st.checkbox("Referrals settle at a new level from a date", value=s.new_normal is not None,
+                     key=f"{k}nn_on", help="A lasting change in referrals, for example after a shock.")
+    if nn:
+        c1, c2 = st.columns(2)
+        default_from = s.new_normal.from_date if s.new_normal else _first_of_next_month(a.extract_date.date(), 6)
+        raw["new_normal"] = {
+            "from": c1.date_input("From", value=default_from, key=f"{k}nn_from", format="DD/MM/YYYY",
+                                  help="The date the new level starts."),
+            "change_pct": c2.number_input("Change from the usual level (%)", min_value=-100.0, max_value=500.0,
+                                          value=float(s.new_normal.change_pct) if s.new_normal else 5.0, step=1.0,
+                                          key=f"{k}nn_change", help="For example 4 for 4% more referrals for good."),
+        }
+
+    with st.expander("Replace estimates from the data (overrides)"):
+        st.caption("Tick a box to use your own figure instead of the one measured from your data.")
+        overrides = {}
+        for field, label, step, fmt, help_text in OVERRIDE_FIELDS:
+            current = getattr(s.overrides, field)
+            est = est_values.get(field)
+            c1, c2 = st.columns([1, 2])
+            on = c1.checkbox(f"Set it myself: {label.lower()}", value=current is not None, key=f"{k}ov_{field}_on",
+                             help=help_text)
+            start_value = current if current is not None else (est if est is not None else step * 10)
+            hint = f" From your data: {fmt % est}." if est is not None else ""
+            value = c2.number_input(label, value=float(start_value), step=step, format=fmt, disabled=not on,
+                                    key=f"{k}ov_{field}", help=help_text + hint)
+            if on:
+                overrides[field] = float(value)
+        if overrides:
+            raw["overrides"] = overrides
+
+    with st.expander("Costs and social workers"):
+        st.caption("The default costs are illustrative round figures for England in 2024-25, not your "
+                   "authority's: set your own.")
+        costs = {}
+        cols = st.columns(2)
+        for n, (field, label) in enumerate(COST_FIELDS):
+            costs[field] = cols[n % 2].number_input(label, min_value=0.0, max_value=1_000_000.0,
+                                                    value=float(getattr(s.costs, field)), step=50.0,
+                                                    key=f"{k}cost_{field}",
+                                                    help="Weekly cost of one child, at the prices of the first "
+                                                         "forecast month.")
+        costs["inflation_pct_per_year"] = st.number_input(
+            "Inflation (% a year)", min_value=-10.0, max_value=50.0, value=float(s.costs.inflation_pct_per_year),
+            step=0.5, key=f"{k}cost_inflation", help="How fast unit costs rise each year.")
+        raw["costs"] = costs
+        raw["caseload_per_worker"] = st.number_input(
+            "Open cases per social worker", min_value=1.0, max_value=200.0, value=float(s.caseload_per_worker),
+            step=1.0, key=f"{k}caseload",
+            help="Social workers needed = open child protection plans and children looked after ÷ this number.")
+    raw["quantiles"] = list(s.quantiles)
+    return raw
+
+
+def render_fit(i: int) -> None:
+    """ "Fit this period from my data": measure the change in referrals during a past period."""
+    a = state.annex()
+    with st.expander("Fit a shock from my data"):
+        st.markdown("Measure how much referrals changed during a past period (for example a lockdown) against "
+                    "their usual level, then add it to this scenario.")
+        lo, hi = a.observed_from.date(), a.extract_date.date()
+        c1, c2 = st.columns(2)
+        c1.date_input("Past period from", value=lo, min_value=lo, max_value=hi, key="fit_start",
+                      format="DD/MM/YYYY", help="First day of the period, within your data.")
+        c2.date_input("Past period to", value=min(hi, (pd.Timestamp(lo) + pd.Timedelta(days=90)).date()),
+                      min_value=lo, max_value=hi, key="fit_end", format="DD/MM/YYYY",
+                      help="Last day of the period, within your data.")
+        st.button("Fit this period from my data", key="fit", on_click=_fit, args=(i,))
+        result = st.session_state.get("fit_result")
+        if result and result[0] == "error":
+            st.error(result[1])
+        elif result:
+            fit = result[1]
+            st.success(fit.sentence)
+            st.button("Add it to this scenario as a shock", key="fit_add", on_click=_add_fitted, args=(i,),
+                      help="Adds a shock over that period with the measured change. Set how many of the missing "
+                           "referrals come back, and when.")
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title(TITLE)
+    st.markdown("A scenario is what you assume about the future. Change any setting and the forecast is "
+                "recalculated. Compare several scenarios on the Forecast page.")
+    err = st.session_state.pop("scenario_error", None)
+    if err:
+        st.error(err)
+    items = state.scenarios()
+    names = [s.name for s in items]
+    st.session_state[SELECTED] = _selected_index()
+    i = st.selectbox("Scenario to edit", range(len(items)), format_func=lambda n: names[n], key=SELECTED,
+                     help="Pick the scenario to change. All scenarios are shown on the Forecast page.")
+    c1, c2, c3 = st.columns(3)
+    c1.button("New scenario (a copy of this one)", key="new_scenario", on_click=_add_scenario)
+    c2.button("Delete this scenario", key="delete_scenario", on_click=_delete_scenario, disabled=len(items) < 2,
+              help="You need at least one scenario.")
+    c3.button("Add the built-in examples", key="restore_examples", on_click=_restore_examples,
+              help="No further shocks; a second lockdown next winter; a new normal 10% higher.")
+    s = items[i]
+    try:
+        hints = state.estimate_values(s)
+    except CscDemandError as exc:
+        st.error(str(exc))
+        hints = {}
+    raw = editor(i, s, hints)
+    try:
+        new = scenario_from_dict(raw)
+    except CscDemandError as exc:
+        st.error(f"{str(exc).removeprefix('Scenario: ')} The forecast still uses the last valid settings.")
+        new = s
+    else:
+        if new.name in [x.name for n, x in enumerate(items) if n != i]:
+            st.error(f"Another scenario is already called '{new.name}': give this one its own name. The forecast "
+                     "still uses the last valid settings.")
+            new = s
+        elif new != s:
+            _replace(i, new)
+    render_fit(i)
+
+    st.subheader("In plain English")
+    st.markdown("\n".join(f"- {line}" for line in new.describe()))
+    st.subheader("Save or load a scenario file")
+    st.download_button("Download this scenario (.toml)", data=scenario_to_toml(new),
+                       file_name=f"{re.sub(r'[^A-Za-z0-9_-]+', '_', new.name).strip('_') or 'scenario'}.toml",
+                       mime="application/toml", key="download_scenario",
+                       help="A small text file you can keep, send to a colleague, or load again here or with "
+                            "csc-demand forecast --scenario.")
+    st.file_uploader("Load a scenario file (.toml)", type=["toml"], key="scenario_upload",
+                     help="A scenario file saved from this app or written by hand (see the guidance page).")
+    st.button("Add the loaded scenario", key="load_scenario", on_click=_load_toml)
+

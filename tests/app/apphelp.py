@@ -1,0 +1,67 @@
+"""Helpers shared by the app tests (kept out of conftest.py so test modules can import them by name)."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _missing(*modules: str) -> str | None:
+    import importlib.util
+
+    for m in modules:
+        if importlib.util.find_spec(m) is None:
+            return m
+    return None
+
+
+def need_app_packages() -> None:
+    """Skip the calling test module unless Streamlit and Plotly are installed."""
+    m = _missing("streamlit", "plotly")
+    if m:
+        pytest.skip(f"the app tests need the '{m}' package (pip install -e '.[app]')", allow_module_level=True)
+
+
+def need_browser() -> None:
+    """Skip the calling test module unless Playwright and Debian's chromium are installed."""
+    need_app_packages()
+    if _missing("playwright"):
+        pytest.skip("the browser tests need the 'playwright' package (pip install -e '.[browser]')",
+                    allow_module_level=True)
+    if not CHROMIUM.exists():
+        pytest.skip(f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)",
+                    allow_module_level=True)
+
+
+def is_local(host: str) -> bool:
+    """True for this computer's own addresses (loopback) and local socket paths."""
+    if host in LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
