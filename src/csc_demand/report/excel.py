@@ -405,21 +405,6 @@ def _frame_sheet(ws: Worksheet, fm: _Formats, frame: pd.DataFrame | None, *, emp
     _print_setup(ws, repeat_to_row=header)
 
 
-def estimates_frame(forecast: Forecast) -> pd.DataFrame | None:
-    """The engine's table of every rate and duration used (source window, uncertainty, explanation), if any."""
-    est = forecast.estimates
-    if est is None:
-        return None
-    if isinstance(est, pd.DataFrame):
-        return est
-    try:
-        from csc_demand import model
-    except ImportError:  # the engine is not installed alongside: nothing to list
-        return None
-    fn = getattr(model, "estimates_table", None)
-    return fn(est) if callable(fn) else None
-
-
 def write_excel(forecast: Forecast, path: str | Path) -> Path:
     """Write the Excel report for ``forecast`` to ``path`` (an ``.xlsx`` file) and return the path."""
     path = tv.output_path(path)
@@ -474,7 +459,7 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
         ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
         _print_setup(ws, repeat_to_row=block.first_row - 1)
 
-    _frame_sheet(wb.add_worksheet(safe_sheet_name("Estimates", used)), fm, estimates_frame(forecast),
+    _frame_sheet(wb.add_worksheet(safe_sheet_name("Estimates", used)), fm, tv.estimates_frame(forecast),
                  intro="Every rate and duration the forecast used, where it came from, and how uncertain it is.",
                  empty_text="The estimates used are not available for this forecast.")
     _frame_sheet(wb.add_worksheet(safe_sheet_name("Backtest", used)), fm, forecast.backtest,

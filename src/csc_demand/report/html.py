@@ -382,6 +382,8 @@ def render_html(forecast: Forecast) -> str:
         sections.append(("costs", "Costs"))
     if has_workers:
         sections.append(("workforce", "Social workers needed"))
+    if tv.estimates_frame(forecast) is not None:
+        sections.append(("estimates", "What the forecast is based on"))
     sections += [("backtest", "How far to trust the forecast"), ("quality", "Data quality")]
     body.append('<nav aria-label="Contents"><h2>Contents</h2><ul>'
                 + "".join(f'<li><a href="#{sid}">{_e(t)}</a></li>' for sid, t in sections) + "</ul></nav>")
@@ -427,6 +429,13 @@ def render_html(forecast: Forecast) -> str:
                                    intro="<p>Open cases divided by the scenario's caseload per worker, at the end "
                                          "of each month.</p>"))
 
+    est = tv.estimates_frame(forecast)
+    if est is not None and len(est):
+        est_html = ("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in est["estimate"]) + "</ul>"
+                    if list(est.columns) == ["estimate"] else _frame_html(est, "Estimates used"))
+        body.append('<section id="estimates" aria-labelledby="estimates-h"><h2 id="estimates-h">What the forecast '
+                    "is based on</h2><p>Estimated from your data unless a scenario sets them.</p>" + est_html
+                    + "</section>")
     bt = forecast.backtest
     body.append('<section id="backtest" aria-labelledby="backtest-h"><h2 id="backtest-h">How far to trust the '
                 "forecast</h2><p>The model was fitted on past data only and compared with what happened next.</p>"

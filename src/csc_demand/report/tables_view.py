@@ -244,3 +244,30 @@ def quality_summary(forecast: Forecast) -> pd.DataFrame:
     rank = {"error": 0, "warning": 1, "info": 2}
     return out.sort_values(["severity", "problems"], key=lambda s: s.map(rank) if s.name == "severity" else -s,
                            ignore_index=True)
+
+
+def estimates_frame(forecast: Forecast) -> pd.DataFrame | None:
+    """Every estimate the forecast used, as a table (``None`` when the forecast carries no estimates).
+
+    Uses the engine's own table when it offers one (``csc_demand.model.estimates_table(estimates)`` or
+    ``estimates.table()``: each rate and duration with its source window and uncertainty); otherwise the
+    engine's plain-English sentences (``estimates.explain()``), one per row, which state the same.
+    """
+    est = forecast.estimates
+    if est is None:
+        return None
+    if isinstance(est, pd.DataFrame):
+        return est
+    try:
+        from csc_demand import model
+    except ImportError:
+        model = None
+    maker = getattr(model, "estimates_table", None)
+    if callable(maker):
+        return maker(est)
+    if callable(getattr(est, "table", None)):
+        return est.table()
+    if callable(getattr(est, "explain", None)):
+        sentences = [str(x) for x in est.explain() if x]
+        return pd.DataFrame({"estimate": sentences})
+    return None
