@@ -1,0 +1,59 @@
+"""Header normalisation, header-row detection and list identification."""
+
+from __future__ import annotations
+
+from csc_demand.io.headers import find_header, normalise_header, sheet_hint
+from csc_demand.tables import CP_PLANS, LISTS, LOOKED_AFTER, REFERRALS
+
+
+def test_normalise_header():
+    assert normalise_header("  Child’s  Legal Status ") == "child s legal status"
+    assert normalise_header("Referral NFA?") == "referral nfa"
+    assert normalise_header("UASC (Y/N)") == "uasc"
+    assert normalise_header("Child's Legal Status") == normalise_header("CHILD’S LEGAL   STATUS")
+
+
+def test_header_in_row_one_two_or_lower():
+    for title_rows in (0, 1, 5):
+        rows = [["List 3: Referral"]] * title_rows + [REFERRALS.headers, [1, "b) Female"]]
+        m = find_header(rows, "whatever")
+        assert m is not None and m.spec is REFERRALS and m.header_row == title_rows
+
+
+def test_every_official_list_identified_by_headers_whatever_the_sheet_name():
+    for spec in LISTS:
+        m = find_header([["Title"], spec.headers], "Sheet1")
+        assert m is not None and m.spec.number == spec.number, spec.number
+        assert len(m.columns) == len(spec.fields)
+
+
+def test_aliases_typos_and_case():
+    headers = ["CHILD ID", "Sex", "Referal Date", "source of referral", "NFA"]  # "Referal": a typo
+    m = find_header([headers], None)
+    assert m is not None and m.spec is REFERRALS
+    keys = {m.spec.fields[pos].key for pos in m.columns.values()}
+    assert keys == {"child_id", "gender", "referral_date", "source", "nfa"}
+
+
+def test_distinctive_columns_beat_sheet_name():
+    # a sheet called "Referrals" that actually holds List 7 is read as List 7
+    m = find_header([CP_PLANS.headers], "Referrals")
+    assert m.spec is CP_PLANS
+
+
+def test_sheet_name_breaks_ties_only():
+    assert sheet_hint("L7 - CP") == 7 and sheet_hint("List_8") == 8 and sheet_hint("Children in Care") == 8
+    assert sheet_hint("Referrals") == 3 and sheet_hint("Guidance") is None
+
+
+def test_guidance_sheet_has_no_header():
+    rows = [["Guidance"], ["Date of referral: the date the referral was received."], ["Child Unique ID: ..."]]
+    assert find_header(rows, "Guidance") is None
+
+
+def test_unmatched_and_duplicate_columns_reported():
+    headers = LOOKED_AFTER.headers[:10] + ["Locality", "Date Started to be Looked After"]
+    m = find_header([headers], None)
+    assert m.spec is LOOKED_AFTER
+    assert [m.headers[j] for j in m.unmatched] == ["Locality"]
+    assert len(m.duplicates) == 1

@@ -1,0 +1,230 @@
+"""Extract dates, merging extracts, pseudonymisation, the blank template, pasted text and impossible
+values, on tiny hand-computed fixtures."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pandas as pd
+import pytest
+from io_fixtures import SheetWriter, blank_template, make_lists, messy_workbook
+import xlsxwriter
+
+from csc_demand.errors import CscDemandError
+from csc_demand.io import load_or_create_key, read_annex_a, read_pasted, validation_summary
+from csc_demand.io.extract_date import date_from_name, latest_event, parse_user_date
+from csc_demand.tables import CP_PLANS, LOOKED_AFTER, REFERRALS
+
+KEY = b"r" * 32
+T = pd.Timestamp
+
+
+def workbook(path, sheets: dict[str, list[list[object]]]) -> None:
+    wb = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        s = SheetWriter(wb, name)
+        for r in rows:
+            s.write(r)
+    wb.close()
+
+
+def ref_row(child, date, source="e) 2A: Schools", dob="01/02/2015", age=5):
+    return [child, "b) Female", "", dob, age, date, source, "b) No", 1, "", ""]
+
+
+def cp_row(child, start, end=""):
+    return [child, "b) Female", "", "01/02/2015", 5, "", start, "a) Neglect", "a) Neglect", "", "", "", end, "", 0,
+            "", ""]
+
+
+def la_row(child, start, end="", legal="C2", placement="U4"):
+    row = [""] * len(LOOKED_AFTER.headers)
+    row[0], row[7], row[11], row[19], row[22] = child, start, legal, end, placement
+    return row
+
+
+# --- extract dates ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,expected", [
+    ("annex_a_2020-12-31.xlsx", "2020-12-31"), ("AnnexA 20201231.xlsx", "2020-12-31"),
+    ("Annex A 31-12-2020.xlsx", "2020-12-31"), ("Annex A 31.12.2020.xlsx", "2020-12-31"),
+    ("Annex A Dec 2020.xlsx", "2020-12-31"), ("Annex A December 2020.xlsx", "2020-12-31"),
+    ("annex a february-2021.xlsx", "2021-02-28"), ("annex_a_30_June_2020.xlsx", "2020-06-30"),
+    ("annex_a.xlsx", None), ("list 3.csv", None), ("v2 123456.xlsx", None),
+])
+def test_date_from_name(name, expected):
+    got = date_from_name(name)
+    assert (got is None and expected is None) or got == T(expected)
+
+
+def test_user_date_parsing():
+    assert parse_user_date("2020-12-31") == T("2020-12-31")
+    assert parse_user_date("31/12/2020") == T("2020-12-31")
+    with pytest.raises(CscDemandError, match="YYYY-MM-DD"):
+        parse_user_date("last tuesday")
+
+
+def test_latest_event_ignores_dates_after_today():
+    s = pd.Series([T("2020-11-03"), T("2099-01-01"), pd.NaT], dtype="datetime64[ns]")
+    assert latest_event([s], today=T("2021-01-01")) == T("2020-11-03")
+    assert latest_event([s[2:]], today=T("2021-01-01")) is None
+
+
+def test_extract_date_precedence(tmp_path):
+    sheets = {"List_3": [REFERRALS.headers, ref_row(1, "03/11/2020"), ref_row(2, "01/01/2099")],
+              "List_7": [CP_PLANS.headers, cp_row(1, "01/10/2020", "12/11/2020")],
+              "List_8": [LOOKED_AFTER.headers, la_row(2, "01/06/2020")]}
+    workbook(tmp_path / "annex.xlsx", sheets)
+    workbook(tmp_path / "annex_2020-11-30.xlsx", sheets)
+    a = read_annex_a(tmp_path / "annex.xlsx", key=KEY)
+    assert (a.extract_date, a.extract_date_source) == (T("2020-11-12"), "latest event")  # 2099 typo ignored
+    assert a.extracts[0].window_start == T("2020-05-12")
+    after = [p for p in a.quality.problems if p.kind == "after_extract_date"]
+    assert len(after) == 1 and after[0].row == 3 and after[0].sheet == "List_3"
+    b = read_annex_a(tmp_path / "annex_2020-11-30.xlsx", key=KEY)
+    assert (b.extract_date, b.extract_date_source) == (T("2020-11-30"), "file name")
+    c = read_annex_a(tmp_path / "annex_2020-11-30.xlsx", extract_date="2020-12-31", key=KEY)
+    assert (c.extract_date, c.extract_date_source) == (T("2020-12-31"), "user")
+
+
+def test_one_user_date_for_several_files_warns(tmp_path):
+    for d in ("2020-06-30", "2020-12-31"):
+        workbook(tmp_path / f"annex_{d}.xlsx", {"L3": [REFERRALS.headers, ref_row(1, "03/06/2020")]})
+    a = read_annex_a(sorted(tmp_path.iterdir()), extract_date="2020-12-31", key=KEY)
+    assert len(a.extracts) == 1 and a.extract_date_source == "user"
+    assert any(p.kind == "one_extract_date_for_several_files" for p in a.quality.problems)
+    # the two files are one extract: the identical row is an exact duplicate
+    assert len(a.referrals) == 1 and a.quality.rows_not_used == 1
+
+
+# --- merging extracts ---------------------------------------------------------------------------------------
+
+def test_several_extracts_merged_newest_wins(tmp_path):
+    june = {"List_3": [REFERRALS.headers, ref_row(1, "03/01/2020"), ref_row(2, "05/05/2020"),
+                       ref_row(3, "10/06/2020")],
+            "List_7": [CP_PLANS.headers, cp_row(1, "01/02/2020"), cp_row(2, "01/03/2020")],
+            "List_8": [LOOKED_AFTER.headers, la_row(3, "01/04/2020")]}
+    dec = {"List_3": [REFERRALS.headers, ref_row(2, "05/05/2020", source="q) 6: Police"),
+                      ref_row(3, "10/06/2020"), ref_row(4, "01/12/2020")],
+           "List_7": [CP_PLANS.headers, cp_row(1, "01/02/2020", "15/09/2020"), cp_row(4, "02/12/2020")],
+           "List_8": [LOOKED_AFTER.headers, la_row(3, "01/04/2020", "20/11/2020", placement="K2")]}
+    workbook(tmp_path / "annex_a_2020-06-30.xlsx", june)
+    workbook(tmp_path / "annex_a_2020-12-31.xlsx", dec)
+    a = read_annex_a(tmp_path, key=KEY)
+    assert [e.extract_date for e in a.extracts] == [T("2020-06-30"), T("2020-12-31")]
+    assert a.extract_date == T("2020-12-31")
+    s = validation_summary(a)
+    # referrals: child 2's source differs, so (child, date, source) differs → both kept; child 3 replaced
+    assert s["lists"]["referrals"]["rows"] == 5 and s["lists"]["referrals"]["rows_replaced"] == 1
+    assert s["lists"]["referrals"]["rows_read"] == 6
+    cp = a.cp_plans.sort_values("start_date")
+    assert len(cp) == 3 and s["lists"]["cp_plans"]["rows_replaced"] == 1
+    assert cp["end_date"].iloc[0] == T("2020-09-15")  # the newer extract's end date won
+    assert cp["extract_date"].tolist() == [T("2020-12-31"), T("2020-06-30"), T("2020-12-31")]
+    assert s["lists"]["cp_plans"]["open_at_extract"] == 2  # child 2 (stale from June) and child 4
+    la = a.looked_after
+    assert len(la) == 1 and la["placement_group"].iloc[0] == "Residential"
+    assert s["lists"]["looked_after"]["open_at_extract"] == 0
+    assert s["rows_not_used"] == 0
+
+
+# --- pseudonymisation ----------------------------------------------------------------------------------
+
+def test_same_child_same_pseudonym_across_lists_and_forms(tmp_path):
+    sheets = {"List_3": [REFERRALS.headers, ref_row("00123", "03/11/2020"), ref_row(123.0, "04/11/2020")],
+              "List_7": [CP_PLANS.headers, cp_row("123", "01/12/2020")],
+              "List_8": [LOOKED_AFTER.headers, la_row(" 123.0 ", "01/12/2020"), la_row(124, "01/12/2020")]}
+    workbook(tmp_path / "a_2020-12-31.xlsx", sheets)
+    a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
+    ids = set(a.referrals["child_id"]) | set(a.cp_plans["child_id"]) | set(a.looked_after["child_id"])
+    assert len(ids) == 2
+    assert a.referrals["child_id"].nunique() == 1
+    b = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=b"another key, another pseudonym!!")
+    assert set(b.referrals["child_id"]).isdisjoint(set(a.referrals["child_id"]))
+
+
+def test_key_file_created_once_with_private_mode(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSC_DEMAND_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("CSC_DEMAND_KEY_FILE", raising=False)
+    k1 = load_or_create_key()
+    k2 = load_or_create_key()
+    path = tmp_path / "home" / "pseudonym.key"
+    assert k1 == k2 and len(k1) == 32 and path.read_bytes() == k1
+    if os.name == "posix":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    monkeypatch.setenv("CSC_DEMAND_KEY_FILE", str(tmp_path / "other.key"))
+    assert load_or_create_key() != k1
+    assert load_or_create_key(tmp_path / "home" / "pseudonym.key") == k1
+
+
+# --- the blank template, pasted text, impossible values -------------------------------------------------
+
+def test_blank_ofsted_template_reads_with_zero_rows(tmp_path):
+    blank_template(tmp_path / "Annex_A_template.xlsx")
+    a = read_annex_a(tmp_path / "Annex_A_template.xlsx", key=KEY)
+    s = validation_summary(a)
+    assert s["ok"] is True
+    assert set(s["lists"]) == {"contacts", "referrals", "assessments", "s47", "children_in_need", "cp_plans",
+                               "looked_after"}
+    assert all(e["rows"] == 0 and e["rows_not_used"] == 0 for e in s["lists"].values())
+    kinds = [p["kind"] for p in s["problems"]]
+    assert kinds.count("list_not_needed") == 4 and kinds.count("no_list_found") == 1
+    assert s["sources"]["referrals"] == ["Annex_A_template.xlsx › List_3 (headers in row 2)"]
+    assert a.referrals["referral_date"].dtype == "datetime64[ns]"
+
+
+def test_pasted_text():
+    ref = "\t".join(REFERRALS.headers) + "\n" + "\n".join(
+        "\t".join(str(v) for v in ref_row(c, d)) for c, d in [(1, "03/11/2020"), (2, "2020-11-04"), (2, "44139")])
+    cp = "\t".join(CP_PLANS.headers[:8]) + "\n" + "\t".join(str(v) for v in cp_row(1, "01/12/2020")[:8])
+    a = read_pasted({"List 3": ref, "my CP list": cp}, key=KEY)
+    assert sorted(a.referrals["referral_date"]) == [T("2020-11-03"), T("2020-11-04"), T("2020-11-04")]
+    assert a.extract_date == T("2020-12-01") and a.extract_date_source == "latest event"
+    s = validation_summary(a)
+    assert s["ok"] is False and s["missing_lists"] == ["looked_after"]
+    err = [p for p in s["problems"] if p["kind"] == "list_not_found" and p["severity"] == "error"]
+    assert len(err) == 1 and "Date Started to be Looked After" in err[0]["message"]
+    assert s["sources"]["cp_plans"] == ["pasted text › my CP list (headers in row 1)"]
+
+
+def test_impossible_values_are_located_warnings_and_rows_kept(tmp_path):
+    sheets = {"List_3": [["List 3: Referral"], REFERRALS.headers,
+                         ref_row(1, "03/11/2020", dob="01/02/2021", age=5),     # born after the referral
+                         ref_row(2, "03/11/2020", dob="01/02/2021", age=-1),    # unborn: fine
+                         ref_row(3, "03/11/2020", age=31)],                      # age out of range
+              "List_7": [CP_PLANS.headers, cp_row(1, "01/10/2020", "01/09/2020")],   # ends before it starts
+              "List_8": [LOOKED_AFTER.headers, la_row(2, "01/10/2020", legal="V4"), la_row(3, "01/10/2020", legal="c2")]}
+    workbook(tmp_path / "a_2020-12-31.xlsx", sheets)
+    a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
+    by_kind = {p.kind: p for p in a.quality.problems}
+    assert (by_kind["birth_after_event"].sheet, by_kind["birth_after_event"].row) == ("List_3", 3)
+    assert by_kind["birth_after_event"].column == "Date of Birth"
+    assert by_kind["age_out_of_range"].row == 5
+    assert (by_kind["end_before_start"].sheet, by_kind["end_before_start"].row) == ("List_7", 2)
+    assert by_kind["short_break"].row == 2 and by_kind["short_break"].row_not_used
+    assert len(a.referrals) == 3 and len(a.cp_plans) == 1 and len(a.looked_after) == 1
+    assert a.looked_after["legal_status"].tolist() == ["C2"]
+    assert a.referrals["birth_month"].tolist()[0] == T("2021-02-01")
+    # messages never quote a date
+    assert not any("2021" in p.message or "/02/" in p.message for p in a.quality.problems)
+
+
+def test_missing_required_column_and_missing_list(tmp_path):
+    headers = [h for h in REFERRALS.headers if h != "Date of referral"]
+    workbook(tmp_path / "a.xlsx", {"List_3": [headers, [1, "b) Female"]],
+                                   "List_7": [CP_PLANS.headers, cp_row(1, "01/10/2020")]})
+    a = read_annex_a(tmp_path / "a.xlsx", key=KEY)
+    assert "referrals" not in a.tables and "looked_after" not in a.tables
+    s = validation_summary(a)
+    assert s["missing_lists"] == ["referrals", "looked_after"] and s["ok"] is False
+    req = [p for p in a.quality.problems if p.kind == "missing_required_column"]
+    assert len(req) == 1 and "Date of referral" in req[0].message and req[0].sheet == "List_3"
+
+
+def test_messy_workbook_summary_is_stable(tmp_path):
+    lists = make_lists(seed=11)
+    messy_workbook(tmp_path / "annex_a_2020-12-31.xlsx", lists)
+    s1 = validation_summary(read_annex_a(tmp_path / "annex_a_2020-12-31.xlsx", key=KEY))
+    s2 = validation_summary(read_annex_a(tmp_path / "annex_a_2020-12-31.xlsx", key=KEY))
+    assert s1 == s2

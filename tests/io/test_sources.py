@@ -1,0 +1,145 @@
+"""Files that are not readable workbooks get one plain sentence (CscDemandError), never a traceback; and
+the reader raises nothing but CscDemandError on any bytes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from io_fixtures import make_lists, messy_workbook
+
+from csc_demand.errors import CscDemandError
+from csc_demand.io import read_annex_a
+
+KEY = b"s" * 32
+
+
+def _small_workbook() -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("List_3")
+    ws.write_row(0, 0, ["Child Unique ID", "Date of referral", "Referral Source"])
+    ws.write_row(1, 0, [1, "01/10/2020", "e) 2A: Schools"])
+    wb.close()
+    return buf.getvalue()
+
+
+def _message(tmp_path: Path, name: str, data: bytes) -> str:
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(CscDemandError) as info:
+        read_annex_a(tmp_path / name, key=KEY)
+    msg = str(info.value)
+    assert "\n" not in msg and name in msg
+    return msg
+
+
+def test_empty_file(tmp_path):
+    assert "empty" in _message(tmp_path, "a.xlsx", b"")
+    assert "empty" in _message(tmp_path, "b.csv", b"  \n")
+
+
+def test_not_a_spreadsheet(tmp_path):
+    assert "not a spreadsheet" in _message(tmp_path, "a.xlsx", b"%PDF-1.4 this is a PDF")
+    assert "web page" in _message(tmp_path, "b.xls", b"<html><table><tr><td>1</td></tr></table></html>")
+    assert "not a file type" in _message(tmp_path, "c.pdf", b"%PDF-1.4")
+
+
+def test_zip_that_is_not_a_workbook(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", "<w/>")
+    assert "not an Excel" in _message(tmp_path, "a.xlsx", buf.getvalue())
+
+
+def test_encrypted_workbook(tmp_path):
+    # Excel saves a password-protected .xlsx as an OLE2 (CFB) container
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000
+    assert "password" in _message(tmp_path, "locked.xlsx", ole)
+    assert "password" in _message(tmp_path, "locked.xlsm", ole)
+
+
+def test_truncated_workbook(tmp_path):
+    data = _small_workbook()
+    assert "damaged" in _message(tmp_path, "cut.xlsx", data[: len(data) // 2])
+
+
+def test_zip_bomb_refused_before_opening(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\x00" * 50_000_000)  # 50 MB of zeros: ratio ~1000
+    assert len(buf.getvalue()) < 1_000_000
+    assert "zip bomb" in _message(tmp_path, "bomb.xlsx", buf.getvalue())
+
+
+def test_missing_path_and_empty_folder(tmp_path):
+    with pytest.raises(CscDemandError, match="does not exist"):
+        read_annex_a(tmp_path / "nope.xlsx", key=KEY)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CscDemandError, match="no spreadsheet"):
+        read_annex_a(tmp_path / "empty", key=KEY)
+
+
+def test_bad_file_in_folder_does_not_reject_the_others(tmp_path):
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    messy_workbook(folder / "annex_a_2020-12-31.xlsx", make_lists(seed=2))
+    (folder / "broken.xlsx").write_bytes(b"junk")
+    (folder / "~$annex_a_2020-12-31.xlsx").write_bytes(b"lock file")
+    annex = read_annex_a(folder, key=KEY)
+    assert {"referrals", "cp_plans", "looked_after"} <= set(annex.tables)
+    bad = [p for p in annex.quality.problems if p.kind == "file_unreadable"]
+    assert len(bad) == 1 and bad[0].file == "broken.xlsx"
+
+
+_NAMES = st.sampled_from(["a.xlsx", "a.xlsm", "a.xls", "a.ods", "a.csv", "a.txt", "a.tsv"])
+
+
+def _read_or_user_error(name: str, data: bytes) -> None:
+    try:
+        read_annex_a([(name, data)], key=KEY)
+    except CscDemandError:
+        pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_NAMES, st.binary(max_size=3000))
+def test_random_bytes_only_raise_csc_demand_error(name, data):
+    _read_or_user_error(name, data)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_NAMES, st.text(max_size=2000))
+def test_random_text_only_raises_csc_demand_error(name, text):
+    _read_or_user_error(name, text.encode("utf-8"))
+
+
+_VALID: dict[str, bytes] = {}
+
+
+def _valid_workbook() -> bytes:
+    if "x" not in _VALID:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as d:
+            p = Path(d) / "w.xlsx"
+            messy_workbook(p, make_lists(seed=9, n_children=8))
+            _VALID["x"] = p.read_bytes()
+    return _VALID["x"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=20),
+       st.one_of(st.none(), st.integers(0, 10**9)))
+def test_mutated_workbooks_only_raise_csc_demand_error(flips, cut):
+    data = bytearray(_valid_workbook())
+    for pos, value in flips:
+        data[pos % len(data)] = value
+    if cut is not None:
+        data = data[: cut % len(data)]
+    _read_or_user_error("annex.xlsx", bytes(data))
