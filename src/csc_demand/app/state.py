@@ -72,6 +72,7 @@ def _set_annex(a: AnnexA, key: str, label: str) -> None:
     st.session_state[DATA_KEY] = key
     st.session_state[DATA_LABEL] = label
     st.session_state[CACHE] = {}
+    st.session_state.pop("fit_result", None)
     extract = a.extract_date.date()
     st.session_state[SCENARIOS] = builtin_scenarios(extract)
     bump_edit_version()

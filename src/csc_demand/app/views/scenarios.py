@@ -74,6 +74,17 @@ def default_shock(extract_date: dt.date, taken: list[str]) -> Shock:
                  returns_pct=50.0, return_months=6)
 
 
+#: England's first lockdown, offered as the past period to fit when the data cover it.
+FIRST_LOCKDOWN = (dt.date(2020, 3, 23), dt.date(2020, 6, 30))
+
+
+def default_fit_period(observed_from: dt.date, extract_date: dt.date) -> tuple[dt.date, dt.date]:
+    """The past period first offered for fitting: the 2020 lockdown when the data cover it, else the last quarter."""
+    if observed_from <= FIRST_LOCKDOWN[0] and FIRST_LOCKDOWN[1] <= extract_date:
+        return FIRST_LOCKDOWN
+    return max(observed_from, extract_date - dt.timedelta(days=91)), extract_date
+
+
 def _selected_index() -> int:
     items = state.scenarios()
     i = st.session_state.get(SELECTED, 0)
@@ -153,10 +164,14 @@ def _load_toml() -> None:
     state.bump_edit_version()
 
 
+def _fit_key(which: str) -> str:
+    return f"fit_{which}_{state.data_key()}"
+
+
 def _fit(i: int) -> None:
     from csc_demand.model import fit_shock
 
-    start, end = st.session_state.get("fit_start"), st.session_state.get("fit_end")
+    start, end = st.session_state.get(_fit_key("start")), st.session_state.get(_fit_key("end"))
     if not start or not end or end < start:
         st.session_state["fit_result"] = ("error", "Choose a start date and an end date after it.")
         return
@@ -174,9 +189,9 @@ def _add_fitted(i: int) -> None:
         return
     _, fit, start, end = result
     s = state.scenarios()[i]
-    change = float(min(max(round(float(fit.change_pct), 1), -100.0), 500.0))
-    shock = Shock(name=unique_name("Fitted from data", [x.name for x in s.shocks]), start=start, end=end,
-                  referrals_change_pct=change)
+    shock = fit.to_shock(unique_name("Fitted from data", [x.name for x in s.shocks]))
+    change = min(max(shock.referrals_change_pct, -100.0), 500.0)
+    shock = dataclasses.replace(shock, referrals_change_pct=change)
     _replace(i, dataclasses.replace(s, shocks=s.shocks + (shock,)))
     state.bump_edit_version()
 
@@ -341,11 +356,11 @@ def render_fit(i: int) -> None:
         st.markdown("Measure how much referrals changed during a past period (for example a lockdown) against "
                     "their usual level, then add it to this scenario.")
         lo, hi = a.observed_from.date(), a.extract_date.date()
+        first, last = default_fit_period(lo, hi)
         c1, c2 = st.columns(2)
-        c1.date_input("Past period from", value=lo, min_value=lo, max_value=hi, key="fit_start",
+        c1.date_input("Past period from", value=first, min_value=lo, max_value=hi, key=_fit_key("start"),
                       format="DD/MM/YYYY", help="First day of the period, within your data.")
-        c2.date_input("Past period to", value=min(hi, (pd.Timestamp(lo) + pd.Timedelta(days=90)).date()),
-                      min_value=lo, max_value=hi, key="fit_end", format="DD/MM/YYYY",
+        c2.date_input("Past period to", value=last, min_value=lo, max_value=hi, key=_fit_key("end"), format="DD/MM/YYYY",
                       help="Last day of the period, within your data.")
         st.button("Fit this period from my data", key="fit", on_click=_fit, args=(i,))
         result = st.session_state.get("fit_result")
@@ -353,7 +368,7 @@ def render_fit(i: int) -> None:
             st.error(result[1])
         elif result:
             fit = result[1]
-            st.success(fit.sentence)
+            st.success(fit.explanation)
             st.button("Add it to this scenario as a shock", key="fit_add", on_click=_add_fitted, args=(i,),
                       help="Adds a shock over that period with the measured change. Set how many of the missing "
                            "referrals come back, and when.")
