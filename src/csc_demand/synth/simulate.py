@@ -181,16 +181,17 @@ def referral_rates(days: np.ndarray, p: SynthParams, shocks: Sequence[Shock]) ->
         in_shock = (days >= lo) & (days <= hi)
         if not in_shock.any():
             continue
-        ratio = np.full(len(codes), np.nan)
         special = dict(shock.source_ratios)
-        for j, c in enumerate(codes):
-            if c in special:
-                ratio[j] = special[c]
+        ratio = np.array([special.get(c, np.nan) for c in codes])
         taken = ~np.isnan(ratio)
-        other = (shock.referral_ratio - (shares[taken] * ratio[taken]).sum()) / max(1.0 - shares[taken].sum(), 1e-9)
-        ratio[~taken] = max(other, 0.0)
-        before = rates[in_shock].sum()
-        rates[in_shock] = rates[in_shock] * ratio[None, :]
+        block = rates[in_shock]
+        before = block.sum()
+        # the other sources take whatever keeps the day's total at referral_ratio (per day, as school
+        # holidays change the mix)
+        other = ((shock.referral_ratio * block.sum(axis=1) - (block[:, taken] * ratio[taken]).sum(axis=1))
+                 / np.maximum(block[:, ~taken].sum(axis=1), 1e-12))
+        factor = np.where(taken[None, :], np.nan_to_num(ratio)[None, :], np.maximum(other, 0.0)[:, None])
+        rates[in_shock] = block * factor
         missing = before - rates[in_shock].sum()
         if shock.returning_share > 0 and shock.return_start and shock.return_end and missing > 0:
             back = (days >= _day(shock.return_start)) & (days <= _day(shock.return_end))
