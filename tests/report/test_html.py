@@ -122,7 +122,7 @@ def test_tables_have_scoped_headers_and_captions(page):
 
 def test_print_and_language(page_text, page):
     assert '<html lang="en-GB">' in page_text
-    assert "@page { size: A4" in page_text and "@media print" in page_text and "break-before: page" in page_text
+    assert "@page { size: A4" in page_text and "@media print" in page_text and "break-inside: avoid" in page_text
     assert [t for t, _ in page.tags].count("h1") == 1
 
 

@@ -55,8 +55,11 @@ footer { margin-top: 2rem; border-top: 2px solid #b1b4b6; padding-top: 0.5rem; f
 @page { size: A4; margin: 14mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { break-after: avoid; } figure, table, .keep { break-inside: avoid; } tr { break-inside: avoid; }
-  section.chart { break-before: page; }
+  h2 { break-after: avoid; margin-top: 1rem; } figure, table, .keep, section.chart { break-inside: avoid; }
+  tr { break-inside: avoid; }
+  .scroll { overflow: visible; }
+  table { font-size: 7.5pt; } th, td { padding: 1pt 3pt; } th[scope=row] { white-space: normal; }
+  svg { max-width: 100%; }
   details { display: none; }
   a { color: #0b0c0c; text-decoration: none; }
   nav { display: none; }
