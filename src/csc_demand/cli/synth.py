@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _date(text: str, option: str) -> pd.Timestamp:
     try:
-        return pd.Timestamp(text).normalize()
+        return pd.to_datetime(text, format="%Y-%m-%d").normalize()
     except (ValueError, TypeError):
         raise CscDemandError(f"{option} '{text}' is not a date: write it as YYYY-MM-DD, e.g. 2020-12-31.") from None
 
