@@ -92,3 +92,11 @@ def test_data_used_counts_only(forecast):
 
 def test_quantile_labels():
     assert [tv.quantile_label(q) for q in (0.1, 0.5, 0.9, 0.975, 0.05)] == ["P10", "Median", "P90", "P97.5", "P5"]
+
+
+def test_column_labels():
+    assert tv.column_label("mape_median_pct") == "MAPE median (%)"
+    assert tv.column_label("coverage_p10_p90_pct") == "Coverage P10 P90 (%)"
+    assert tv.column_label("horizon_months") == "Horizon (months)"
+    assert tv.column_label("referrals_per_week") == "Referrals per week"
+    assert tv.column_label("severity") == "Severity" and tv.column_label("months") == "Months"

@@ -387,7 +387,7 @@ def _frame_sheet(ws: Worksheet, fm: _Formats, frame: pd.DataFrame | None, *, emp
     labels = labels or {}
     frame = frame.reset_index(drop=True)
     for c, name in enumerate(frame.columns):
-        text = labels.get(str(name), str(name).replace("_", " ").capitalize())
+        text = labels.get(str(name), tv.column_label(name))
         ws.write_string(r, c, text, fm.header_left)
         series = frame[name]
         longest = series.astype(str).str.len().max() if len(series) else 0

@@ -293,7 +293,7 @@ def _wide_table_html(wide: pd.DataFrame, *, caption: str, period_type: str, kind
 
 def _frame_html(frame: pd.DataFrame, caption: str) -> str:
     """Any small table (backtest, estimates, quality summary), every value escaped."""
-    head = "".join(f'<th scope="col">{_e(str(c).replace("_", " ").capitalize())}</th>' for c in frame.columns)
+    head = "".join(f'<th scope="col">{_e(tv.column_label(c))}</th>' for c in frame.columns)
     body = []
     for row in frame.astype(object).itertuples(index=False):
         cells = []

@@ -50,6 +50,30 @@ def output_path(path: str | Path) -> Path:
     return path
 
 
+_WORDS = {"mape": "MAPE", "p10": "P10", "p50": "P50", "p90": "P90", "cp": "CP", "cla": "CLA", "fy": "FY",
+          "id": "ID", "se": "SE", "uasc": "UASC"}
+_UNITS = {"pct": "(%)", "gbp": "(£)", "weeks": "(weeks)", "days": "(days)", "months": "(months)",
+          "per_week": "per week"}
+
+
+def column_label(name: str) -> str:
+    """A table column name for people: ``mape_median_pct`` → ``"MAPE median (%)"``."""
+    text = str(name)
+    for key in ("per_week",):
+        text = text.replace(key, key.replace("_", "~"))
+    words = [w.replace("~", "_") for w in text.split("_") if w]
+    out = []
+    for i, w in enumerate(words):
+        low = w.lower()
+        if low in _UNITS and i == len(words) - 1 and i > 0:
+            out.append(_UNITS[low])
+        elif low in _WORDS:
+            out.append(_WORDS[low])
+        else:
+            out.append(low.capitalize() if not out else low)
+    return " ".join(out) if out else text
+
+
 def quantile_label(q: float) -> str:
     """``0.1`` → ``"P10"``, ``0.5`` → ``"Median"``, ``0.975`` → ``"P97.5"``."""
     if np.isclose(q, 0.5):
