@@ -1,0 +1,19 @@
+"""The forecast engine: estimation, scenarios, projection with uncertainty, backtests, costs.
+
+Public API::
+
+    est = estimate(annex)                                  # once per data load
+    fc = forecast(est, [scenario, ...], months=36, draws=1000, seed=1)   # on every change: milliseconds
+    fit = fit_shock(annex, "2020-03-23", "2020-06-30")     # a past shock's change, with an interval
+    bt = backtest(annex)                                   # how well the method did on this LA's own past
+    obs = actuals(annex)                                   # the observed monthly series
+
+Pure numpy/pandas; no UI imports.
+"""
+
+from csc_demand.model.actuals import actuals
+from csc_demand.model.estimate import Estimates, estimate, estimates_table
+from csc_demand.model.forecast import forecast
+from csc_demand.model.shocks import ShockFit, fit_shock
+
+__all__ = ["Estimates", "ShockFit", "actuals", "estimate", "estimates_table", "fit_shock", "forecast"]

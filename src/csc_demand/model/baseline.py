@@ -1,0 +1,216 @@
+"""The referral baseline: daily referral history, seasonality, over-dispersion and the usual weekly level.
+
+Everything here works on the daily history (one row per day from the first observed day to the extract date,
+counts by referral source group, and which days were observed), so the baseline for any reference window
+(or with any shocks left out) is a cheap array sum that the app can redo on every change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from csc_demand.model.timegrid import day_mask
+from csc_demand.tables import AGE_BAND_LABELS, REFERRAL_SOURCE_GROUPS, age_band
+
+#: Source groups in a fixed order (the CIN census order), then "Unknown" for a missing or unrecognised source.
+SOURCE_GROUP_ORDER: tuple[str, ...] = tuple(dict.fromkeys(REFERRAL_SOURCE_GROUPS.values()))
+#: 80% normal interval multiplier.
+Z80 = 1.2815515655446004
+#: Seasonality needs at least this many days of history, and this many observed days in each calendar month.
+MIN_DAYS_FOR_SEASONALITY = 365
+MIN_DAYS_PER_MONTH = 14
+#: Default reference window: the most recent observed stretch, at most this many days.
+DEFAULT_REFERENCE_DAYS = 365
+
+
+@dataclass(frozen=True)
+class History:
+    """Daily referral counts over the observed history (all zeros on unobserved days).
+
+    ``days``: every day from the first observed day to the extract date; ``observed``: inside an extract's
+    window; ``counts``: (days, source groups) referrals received that day; ``age_counts``: referrals by age
+    band (bands + "Unknown") over all observed days.
+    """
+
+    days: pd.DatetimeIndex
+    observed: np.ndarray = field(repr=False)
+    counts: np.ndarray = field(repr=False)
+    age_counts: np.ndarray
+
+    @property
+    def total(self) -> np.ndarray:
+        """Referrals per day, all sources."""
+        return self.counts.sum(axis=1)
+
+
+def referral_history(referrals: pd.DataFrame, intervals: list[tuple[pd.Timestamp, pd.Timestamp]],
+                     extract_date: pd.Timestamp) -> History:
+    """Daily referral counts by source group over the observed windows (referrals outside them are ignored)."""
+    first = intervals[0][0]
+    days = pd.date_range(first, extract_date, freq="D")
+    observed = day_mask(days, intervals)
+    dates = pd.to_datetime(referrals["referral_date"]).to_numpy()
+    idx = ((dates - np.datetime64(first)) // np.timedelta64(1, "D"))
+    ok = ~np.isnat(dates)
+    idx = np.where(ok, idx, -1).astype(np.int64)
+    inside = (idx >= 0) & (idx < len(days))
+    inside[inside] &= observed[idx[inside]]
+    if "source_group" in referrals:
+        groups = referrals["source_group"].astype("string")
+    elif "source" in referrals:
+        groups = referrals["source"].astype("string").map(REFERRAL_SOURCE_GROUPS)
+    else:
+        groups = pd.Series(pd.NA, index=referrals.index, dtype="string")
+    codes = pd.Categorical(groups.astype("string").fillna("Unknown"), categories=list(SOURCE_GROUP_ORDER))
+    g = np.asarray(codes.codes)
+    g = np.where(g < 0, SOURCE_GROUP_ORDER.index("Unknown"), g)
+    counts = np.zeros((len(days), len(SOURCE_GROUP_ORDER)))
+    np.add.at(counts, (idx[inside], g[inside]), 1.0)
+    if "age_years" in referrals:
+        bands = age_band(referrals["age_years"])
+    else:
+        bands = pd.Series("Unknown", index=referrals.index)
+    labels = list(AGE_BAND_LABELS) + ["Unknown"]
+    b = pd.Categorical(bands.astype("string").fillna("Unknown"), categories=labels).codes
+    age_counts = np.bincount(np.asarray(b)[inside], minlength=len(labels)).astype(float)
+    return History(days=days, observed=observed, counts=counts, age_counts=age_counts)
+
+
+@dataclass(frozen=True)
+class Seasonality:
+    """Referral rate by calendar month relative to the yearly average (1.0 = average), or none."""
+
+    by_month: np.ndarray | None
+    explanation: str
+
+    def factor(self, days: pd.DatetimeIndex) -> np.ndarray:
+        """The seasonal factor of each day (1.0 everywhere when there is no seasonality)."""
+        if self.by_month is None:
+            return np.ones(len(days))
+        return self.by_month[np.asarray(days.month) - 1]
+
+
+def fit_seasonality(h: History) -> Seasonality:
+    """Monthly factors when at least a year of history exists and every calendar month is observed enough.
+
+    Each month's factor is its referrals per observed day over the average per observed day, normalised so
+    that a whole year averages 1.
+    """
+    n_obs = int(h.observed.sum())
+    span = len(h.days)
+    month = np.asarray(h.days.month) - 1
+    obs_days = np.bincount(month[h.observed], minlength=12).astype(float)
+    if span < MIN_DAYS_FOR_SEASONALITY or obs_days.min() < MIN_DAYS_PER_MONTH:
+        have = f"{n_obs:,} days" if n_obs < 365 else "gaps in some calendar months"
+        return Seasonality(None, f"No seasonal pattern is used: that needs a full year of referrals and the data "
+                                 f"cover {have}. Load more extracts to add one.")
+    counts = np.bincount(month[h.observed], weights=h.total[h.observed], minlength=12)
+    rate = counts / obs_days
+    days_in_month = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    factor = rate / (np.sum(rate * days_in_month) / days_in_month.sum())
+    lo, hi = int(np.argmin(factor)), int(np.argmax(factor))
+    names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
+    return Seasonality(factor, f"Referrals vary by month (from {n_obs:,} observed days): lowest in {names[lo]} "
+                               f"({(factor[lo] - 1) * 100:+.0f}%), highest in {names[hi]} "
+                               f"({(factor[hi] - 1) * 100:+.0f}%).")
+
+
+def default_reference(h: History) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The most recent contiguous observed stretch, at most a year, ending at the extract date."""
+    end = h.days[-1]
+    unobserved = np.flatnonzero(~h.observed)
+    first = unobserved[-1] + 1 if len(unobserved) else 0
+    first = max(first, len(h.days) - DEFAULT_REFERENCE_DAYS)
+    return h.days[first], end
+
+
+def reference_mask(h: History, start: dt.date | pd.Timestamp | None, end: dt.date | pd.Timestamp | None,
+                   exclude: list[tuple[pd.Timestamp, pd.Timestamp]] = ()) -> np.ndarray:
+    """Observed days in [start, end] (defaults: the default reference window) outside the excluded periods."""
+    d0, d1 = default_reference(h)
+    if start is None and end is None:
+        a, b = d0, d1
+    else:
+        a = pd.Timestamp(start) if start is not None else h.days[0]
+        b = pd.Timestamp(end) if end is not None else h.days[-1]
+    mask = h.observed & day_mask(h.days, [(a, b)])
+    for xa, xb in exclude:
+        mask &= ~day_mask(h.days, [(pd.Timestamp(xa), pd.Timestamp(xb))])
+    return mask
+
+
+def dispersion(h: History, expected_per_day: np.ndarray) -> float:
+    """Over-dispersion of weekly referral counts: variance ÷ mean (at least 1, Poisson), over whole observed
+    weeks (ending at the extract date), each compared with its expected count."""
+    n = len(h.days)
+    n_weeks = n // 7
+    if n_weeks < 3:
+        return 1.0
+    sl = slice(n - 7 * n_weeks, n)
+    obs = h.total[sl].reshape(n_weeks, 7)
+    exp = expected_per_day[sl].reshape(n_weeks, 7)
+    full = h.observed[sl].reshape(n_weeks, 7).all(axis=1)
+    o, e = obs[full].sum(axis=1), exp[full].sum(axis=1)
+    keep = e > 0
+    o, e = o[keep], e[keep]
+    if len(o) < 3:
+        return 1.0
+    chi = float(np.sum((o - e) ** 2 / e) / (len(o) - 1))
+    return float(np.clip(chi, 1.0, 50.0))
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The usual number of referrals per week (seasonally adjusted), with its standard error.
+
+    ``mix`` is the share of each source group (SOURCE_GROUP_ORDER) over the reference days.
+    """
+
+    per_week: float
+    se_per_week: float
+    referrals: int
+    days: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    mix: np.ndarray
+    explanation: str
+
+
+def fit_baseline(h: History, season: Seasonality, mask: np.ndarray, phi: float,
+                 multiplier: np.ndarray | None = None) -> Baseline:
+    """Referrals per week over the reference days: 7 × referrals ÷ (seasonal factor × multiplier summed over
+    the days). ``multiplier`` (per day) removes a known change such as a new normal already under way.
+
+    Standard error: sqrt(dispersion × referrals) on the same scale (the count is over-dispersed Poisson).
+    """
+    weight = season.factor(h.days)
+    if multiplier is not None:
+        weight = weight * multiplier
+    denom = float(weight[mask].sum())
+    total = float(h.total[mask].sum())
+    n_days = int(mask.sum())
+    if n_days == 0 or denom <= 0:
+        raise ValueError("no reference days")
+    per_week = 7.0 * total / denom
+    se = 7.0 * np.sqrt(phi * max(total, 1.0)) / denom
+    mix_counts = h.counts[mask].sum(axis=0)
+    mix = mix_counts / mix_counts.sum() if mix_counts.sum() > 0 else np.full(len(mix_counts), 1 / len(mix_counts))
+    days = h.days[mask]
+    a, b = days[0], days[-1]
+    lo, hi = per_week - Z80 * se, per_week + Z80 * se
+    text = (f"Usually {per_week:,.0f} referrals a week (80% interval {lo:,.0f} to {hi:,.0f}), based on "
+            f"{int(total):,} referrals from {_fmt(a)} to {_fmt(b)}"
+            + (" (seasonally adjusted)." if season.by_month is not None else "."))
+    if n_days < (b - a).days + 1:
+        text = text[:-1] + f", {n_days:,} days used."
+    return Baseline(per_week=per_week, se_per_week=se, referrals=int(total), days=n_days, start=a, end=b, mix=mix,
+                    explanation=text)
+
+
+def _fmt(d: pd.Timestamp) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"

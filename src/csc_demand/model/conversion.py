@@ -1,0 +1,142 @@
+"""Conversion: plan (or care) starts per referral, and the lag from referral to start.
+
+The rate is a FLOW RATIO over the reference days: starts on those days ÷ referrals on those days (events ÷
+exposure, never a mean of ratios). Its uncertainty is a Beta posterior (Jeffreys prior). By age band the
+rate is shrunk towards the all-ages rate with the weight of 100 referrals, so bands with few referrals
+borrow from the rest.
+
+The lag comes from children linked across lists (the same pseudonymised child in List 3 and List 7/8): for
+each start, the most recent referral of that child up to 26 weeks before it. Only starts whose lag week was
+observable can show that lag (the referral must fall inside an observed window), so the share at lag ``l``
+is (starts linked at lag l) ÷ (starts that could have shown lag l), then normalised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from csc_demand.model.baseline import Z80
+from csc_demand.model.durations import age_weeks_at, band_index
+from csc_demand.model.timegrid import day_mask
+from csc_demand.tables import AGE_BAND_LABELS, age_band
+
+LAG_WEEKS = 26
+MIN_LINKED = 20
+MIN_AT_RISK_FOR_LAG = 10
+SHRINK_REFERRALS = 100.0
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """Starts per referral (a share) with its Beta(alpha, beta) uncertainty, by age band, and the lag.
+
+    ``lag_pmf[l]``: share of starts that come ``l`` whole weeks after the referral (l = 0..25).
+    """
+
+    per_referral: float
+    low: float
+    high: float
+    alpha: float
+    beta: float
+    starts: int
+    referrals: int
+    by_band: np.ndarray
+    band_shrunk: tuple[bool, ...]
+    lag_pmf: np.ndarray
+    lag_linked: int
+    explanation: str
+    lag_explanation: str
+
+
+def _beta_interval(a: float, b: float) -> tuple[float, float]:
+    m = a / (a + b)
+    sd = np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+    return max(0.0, m - Z80 * sd), min(1.0, m + Z80 * sd)
+
+
+def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.DatetimeIndex,
+                   intervals: list[tuple[pd.Timestamp, pd.Timestamp]], extract_date: pd.Timestamp,
+                   what: str, plural: str) -> Conversion:
+    """Estimate starts per referral over the reference days (``ref_days``) and the referral-to-start lag."""
+    ref_dates = pd.to_datetime(referrals["referral_date"])
+    st_dates = pd.to_datetime(starts["start_date"])
+    days_set = pd.DatetimeIndex(ref_days)
+    in_ref_r = ref_dates.isin(days_set).to_numpy()
+    in_ref_s = st_dates.isin(days_set).to_numpy()
+    n_ref, n_st = int(in_ref_r.sum()), int(in_ref_s.sum())
+    a, b = n_st + 0.5, max(n_ref - n_st, 0) + 0.5
+    p = n_st / n_ref if n_ref else 0.0
+    lo, hi = _beta_interval(a, b)
+    # by age band: referral age from age_years (age at the referral list's extract), start age from birth month
+    n_bands = len(AGE_BAND_LABELS)
+    r_band = pd.Categorical(age_band(referrals["age_years"]) if "age_years" in referrals
+                            else pd.Series("Unknown", index=referrals.index),
+                            categories=list(AGE_BAND_LABELS)).codes
+    s_band = band_index(age_weeks_at(starts, st_dates, extract_date))
+    r_counts = np.bincount(np.asarray(r_band)[in_ref_r & (np.asarray(r_band) >= 0)], minlength=n_bands)
+    s_counts = np.bincount(s_band[in_ref_s & (s_band >= 0)], minlength=n_bands)
+    by_band = (s_counts + SHRINK_REFERRALS * p) / (r_counts + SHRINK_REFERRALS)
+    shrunk = tuple(bool(r < 10 * SHRINK_REFERRALS) for r in r_counts)
+    if n_ref:
+        ratio = round(1 / p) if p > 0 else None
+        one_in = f"1 in {ratio:,}" if ratio and p < 0.5 else f"{p * 100:.0f}%"
+        text = (f"{one_in} referrals led to a {what} ({p * 100:.1f} per 100, 80% interval {lo * 100:.1f} to "
+                f"{hi * 100:.1f}), based on {n_st:,} {plural} started and {n_ref:,} referrals from "
+                f"{_fmt(days_set[0])} to {_fmt(days_set[-1])}.")
+    else:
+        text = f"No referrals in the reference window, so {plural} per referral cannot be estimated."
+    lag, linked, lag_text = fit_lag(referrals, starts, intervals, plural)
+    return Conversion(per_referral=p, low=lo, high=hi, alpha=a, beta=b, starts=n_st, referrals=n_ref,
+                      by_band=by_band, band_shrunk=shrunk, lag_pmf=lag, lag_linked=linked, explanation=text,
+                      lag_explanation=lag_text)
+
+
+def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple[pd.Timestamp, pd.Timestamp]],
+            plural: str) -> tuple[np.ndarray, int, str]:
+    """Weekly lag distribution from referral to start for children in both lists (see the module docstring)."""
+    r = pd.DataFrame({"child_id": referrals["child_id"].astype("string"),
+                      "t": pd.to_datetime(referrals["referral_date"])}).dropna()
+    s = pd.DataFrame({"child_id": starts["child_id"].astype("string"),
+                      "t": pd.to_datetime(starts["start_date"])}).dropna()
+    s = s[day_mask(pd.DatetimeIndex(s["t"]), intervals)]
+    fallback = np.zeros(LAG_WEEKS)
+    fallback[0] = 1.0
+    if len(s) == 0 or len(r) == 0:
+        return fallback, 0, f"No {plural} could be linked to a referral, so no delay between them is assumed."
+    r = r.sort_values("t").rename(columns={"t": "ref"})
+    s = s.sort_values("t").reset_index(drop=True)
+    s["row"] = np.arange(len(s))
+    m = pd.merge_asof(s, r, left_on="t", right_on="ref", by="child_id", direction="backward",
+                      tolerance=pd.Timedelta(days=7 * LAG_WEEKS - 1))
+    lag_days = (m["t"] - m["ref"]).dt.days.to_numpy(dtype=float, na_value=np.nan)
+    linked = ~np.isnan(lag_days)
+    lag_w = np.floor(lag_days[linked] / 7).astype(int)
+    n_l = np.bincount(lag_w, minlength=LAG_WEEKS)[:LAG_WEEKS].astype(float)
+    # starts that could show lag l: the whole of week l before the start lies in the start's observed stretch
+    iv_start = np.array([np.datetime64(a) for a, _ in intervals])
+    iv_end = np.array([np.datetime64(b) for _, b in intervals])
+    st = s["t"].to_numpy()
+    k = np.clip(np.searchsorted(iv_end, st, side="left"), 0, len(intervals) - 1)
+    room_days = (st - iv_start[k]) / np.timedelta64(1, "D")
+    room_w = np.floor((room_days + 1) / 7 - 1).astype(int)   # largest l with 7(l+1) - 1 days before the start
+    at_risk = np.array([(room_w >= l).sum() for l in range(LAG_WEEKS)], dtype=float)
+    rate = np.where(at_risk >= MIN_AT_RISK_FOR_LAG, n_l / np.maximum(at_risk, 1), 0.0)
+    n_linked = int(linked.sum())
+    if n_linked < MIN_LINKED or rate.sum() <= 0:
+        return fallback, n_linked, (f"Only {n_linked} {plural} could be linked to an earlier referral of the same "
+                                    "child, too few to measure the delay: none is assumed.")
+    pmf = rate / rate.sum()
+    cdf = np.cumsum(pmf)
+    med = int(np.searchsorted(cdf, 0.5))
+    p90 = int(np.searchsorted(cdf, 0.9))
+    text = (f"Of {n_linked:,} {plural} linked to an earlier referral of the same child, half started within "
+            f"{med + 1} weeks of the referral and 9 in 10 within {p90 + 1} weeks (allowing for referrals "
+            "before the data begin).")
+    return pmf, n_linked, text
+
+
+def _fmt(d: pd.Timestamp) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"

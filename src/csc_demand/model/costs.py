@@ -1,0 +1,57 @@
+"""Costs and workforce from the simulated caseloads.
+
+Cost in a month = child-weeks open in the month × the weekly unit cost of the child's group × inflation.
+Children looked after are split into placement groups by the central path's mix (the mix of each age band on
+the extract date, weighted by the projected age bands); child protection plans have one unit cost. Prices
+are those of the forecast's first month and rise by ``inflation_pct_per_year`` compounded monthly.
+Social workers needed at a month end = (open child protection plans + children looked after) ÷ caseload.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from csc_demand.model.project import Simulation
+from csc_demand.model.timegrid import Grid
+from csc_demand.tables import PLACEMENT_GROUP_ORDER
+
+CP_COST_GROUP = "Child protection plans"
+COST_GROUPS: tuple[str, ...] = tuple(PLACEMENT_GROUP_ORDER) + (CP_COST_GROUP,)
+
+
+def child_weeks(open_: np.ndarray, grid: Grid) -> np.ndarray:
+    """Child-weeks open in each month per draw: (draws, months), from stocks at week ends (draws, weeks+1)."""
+    mid = (open_[:, :-1] + open_[:, 1:]) * 0.5
+    return mid @ grid.flow_weights.T
+
+
+def inflation_factor(grid: Grid, pct_per_year: float) -> np.ndarray:
+    """Price index of each month relative to the first (compounded monthly)."""
+    m = np.arange(len(grid.months), dtype=float)
+    return (1.0 + pct_per_year / 100.0) ** (m / 12.0)
+
+
+def monthly_placement_share(sim: Simulation, grid: Grid) -> np.ndarray:
+    """Share of each placement group of the child-weeks in each month: (months, placement groups)."""
+    ps = (sim.placement_share[:-1] + sim.placement_share[1:]) * 0.5
+    out = grid.flow_weights @ ps
+    tot = out.sum(axis=1, keepdims=True)
+    return out / np.where(tot > 0, tot, 1.0)
+
+
+def costs_gbp(sim: Simulation, grid: Grid) -> np.ndarray:
+    """£ per month per draw by cost group: (draws, months, COST_GROUPS), at each month's prices."""
+    unit = sim.scenario.costs.weekly_gbp()
+    infl = inflation_factor(grid, sim.scenario.costs.inflation_pct_per_year)
+    cla_w = child_weeks(sim.cla_open, grid)
+    cp_w = child_weeks(sim.cp_open, grid)
+    share = monthly_placement_share(sim, grid)
+    price = np.array([unit[g] for g in PLACEMENT_GROUP_ORDER])
+    cla = cla_w[:, :, None] * (share * price[None, :] * infl[:, None])[None, :, :]
+    cp = (cp_w * unit[CP_COST_GROUP] * infl[None, :])[:, :, None]
+    return np.concatenate([cla, cp], axis=2)
+
+
+def social_workers(cp_open_month_end: np.ndarray, cla_open_month_end: np.ndarray, caseload: float) -> np.ndarray:
+    """Social workers (full-time equivalents) needed: open cases ÷ cases per worker."""
+    return (cp_open_month_end + cla_open_month_end) / caseload

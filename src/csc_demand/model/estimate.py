@@ -1,0 +1,211 @@
+"""Estimation: everything the projection needs that depends only on the data, computed once per data load.
+
+:func:`estimate` turns an :class:`~csc_demand.tables.AnnexA` into :class:`Estimates`: the referral history and
+baseline, seasonality, conversions (with lags), durations (left-truncated Kaplan–Meier by age band), the
+cohort open on the extract date and how it will leave, the placement mix. Each estimate carries its
+uncertainty and a plain-English sentence (:meth:`Estimates.explain`). Nothing here is child-level in
+output: the small per-plan arrays kept for the projection are never printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from csc_demand.errors import CscDemandError
+from csc_demand.model.actuals import actuals, care_periods
+from csc_demand.model.baseline import (
+    Baseline,
+    History,
+    Seasonality,
+    dispersion,
+    fit_baseline,
+    fit_seasonality,
+    reference_mask,
+    referral_history,
+)
+from csc_demand.model.conversion import LAG_WEEKS, Conversion, fit_conversion
+from csc_demand.model.durations import (
+    band_index,
+    DurationEstimate,
+    cohort_survivors,
+    episodes,
+    fit_durations,
+    start_kernel,
+)
+from csc_demand.model.timegrid import day_mask, observed_intervals
+from csc_demand.tables import (
+    AGE_BAND_LABELS,
+    PLACEMENT_GROUP_ORDER,
+    PLACEMENT_GROUPS,
+    AnnexA,
+)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One kind of plan (child protection) or care: conversion, durations, the open cohort and new starts.
+
+    ``cohort_expected[t]``: expected number of those open on the extract date still open at week end t
+    (t = 0 is the number open); ``kernel[u]``: expected share of a new start still open at the end of the
+    u-th week after its start week; ``*_by_band``: the same by the child's CURRENT age band;
+    ``start_band_shares``: age band at start of new starts.
+    """
+
+    conversion: Conversion
+    durations: DurationEstimate
+    open_now: int
+    cohort_expected: np.ndarray = field(repr=False)
+    cohort_by_band: np.ndarray = field(repr=False)
+    kernel: np.ndarray = field(repr=False)
+    kernel_by_band: np.ndarray = field(repr=False)
+    start_band_shares: np.ndarray = field(repr=False)
+    starts_mask: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """All data-dependent inputs of the projection. See :func:`estimate`."""
+
+    extract_date: pd.Timestamp
+    intervals: tuple[tuple[pd.Timestamp, pd.Timestamp], ...]
+    history: History
+    seasonality: Seasonality
+    dispersion: float
+    baseline: Baseline
+    referral_age_shares: np.ndarray
+    recent_weekly_referrals: np.ndarray = field(repr=False)
+    cp: Flow = field(repr=False)
+    cla: Flow = field(repr=False)
+    placement_mix: np.ndarray = field(repr=False)
+    actuals: pd.DataFrame = field(repr=False)
+    notes: tuple[str, ...] = ()
+
+    def explain(self) -> list[str]:
+        """Every estimate as a plain-English sentence, for reports and the app."""
+        out = [self.baseline.explanation, self.seasonality.explanation]
+        if self.dispersion > 1.05:
+            out.append(f"Weekly referral counts vary {self.dispersion:.1f} times as much as pure chance would "
+                       "give; the intervals allow for that.")
+        out += [self.cp.conversion.explanation, self.cp.conversion.lag_explanation, self.cp.durations.explanation,
+                self.cla.conversion.explanation, self.cla.conversion.lag_explanation,
+                self.cla.durations.explanation]
+        out += list(self.notes)
+        return out
+
+
+def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeIndex,
+          intervals: list[tuple[pd.Timestamp, pd.Timestamp]], e: pd.Timestamp, what: str, plural: str) -> Flow:
+    table = table[pd.to_datetime(table["start_date"]).notna().to_numpy()]
+    conv = fit_conversion(referrals, table, ref_days, intervals, e, what, plural)
+    ep = episodes(table, intervals, e)
+    dur = fit_durations(ep, plural)
+    cohort, cohort_b = cohort_survivors(dur)
+    starts_mask = day_mask(pd.DatetimeIndex(ep.start), intervals)
+    kern, kern_b, shares = start_kernel(dur, starts_mask)
+    return Flow(conversion=conv, durations=dur, open_now=int(ep.open_at_extract.sum()), cohort_expected=cohort,
+                cohort_by_band=cohort_b, kernel=kern, kernel_by_band=kern_b, start_band_shares=shares,
+                starts_mask=starts_mask)
+
+
+def _placement_mix(cla: pd.DataFrame, ep_open: np.ndarray, bands: np.ndarray) -> np.ndarray:
+    """Share of each placement group among children looked after on the extract date, by current age band
+    (bands × PLACEMENT_GROUP_ORDER); a band with fewer than 20 children uses the all-ages mix."""
+    groups = list(PLACEMENT_GROUP_ORDER)
+    if "placement_group" in cla:
+        pg = cla["placement_group"].astype("string")
+    elif "placement_type" in cla:
+        pg = cla["placement_type"].astype("string").str.upper().map(PLACEMENT_GROUPS)
+    else:
+        pg = pd.Series(pd.NA, index=cla.index, dtype="string")
+    codes = np.asarray(pd.Categorical(pg.fillna("Unknown"), categories=groups).codes)
+    codes = np.where(codes < 0, groups.index("Unknown"), codes)[ep_open]
+    b = bands
+    n_b = len(AGE_BAND_LABELS)
+    counts = np.zeros((n_b, len(groups)))
+    ok = b >= 0
+    np.add.at(counts, (b[ok], codes[ok]), 1.0)
+    overall = np.bincount(codes, minlength=len(groups)).astype(float)
+    if overall.sum() == 0:
+        overall = np.zeros(len(groups))
+        overall[groups.index("Unknown")] = 1.0
+    overall = overall / overall.sum()
+    rows = counts.sum(axis=1, keepdims=True)
+    mix = np.where(rows >= 20, counts / np.maximum(rows, 1), overall[None, :])
+    return mix
+
+
+def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
+             reference_end: dt.date | None = None) -> Estimates:
+    """Estimate everything the projection needs from the clean Annex A tables (once per data load).
+
+    ``reference_start``/``reference_end`` choose the days for the referral baseline and the conversion rates
+    (default: the most recent observed stretch, at most a year). Raises :class:`CscDemandError` when the
+    lists cannot support a forecast (no referrals in the reference window).
+    """
+    e = pd.Timestamp(annex.extract_date).normalize()
+    intervals = observed_intervals(annex)
+    referrals = annex.referrals
+    hist = referral_history(referrals, intervals, e)
+    season = fit_seasonality(hist)
+    mask = reference_mask(hist, reference_start, reference_end)
+    if not mask.any() or hist.total[mask].sum() == 0:
+        raise CscDemandError("There are no referrals (List 3) in the reference window, so no forecast can be "
+                             "made: check that List 3 was read, and the reference dates in the scenario.")
+    base0 = fit_baseline(hist, season, mask, 1.0)
+    phi = dispersion(hist, base0.per_week / 7.0 * season.factor(hist.days))
+    base = fit_baseline(hist, season, mask, phi)
+    ref_days = hist.days[mask]
+    cp = _flow(annex.cp_plans, referrals, ref_days, intervals, e, "child protection plan",
+               "child protection plans")
+    cla_table = care_periods(annex.looked_after)
+    cla = _flow(cla_table, referrals, ref_days, intervals, e, "period of care", "periods of care")
+    ep = episodes(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()], intervals, e)
+    now_band = band_index(ep.age_at_start_weeks[ep.open_at_extract] + ep.exit_weeks[ep.open_at_extract])
+    placement = _placement_mix(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()],
+                               ep.open_at_extract, now_band)
+    # referrals in the last LAG_WEEKS weeks before the extract date (unobserved days filled with the baseline)
+    n = len(hist.days)
+    expected = base.per_week / 7.0 * season.factor(hist.days)
+    daily = np.where(hist.observed, hist.total, expected)
+    need = 7 * LAG_WEEKS
+    if n < need:
+        pad_days = pd.date_range(end=hist.days[0] - pd.Timedelta(days=1), periods=need - n, freq="D")
+        daily = np.concatenate([base.per_week / 7.0 * season.factor(pad_days), daily])
+    recent = daily[-need:].reshape(LAG_WEEKS, 7).sum(axis=1)
+    age_shares = hist.age_counts / max(hist.age_counts.sum(), 1.0)
+    notes = []
+    if cp.open_now == 0:
+        notes.append("No child protection plans were open on the extract date: check that List 7 was read.")
+    if cla.open_now == 0:
+        notes.append("No children were looked after on the extract date: check that List 8 was read.")
+    return Estimates(extract_date=e, intervals=tuple(intervals), history=hist, seasonality=season,
+                     dispersion=phi, baseline=base, referral_age_shares=age_shares, recent_weekly_referrals=recent,
+                     cp=cp, cla=cla, placement_mix=placement, actuals=actuals(annex),
+                     notes=tuple(notes))
+
+
+def estimates_table(est: Estimates) -> pd.DataFrame:
+    """The main estimates as a small table for reports: name, value, 80% interval, unit, explanation."""
+    z = 1.2815515655446004
+    b = est.baseline
+    rows = [("Referrals per week (usual level)", b.per_week, b.per_week - z * b.se_per_week,
+             b.per_week + z * b.se_per_week, "referrals a week", b.explanation)]
+    for label, flow in (("Child protection plans started per referral", est.cp),
+                        ("Periods of care started per referral", est.cla)):
+        c = flow.conversion
+        rows.append((label, c.per_referral, c.low, c.high, "per referral", c.explanation))
+    for label, flow in (("Median length of a child protection plan", est.cp),
+                        ("Median length of a period of care", est.cla)):
+        d = flow.durations
+        m = d.median_weeks
+        f = float(np.exp(z * d.hazard_se_log))
+        rows.append((label, m, m / f, m * f, "weeks", d.explanation))
+    rows.append(("Child protection plans open on the extract date", float(est.cp.open_now), np.nan, np.nan,
+                 "plans", ""))
+    rows.append(("Children looked after on the extract date", float(est.cla.open_now), np.nan, np.nan,
+                 "children", ""))
+    return pd.DataFrame(rows, columns=["estimate", "value", "low_80", "high_80", "unit", "explanation"])

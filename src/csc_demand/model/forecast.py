@@ -1,0 +1,188 @@
+"""The public forecast: scenarios side by side → one long :class:`~csc_demand.tables.Forecast` table.
+
+Monthly rows cover the calendar months after the extract date; financial-year rows (April–March) cover the
+complete financial years inside the horizon. Flows are summed per draw before quantiles are taken; stocks are
+month ends (for a financial year: 31 March). Breakdowns split each quantile of the total by the central
+path's shares for months (so the groups of a quantile add up to it) and are summed per draw for financial
+years.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from csc_demand.errors import CscDemandError
+from csc_demand.model.baseline import SOURCE_GROUP_ORDER
+from csc_demand.model.costs import COST_GROUPS, costs_gbp, social_workers
+from csc_demand.model.estimate import Estimates, estimate
+from csc_demand.model.project import Simulation, simulate
+from csc_demand.model.timegrid import Grid, make_grid
+from csc_demand.scenario import Scenario, builtin_scenarios
+from csc_demand.tables import AGE_BAND_LABELS, FORECAST_COLUMNS, PLACEMENT_GROUP_ORDER, AnnexA, Forecast
+
+MAX_DRAWS = 100_000
+
+
+class _Rows:
+    """Accumulates long-table rows as column arrays (one DataFrame is built at the end)."""
+
+    def __init__(self, scenario: str, grid: Grid, qs: np.ndarray):
+        self.scenario = scenario
+        self.grid = grid
+        self.qs = qs
+        self.cols: dict[str, list] = {c: [] for c in FORECAST_COLUMNS}
+
+    def add(self, measure: str, period_type: str, breakdown: str, groups: Sequence[str], values: np.ndarray) -> None:
+        """``values``: (quantiles, periods, groups)."""
+        if period_type == "month":
+            labels, starts = self.grid.month_labels, self.grid.month_starts
+        else:
+            labels, starts = list(self.grid.fy_labels), list(self.grid.fy_starts)
+        n_q, n_p, n_g = values.shape
+        if n_p == 0:
+            return
+        n = n_q * n_p * n_g
+        c = self.cols
+        c["scenario"].append(np.full(n, self.scenario, dtype=object))
+        c["measure"].append(np.full(n, measure, dtype=object))
+        c["period_type"].append(np.full(n, period_type, dtype=object))
+        c["period"].append(np.tile(np.repeat(np.array(labels, dtype=object), n_g), n_q))
+        c["period_start"].append(np.tile(np.repeat(np.array(starts, dtype="datetime64[ns]"), n_g), n_q))
+        c["breakdown"].append(np.full(n, breakdown, dtype=object))
+        c["group"].append(np.tile(np.array(list(groups), dtype=object), n_q * n_p))
+        c["quantile"].append(np.repeat(self.qs, n_p * n_g))
+        c["value"].append(values.reshape(-1).astype(float))
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({k: np.concatenate(v) if v else np.array([]) for k, v in self.cols.items()})
+
+
+def _q(x: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """Quantiles over draws (axis 0), linear interpolation (numpy's default), via one sort."""
+    n = x.shape[0]
+    s = np.sort(np.moveaxis(x, 0, -1), axis=-1)
+    pos = qs * (n - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    f = (pos - lo).reshape((-1,) + (1,) * (x.ndim - 1))
+    a = np.moveaxis(s[..., lo], -1, 0)
+    b = np.moveaxis(s[..., hi], -1, 0)
+    return a + (b - a) * f
+
+
+def _flow(rows: _Rows, measure: str, monthly: np.ndarray, shares: dict[str, tuple[Sequence[str], np.ndarray]]):
+    """A flow: per-draw monthly totals (draws, months); shares: breakdown → (groups, (months, groups))."""
+    g = rows.grid
+    qm = _q(monthly, rows.qs)
+    rows.add(measure, "month", "total", ["All"], qm[:, :, None])
+    fy = monthly @ g.fy_months.T
+    if fy.shape[1]:
+        rows.add(measure, "fy", "total", ["All"], _q(fy, rows.qs)[:, :, None])
+    for name, (groups, share) in shares.items():
+        rows.add(measure, "month", name, groups, qm[:, :, None] * share[None, :, :])
+        if fy.shape[1]:
+            per_draw = np.einsum("dm,fm,mg->dfg", monthly, g.fy_months, share)
+            rows.add(measure, "fy", name, groups, _q(per_draw, rows.qs))
+
+
+def _stock(rows: _Rows, measure: str, month_end: np.ndarray, shares: dict[str, tuple[Sequence[str], np.ndarray]]):
+    """A stock: per-draw month-end values (draws, months); financial years take 31 March."""
+    g = rows.grid
+    qm = _q(month_end, rows.qs)
+    rows.add(measure, "month", "total", ["All"], qm[:, :, None])
+    last = g.fy_last_month
+    if len(last):
+        rows.add(measure, "fy", "total", ["All"], qm[:, last, None])
+    for name, (groups, share) in shares.items():
+        rows.add(measure, "month", name, groups, qm[:, :, None] * share[None, :, :])
+        if len(last):
+            rows.add(measure, "fy", name, groups, qm[:, last, None] * share[None, last, :])
+
+
+def _norm(x: np.ndarray) -> np.ndarray:
+    tot = x.sum(axis=-1, keepdims=True)
+    return x / np.where(tot > 0, tot, 1.0)
+
+
+def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
+    """The long table for one simulated scenario."""
+    rows = _Rows(sim.scenario.name, grid, qs)
+    fw, sw = grid.flow_weights, grid.stock_weights
+    n_m = len(grid.months)
+    bands = list(AGE_BAND_LABELS)
+    # referrals
+    refs_m = sim.referrals @ fw.T
+    src_share = _norm(fw @ sim.referral_group_share)
+    keep = src_share.sum(axis=0) > 0
+    age = sim.referral_age_shares
+    age_groups = bands + (["Unknown"] if age[-1] > 0 else [])
+    age = age[:len(age_groups)]
+    _flow(rows, "referrals", refs_m, {
+        "source_group": ([g for g, k in zip(SOURCE_GROUP_ORDER, keep) if k], src_share[:, keep]),
+        "age_band": (age_groups, np.tile(_norm(age)[None, :], (n_m, 1))),
+    })
+    # starts and open
+    cp_open_m = sim.cp_open @ sw.T
+    cla_open_m = sim.cla_open @ sw.T
+    for key, starts, open_m, central in (("cp", sim.cp_starts, cp_open_m, sim.cp),
+                                          ("cla", sim.cla_starts, cla_open_m, sim.cla)):
+        _flow(rows, f"{key}_starts", starts @ fw.T,
+              {"age_band": (bands, np.tile(central.start_band_share[None, :], (n_m, 1)))})
+        stock_shares = {"age_band": (bands, _norm(sw @ central.open_band_share))}
+        if key == "cla":
+            stock_shares["placement_group"] = (list(PLACEMENT_GROUP_ORDER), _norm(sw @ sim.placement_share))
+        _stock(rows, f"{key}_open", open_m, stock_shares)
+    # costs: per draw, by group and in total
+    cost = costs_gbp(sim, grid)
+    total = cost.sum(axis=2)
+    rows.add("cost_gbp", "month", "total", ["All"], _q(total, qs)[:, :, None])
+    rows.add("cost_gbp", "month", "cost_group", COST_GROUPS, _q(cost, qs))
+    if len(grid.fy_labels):
+        rows.add("cost_gbp", "fy", "total", ["All"], _q(total @ grid.fy_months.T, qs)[:, :, None])
+        rows.add("cost_gbp", "fy", "cost_group", COST_GROUPS, _q(np.einsum("dmg,fm->dfg", cost, grid.fy_months), qs))
+    sw_m = social_workers(cp_open_m, cla_open_m, sim.scenario.caseload_per_worker)
+    qsw = _q(sw_m, qs)
+    rows.add("social_workers", "month", "total", ["All"], qsw[:, :, None])
+    if len(grid.fy_last_month):
+        rows.add("social_workers", "fy", "total", ["All"], qsw[:, grid.fy_last_month, None])
+    return rows.frame()
+
+
+def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenario] | Scenario | None = None, *,
+             months: int = 36, draws: int = 1000, seed: int = 1,
+             quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> Forecast:
+    """Forecast every scenario side by side on the same data.
+
+    ``annex_or_estimates``: loaded data (estimated here) or :class:`Estimates` from :func:`estimate` (fast:
+    the app estimates once per data load). ``scenarios``: default "No further shocks". ``months``: 1–60
+    calendar months after the extract date's month. ``draws``: Monte Carlo draws; ``seed``: the same seed,
+    data and scenarios give the same forecast. Quantiles are those asked for plus any a scenario lists.
+    Each scenario gets its own random stream (seeded from ``seed`` and its position).
+    """
+    est = annex_or_estimates if isinstance(annex_or_estimates, Estimates) else estimate(annex_or_estimates)
+    quality = None if isinstance(annex_or_estimates, Estimates) else annex_or_estimates.quality
+    if scenarios is None:
+        scenarios = [builtin_scenarios()[0]]
+    elif isinstance(scenarios, Scenario):
+        scenarios = [scenarios]
+    scenarios = list(scenarios)
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise CscDemandError(f"Two scenarios are called '{dup}': give each scenario its own name.")
+    if not 1 <= int(draws) <= MAX_DRAWS:
+        raise ValueError(f"draws must be from 1 to {MAX_DRAWS}")
+    grid = make_grid(est.extract_date, int(months))
+    qs = sorted(set(float(q) for q in quantiles) | {q for s in scenarios for q in s.quantiles})
+    qs_arr = np.array(qs)
+    frames = []
+    for i, sc in enumerate(scenarios):
+        rng = np.random.default_rng([int(seed), i])
+        sim = simulate(est, sc, grid, int(draws), rng)
+        frames.append(summarise(sim, grid, qs_arr))
+    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return Forecast(table=table, actuals=est.actuals, extract_date=est.extract_date, scenarios=tuple(scenarios),
+                    estimates=est, draws=int(draws), seed=int(seed), months=int(months), quality=quality)

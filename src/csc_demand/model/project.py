@@ -1,0 +1,197 @@
+"""Projection: week by week, referrals → plan and care starts → open caseloads, as a vectorised Monte Carlo.
+
+For one scenario (all arrays are (draws, weeks)):
+
+1. referrals in week k: negative binomial (Poisson when not over-dispersed) with mean
+   ``baseline_d × factor[k]`` (:func:`~csc_demand.model.shocks.referral_factors`);
+2. starts in week k: binomial conversions ``Binomial(round(Σ_l lag[l] × referrals[k-l]), p_d)``, with the
+   referrals of the weeks before the extract date taken from the data;
+3. open plans: ``open[k] = open[k-1] + starts[k] - ends[k]`` with ``ends[k] ~ Binomial(open[k-1] + starts[k],
+   q_d[k])``. The exit probability ``q[k]`` comes from the expected ("central") path, which follows every
+   plan open on the extract date by its hazard given how long it has been open and ends it at the 18th
+   birthday, and every new start by the duration curve of its age at start (also ending at 18); each draw
+   scales the hazard by its own ``hazard ratio`` (``q_d = 1 - (1 - q)^ratio``).
+
+Breakdowns (age band, placement group, source group) split each draw's totals by the central path's shares.
+The only Python loop is over weeks (two binomial draws of length ``draws`` per week).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from csc_demand.model.baseline import Baseline, fit_baseline, reference_mask
+from csc_demand.model.durations import cohort_survivors, start_kernel
+from csc_demand.model.estimate import Estimates, Flow
+from csc_demand.model.shocks import excluded_periods, level_multiplier, referral_factors
+from csc_demand.model.timegrid import Grid
+from csc_demand.model.uncertainty import Draws, draw_parameters
+from csc_demand.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Central:
+    """The expected path of one flow (child protection or care) under the scenario's central parameters."""
+
+    starts: np.ndarray
+    open: np.ndarray
+    exit_prob: np.ndarray
+    open_band_share: np.ndarray
+    start_band_share: np.ndarray
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Per-draw weekly arrays for one scenario, and the central shares used for breakdowns.
+
+    ``referrals``, ``cp_starts``, ``cp_ends``, ``cla_starts``, ``cla_ends``: (draws, weeks) counts in weeks
+    1..weeks; ``cp_open``, ``cla_open``: (draws, weeks + 1) open at week ends 0..weeks.
+    ``referral_group_share``: (weeks, groups); ``placement_share``: (weeks + 1, placement groups).
+    """
+
+    scenario: Scenario
+    baseline: Baseline
+    params: Draws = field(repr=False)
+    referrals: np.ndarray = field(repr=False)
+    cp_starts: np.ndarray = field(repr=False)
+    cp_ends: np.ndarray = field(repr=False)
+    cp_open: np.ndarray = field(repr=False)
+    cla_starts: np.ndarray = field(repr=False)
+    cla_ends: np.ndarray = field(repr=False)
+    cla_open: np.ndarray = field(repr=False)
+    referral_group_share: np.ndarray = field(repr=False)
+    cp: Central = field(repr=False)
+    cla: Central = field(repr=False)
+    placement_share: np.ndarray = field(repr=False)
+    referral_age_shares: np.ndarray = field(repr=False)
+
+
+def scenario_baseline(est: Estimates, scenario: Scenario) -> Baseline:
+    """The referral baseline for a scenario: the estimate's, unless the scenario sets its own reference window
+    or has shocks, a new normal or a trend that touch the observed history (those days are left out or
+    adjusted)."""
+    h = est.history
+    exclude = excluded_periods(scenario)
+    hist_start, hist_end = h.days[0], h.days[-1]
+    touches = any(a <= hist_end and b >= hist_start for a, b in exclude)
+    nn = scenario.new_normal is not None and scenario.new_normal.from_date <= hist_end.date()
+    if not (scenario.reference_start or scenario.reference_end or touches or nn or scenario.trend_pct_per_year):
+        return est.baseline
+    mask = reference_mask(h, scenario.reference_start, scenario.reference_end, exclude=exclude)
+    if not mask.any() or h.total[mask].sum() == 0:
+        return est.baseline
+    mult = level_multiplier(scenario, h.days, est.extract_date)
+    return fit_baseline(h, est.seasonality, mask, est.dispersion, multiplier=mult)
+
+
+def _lagged(past: np.ndarray, future: np.ndarray, pmf: np.ndarray) -> np.ndarray:
+    """Lagged referrals of future weeks: ``out[..., k] = Σ_l pmf[l] × referrals[k - l]`` over the weeks before
+    the extract date (``past``, oldest first, length ≥ len(pmf)) and after it (``future``, last axis weeks)."""
+    n_lag = len(pmf)
+    weeks = future.shape[-1]
+    full = np.concatenate([np.broadcast_to(past[-n_lag:], future.shape[:-1] + (n_lag,)), future], axis=-1)
+    out = np.zeros(future.shape)
+    for lag in np.flatnonzero(pmf > 0):
+        out += pmf[lag] * full[..., n_lag - lag:n_lag - lag + weeks]
+    return out
+
+
+#: Above this many expected referrals a week, the negative binomial is drawn by its normal approximation.
+NORMAL_ABOVE = 30.0
+
+
+def referral_counts(mean: np.ndarray, dispersion: float, rng: np.random.Generator) -> np.ndarray:
+    """Weekly referral counts with the given means and variance ``dispersion × mean``: negative binomial
+    (a gamma-mixed Poisson; Poisson when the dispersion is 1), or its normal approximation rounded to whole
+    numbers (never below zero) where the mean is above :data:`NORMAL_ABOVE`, which is much faster."""
+    big = mean > NORMAL_ABOVE
+    out = np.empty(mean.shape)
+    if big.any():
+        z = rng.standard_normal(int(big.sum()))
+        m = mean[big]
+        out[big] = np.maximum(np.rint(m + np.sqrt(dispersion * m) * z), 0.0)
+    small = ~big
+    if small.any():
+        lam = mean[small]
+        if dispersion > 1.0 + 1e-6:
+            k = np.maximum(lam, 1e-9) / (dispersion - 1.0)
+            lam = lam * rng.gamma(k, 1.0 / k)
+        out[small] = rng.poisson(lam)
+    return out
+
+
+def _central(flow: Flow, lagged_central: np.ndarray, p: float, theta: float, weeks: int) -> Central:
+    if theta != 1.0:
+        cohort, cohort_b = cohort_survivors(flow.durations, theta=theta)
+        kern, kern_b, _ = start_kernel(flow.durations, flow.starts_mask, theta=theta)
+    else:
+        cohort, cohort_b, kern, kern_b = flow.cohort_expected, flow.cohort_by_band, flow.kernel, flow.kernel_by_band
+    starts = p * lagged_central
+    new = np.convolve(starts, kern[:weeks])[:weeks]
+    new_b = np.stack([np.convolve(starts, kern_b[:weeks, b])[:weeks] for b in range(kern_b.shape[1])], axis=1)
+    open_ = np.concatenate([[cohort[0]], cohort[1:weeks + 1] + new])
+    open_b = np.vstack([cohort_b[:1], cohort_b[1:weeks + 1] + new_b])
+    at_risk = open_[:-1] + starts
+    ends = at_risk - open_[1:]
+    q = np.where(at_risk > 0, np.clip(ends / np.where(at_risk > 0, at_risk, 1.0), 0.0, 1.0), 0.0)
+    tot = open_b.sum(axis=1, keepdims=True)
+    share = np.where(tot > 0, open_b / np.where(tot > 0, tot, 1.0), 1.0 / open_b.shape[1])
+    return Central(starts=starts, open=open_, exit_prob=q, open_band_share=share,
+                   start_band_share=flow.start_band_shares)
+
+
+def _theta_override(flow: Flow, median_weeks: float | None) -> float:
+    return 1.0 if median_weeks is None else flow.durations.pooled.theta_for_median(median_weeks)
+
+
+def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, rng: np.random.Generator) -> Simulation:
+    """Run the Monte Carlo for one scenario over the grid's weeks (see the module docstring)."""
+    weeks = grid.weeks
+    baseline = scenario_baseline(est, scenario)
+    params = draw_parameters(est, scenario, baseline, draws, rng)
+    factors = referral_factors(scenario, est.seasonality, baseline.mix, est.extract_date, weeks)
+    factor = factors.sum(axis=1)
+    tot = np.where(factor > 0, factor, 1.0)
+    group_share = factors / tot[:, None]
+    # referrals: negative binomial via a gamma-mixed Poisson
+    referrals = referral_counts(params.baseline_per_week[:, None] * factor[None, :], est.dispersion, rng)
+    # starts: binomial conversions of lagged referrals (past weeks from the data)
+    hist = est.recent_weekly_referrals
+    n_cp = np.rint(_lagged(hist, referrals, est.cp.conversion.lag_pmf)).astype(np.int64)
+    n_cla = np.rint(_lagged(hist, referrals, est.cla.conversion.lag_pmf)).astype(np.int64)
+    cp_starts = rng.binomial(n_cp, params.cp_per_referral[:, None])
+    cla_starts = rng.binomial(n_cla, params.cla_per_referral[:, None])
+    # central paths
+    central_refs = baseline.per_week * factor
+    ov = scenario.overrides
+    p_cp = ov.cp_starts_per_referral if ov.cp_starts_per_referral is not None else est.cp.conversion.per_referral
+    p_cla = ov.cla_starts_per_referral if ov.cla_starts_per_referral is not None \
+        else est.cla.conversion.per_referral
+    cp_c = _central(est.cp, _lagged(hist, central_refs, est.cp.conversion.lag_pmf), p_cp,
+                    _theta_override(est.cp, ov.cp_median_duration_weeks), weeks)
+    cla_c = _central(est.cla, _lagged(hist, central_refs, est.cla.conversion.lag_pmf), p_cla,
+                     _theta_override(est.cla, ov.cla_median_duration_weeks), weeks)
+    # stocks: binomial exits week by week
+    q = np.stack([1.0 - (1.0 - cp_c.exit_prob[None, :]) ** params.cp_hazard_ratio[:, None],
+                  1.0 - (1.0 - cla_c.exit_prob[None, :]) ** params.cla_hazard_ratio[:, None]])
+    # week-major, contiguous per week: (weeks, 2, draws)
+    starts = np.ascontiguousarray(np.stack([cp_starts, cla_starts]).transpose(2, 0, 1))
+    q = np.ascontiguousarray(q.transpose(2, 0, 1))
+    open_ = np.empty((weeks + 1, 2, draws), dtype=np.int64)
+    open_[0, 0] = est.cp.open_now
+    open_[0, 1] = est.cla.open_now
+    ends = np.empty((weeks, 2, draws), dtype=np.int64)
+    for w in range(weeks):
+        n = open_[w] + starts[w]
+        ends[w] = rng.binomial(n, q[w])
+        open_[w + 1] = n - ends[w]
+    cp_open, cla_open = open_[:, 0].T.astype(float), open_[:, 1].T.astype(float)
+    cp_ends, cla_ends = ends[:, 0].T.astype(float), ends[:, 1].T.astype(float)
+    placement = cla_c.open_band_share @ est.placement_mix
+    return Simulation(scenario=scenario, baseline=baseline, params=params, referrals=referrals,
+                      cp_starts=cp_starts.astype(float), cp_ends=cp_ends, cp_open=cp_open,
+                      cla_starts=cla_starts.astype(float), cla_ends=cla_ends, cla_open=cla_open,
+                      referral_group_share=group_share, cp=cp_c, cla=cla_c, placement_share=placement,
+                      referral_age_shares=est.referral_age_shares)

@@ -1,0 +1,216 @@
+"""Scenario referrals: shocks, returning referrals, new normal and trend as weekly factors; fitting a shock.
+
+The projection's expected referrals in future week k are ``baseline_per_week × factor[k, g]`` summed over
+source groups g, where the factor holds the share of group g in the usual mix, the seasonal factor, the
+scenario's multipliers and the returning referrals (all in units of one week's baseline).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from csc_demand.errors import CscDemandError
+from csc_demand.model.baseline import (
+    SOURCE_GROUP_ORDER,
+    Z80,
+    History,
+    Seasonality,
+    dispersion,
+    fit_baseline,
+    fit_seasonality,
+    reference_mask,
+    referral_history,
+)
+from csc_demand.model.timegrid import DAYS_PER_YEAR, day_mask, observed_intervals
+from csc_demand.scenario import Scenario, Shock
+from csc_demand.tables import AnnexA
+
+
+def group_ratios(shock: Shock, mix: np.ndarray) -> np.ndarray:
+    """Referral ratio (1 + change) per source group during the shock.
+
+    Groups in ``by_source_change_pct`` get their own change; the others share one ratio chosen so that the
+    total (with the usual mix) is ``1 + referrals_change_pct/100``, never below zero.
+    """
+    total = 1.0 + shock.referrals_change_pct / 100.0
+    ratios = np.full(len(SOURCE_GROUP_ORDER), np.nan)
+    for g, pct in shock.by_source_change_pct.items():
+        ratios[SOURCE_GROUP_ORDER.index(g)] = 1.0 + pct / 100.0
+    own = ~np.isnan(ratios)
+    if not own.any():
+        return np.full(len(SOURCE_GROUP_ORDER), total)
+    rest = float(mix[~own].sum())
+    if rest <= 0:
+        return np.where(own, ratios, total)
+    k = (total - float(np.sum(mix[own] * ratios[own]))) / rest
+    return np.where(own, ratios, max(k, 0.0))
+
+
+def _profile(n_days: int, kind: str) -> np.ndarray:
+    if n_days <= 1:
+        return np.ones(1)
+    if kind == "front-loaded":
+        w = np.arange(n_days, 0, -1, dtype=float)
+    else:
+        w = np.ones(n_days)
+    return w / w.sum()
+
+
+def level_multiplier(scenario: Scenario, days: pd.DatetimeIndex, extract_date: pd.Timestamp) -> np.ndarray:
+    """New normal × trend for each day (1 before the new normal; the trend is 1 at the extract date)."""
+    out = np.ones(len(days))
+    if scenario.new_normal is not None:
+        out = np.where(days >= pd.Timestamp(scenario.new_normal.from_date),
+                       1.0 + scenario.new_normal.change_pct / 100.0, 1.0)
+    if scenario.trend_pct_per_year:
+        years = (days - extract_date).days.to_numpy(dtype=float) / DAYS_PER_YEAR
+        out = out * (1.0 + scenario.trend_pct_per_year / 100.0) ** years
+    return out
+
+
+def excluded_periods(scenario: Scenario) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Periods left out of the baseline: each shock and the time its missing referrals come back."""
+    out = []
+    for s in scenario.shocks:
+        out.append((pd.Timestamp(s.start), pd.Timestamp(s.end)))
+        if s.returns_pct > 0:
+            rs = pd.Timestamp(s.return_start_date)
+            out.append((rs, rs + pd.DateOffset(months=max(s.return_months, 0)) - pd.Timedelta(days=1)
+                        if s.return_months else rs))
+    return out
+
+
+def referral_factors(scenario: Scenario, season: Seasonality, mix: np.ndarray, extract_date: pd.Timestamp,
+                     weeks: int) -> np.ndarray:
+    """Expected referrals in future weeks 1..weeks by source group, per referral a week of baseline.
+
+    Returns an array (weeks, groups). Missing referrals of a shock are counted against what the baseline
+    (with season, new normal and trend) would have been, per group and only for falls; ``returns_pct`` of
+    them come back from ``return_start`` over ``return_months`` (evenly, or tailing off linearly when
+    front-loaded; all on one day when 0 months), including shocks that began before the extract date.
+    """
+    e = pd.Timestamp(extract_date)
+    first = e + pd.Timedelta(days=1)
+    for s in scenario.shocks:
+        first = min(first, pd.Timestamp(s.start))
+    last = e + pd.Timedelta(days=7 * weeks)
+    days = pd.date_range(first, last, freq="D")
+    usual = season.factor(days)[:, None] / 7.0 * level_multiplier(scenario, days, e)[:, None] * mix[None, :]
+    mult = np.ones_like(usual)
+    extra = np.zeros_like(usual)
+    for s in scenario.shocks:
+        inside = day_mask(days, [(pd.Timestamp(s.start), pd.Timestamp(s.end))])
+        r = group_ratios(s, mix)
+        mult[inside] *= r[None, :]
+        if s.returns_pct > 0:
+            missing = (usual[inside] * np.clip(1.0 - r, 0.0, None)[None, :]).sum(axis=0)
+            rs = pd.Timestamp(s.return_start_date)
+            re = rs + pd.DateOffset(months=s.return_months) if s.return_months else rs + pd.Timedelta(days=1)
+            n = max(int((re - rs).days), 1)
+            prof = _profile(n, s.return_profile)
+            idx = (rs - first).days + np.arange(n)
+            keep = (idx >= 0) & (idx < len(days))
+            extra[idx[keep]] += prof[keep, None] * missing[None, :] * s.returns_pct / 100.0
+    daily = usual * mult + extra
+    future = daily[np.asarray(days > e)]
+    return future.reshape(weeks, 7, -1).sum(axis=1)
+
+
+# --- fitting a shock to observed data -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShockFit:
+    """The change in referrals during a past period against the usual level, with an 80% interval.
+
+    ``by_source_change_pct``: the change for each source group with at least 20 expected referrals.
+    """
+
+    start: dt.date
+    end: dt.date
+    change_pct: float
+    low_pct: float
+    high_pct: float
+    observed: int
+    expected: float
+    by_source_change_pct: dict[str, float] = field(default_factory=dict)
+    explanation: str = ""
+
+    def to_shock(self, name: str, **kwargs) -> Shock:
+        """A scenario :class:`~csc_demand.scenario.Shock` with the fitted change (rounded to 0.1)."""
+        return Shock(name=name, start=self.start, end=self.end,
+                     referrals_change_pct=round(self.change_pct, 1), **kwargs)
+
+
+def _as_date(x: dt.date | str | pd.Timestamp) -> dt.date:
+    return pd.Timestamp(x).date()
+
+
+def fit_shock(annex: AnnexA, start: dt.date | str, end: dt.date | str, *,
+              reference_start: dt.date | str | None = None,
+              reference_end: dt.date | str | None = None) -> ShockFit:
+    """Estimate a past shock's ``referrals_change_pct`` from the loaded referrals, with an 80% interval.
+
+    Observed referrals on the observed days of [start, end] are compared with the usual level (seasonally
+    adjusted when a year of history exists) measured over the reference days: by default every observed day
+    before the shock, or, when fewer than 28 such days exist, every observed day outside it. The interval
+    allows for over-dispersed counts in both the shock period and the reference days (delta method on the
+    log of the ratio).
+    """
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    if b < a:
+        raise CscDemandError(f"The shock ends ({b.date()}) before it starts ({a.date()}): swap the dates.")
+    e = pd.Timestamp(annex.extract_date).normalize()
+    intervals = observed_intervals(annex)
+    h = referral_history(annex.referrals, intervals, e)
+    in_shock = h.observed & day_mask(h.days, [(a, b)])
+    if not in_shock.any():
+        raise CscDemandError(f"No referrals were observed between {a.date()} and {b.date()}: the loaded extracts "
+                             "do not cover that period. Load an extract whose window includes it.")
+    season = fit_seasonality(h)
+    if reference_start is not None or reference_end is not None:
+        ref = reference_mask(h, reference_start, reference_end, exclude=[(a, b)])
+    else:
+        ref = h.observed & np.asarray(h.days < a)
+        if ref.sum() < 28:
+            ref = h.observed & ~day_mask(h.days, [(a, b)])
+    if ref.sum() < 7:
+        raise CscDemandError("Too few observed days outside the shock to measure the usual level of referrals "
+                             "(at least a week is needed): load an extract that covers a period before it.")
+    base = fit_baseline(h, season, ref, 1.0)
+    sf = season.factor(h.days)
+    expected_total = base.per_week / 7.0 * float(sf[in_shock].sum())
+    observed_total = float(h.total[in_shock].sum())
+    ratio = observed_total / expected_total
+    phi = dispersion(h, base.per_week / 7.0 * sf * np.where(in_shock, ratio, 1.0))
+    se_log = np.sqrt(phi / max(observed_total, 1.0) + phi / max(base.referrals, 1.0))
+    lo, hi = ratio * np.exp(-Z80 * se_log), ratio * np.exp(Z80 * se_log)
+    by_source: dict[str, float] = {}
+    ref_counts = h.counts[ref].sum(axis=0)
+    ref_weight = float(sf[ref].sum())
+    shock_weight = float(sf[in_shock].sum())
+    shock_counts = h.counts[in_shock].sum(axis=0)
+    for gi, g in enumerate(SOURCE_GROUP_ORDER):
+        exp_g = ref_counts[gi] / ref_weight * shock_weight
+        if exp_g >= 20:
+            by_source[g] = round(float(shock_counts[gi] / exp_g - 1.0) * 100.0, 1)
+    change = (ratio - 1.0) * 100.0
+    word = "below" if change < 0 else "above"
+    text = (f"From {_fmt(a)} to {_fmt(b)}, referrals were {abs(change):.0f}% {word} the usual level (80% interval "
+            f"{(lo - 1) * 100:+.0f}% to {(hi - 1) * 100:+.0f}%): {int(observed_total):,} referrals against "
+            f"{expected_total:,.0f} expected from {base.start.day} {base.start.strftime('%b %Y')} to "
+            f"{_fmt(base.end)}.")
+    return ShockFit(start=a.date(), end=b.date(), change_pct=float(change), low_pct=float((lo - 1) * 100),
+                    high_pct=float((hi - 1) * 100), observed=int(observed_total), expected=float(expected_total),
+                    by_source_change_pct=by_source, explanation=text)
+
+
+def _fmt(d: pd.Timestamp) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+__all__ = ["ShockFit", "excluded_periods", "fit_shock", "group_ratios", "level_multiplier", "referral_factors",
+           "History"]

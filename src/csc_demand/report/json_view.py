@@ -1,0 +1,43 @@
+"""The forecast as the JSON object printed by ``csc-demand forecast --json`` (a view of Forecast.table)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from csc_demand.tables import MEASURES, Forecast
+
+#: The quantiles the JSON shows, and their keys.
+JSON_QUANTILES = {0.1: "p10", 0.5: "p50", 0.9: "p90"}
+
+
+def _round(x: float) -> float | int | None:
+    """Counts to whole numbers (they are numbers of children or referrals); NaN to null."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return int(round(x))
+
+
+def forecast_json(forecast: Forecast) -> dict:
+    """``{"extract_date": "YYYY-MM-DD", "scenarios": [{"name": …, "series": {measure: [{"month": "YYYY-MM",
+    "p10": …, "p50": …, "p90": …}, …]}}]}``: one entry per calendar month from the month after the extract
+    date, totals only, values rounded to whole numbers."""
+    t = forecast.table
+    t = t[(t["period_type"] == "month") & (t["breakdown"] == "total") & t["measure"].isin(MEASURES)
+          & t["quantile"].isin(list(JSON_QUANTILES))]
+    wide = t.pivot_table(index=["scenario", "measure", "period"], columns="quantile", values="value",
+                         aggfunc="first", observed=True, sort=True)
+    out = []
+    for sc in forecast.scenarios:
+        series: dict[str, list[dict]] = {}
+        for measure in MEASURES:
+            try:
+                rows = wide.loc[(sc.name, measure)]
+            except KeyError:
+                rows = pd.DataFrame()
+            series[measure] = [{"month": str(period), **{key: _round(float(r[q])) for q, key in
+                                                         JSON_QUANTILES.items()}}
+                               for period, r in rows.iterrows()]
+        out.append({"name": sc.name, "series": series})
+    return {"extract_date": pd.Timestamp(forecast.extract_date).date().isoformat(), "scenarios": out}

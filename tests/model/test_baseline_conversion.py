@@ -1,0 +1,79 @@
+"""Referral baseline, seasonality, conversions (flow ratios) and lags against hand-computed values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import make_annex
+
+from csc_demand.errors import CscDemandError
+from csc_demand.model import estimate
+from csc_demand.model.baseline import referral_history, fit_seasonality
+from csc_demand.model.conversion import fit_lag
+from csc_demand.model.timegrid import observed_intervals
+
+
+def _days(start: str, n: int, per_day: int) -> list[tuple]:
+    d0 = pd.Timestamp(start)
+    return [(f"{i:04d}{k:012x}", d0 + pd.Timedelta(days=i), "Police" if k % 2 else "Schools", 8)
+            for i in range(n) for k in range(per_day)]
+
+
+def test_baseline_and_conversion_are_flow_ratios() -> None:
+    # window 30 Jun – 31 Dec 2020 = 185 days; 2 referrals a day -> 370 referrals, 14 a week
+    refs = _days("2020-06-30", 185, 2)
+    cp = [(f"c{i}", "2020-08-01", None, "2012-05-01") for i in range(37)]          # 37 starts: 1 in 10
+    cp += [(f"o{i}", "2019-01-01", None, "2012-05-01") for i in range(5)]          # started before: not a flow
+    annex = make_annex(refs, cp=cp, cla=[("k1", "2020-09-01", None, "2015-01-01")])
+    est = estimate(annex)
+    assert est.baseline.per_week == pytest.approx(14.0)
+    assert est.baseline.referrals == 370 and est.baseline.days == 185
+    assert est.cp.conversion.per_referral == pytest.approx(37 / 370)
+    assert est.cp.conversion.low < 0.1 < est.cp.conversion.high
+    assert est.cla.conversion.per_referral == pytest.approx(1 / 370)
+    assert est.cp.open_now == 42 and est.cla.open_now == 1
+    assert "1 in 10 referrals led to a child protection plan" in est.cp.conversion.explanation
+    assert est.seasonality.by_month is None and "No seasonal pattern" in est.seasonality.explanation
+    assert est.dispersion == pytest.approx(1.0)   # exactly two a day: no extra variation
+    assert est.recent_weekly_referrals.tolist() == [14.0] * 26
+    # the reference window changes the baseline: only August (31 days, 62 referrals)
+    est2 = estimate(annex, reference_start=pd.Timestamp("2020-08-01").date(),
+                    reference_end=pd.Timestamp("2020-08-31").date())
+    assert est2.baseline.referrals == 62 and est2.baseline.per_week == pytest.approx(14.0)
+
+
+def test_no_referrals_is_a_plain_error() -> None:
+    annex = make_annex([("r1", "2019-01-01", "Police", 3)])
+    with pytest.raises(CscDemandError, match="no referrals"):
+        estimate(annex)
+
+
+def test_seasonality_needs_a_year_and_is_normalised() -> None:
+    # two extracts a year apart -> a contiguous year and a half; more referrals in even months
+    days = pd.date_range("2019-06-30", "2020-12-31")
+    rows = [(f"{i:016x}", d, "Police", 5) for i, d in enumerate(np.repeat(days, np.where(days.month % 2 == 0, 3, 1)))]
+    annex = make_annex(rows, extracts=["2019-12-31", "2020-06-30", "2020-12-31"])
+    h = referral_history(annex.referrals, observed_intervals(annex), annex.extract_date)
+    s = fit_seasonality(h)
+    assert s.by_month is not None
+    assert s.by_month[1] / s.by_month[0] == pytest.approx(3.0)
+    dim = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    assert np.sum(s.by_month * dim) / dim.sum() == pytest.approx(1.0)
+
+
+def test_lag_corrects_for_referrals_before_the_window() -> None:
+    # 40 starts on 30 Oct 2020 (lags up to 17 weeks observable) linked at 1 week; 40 starts on 30 Jul 2020
+    # (only lags up to 3 weeks observable) also linked at 1 week; 20 starts on 30 Oct linked at 10 weeks.
+    refs, starts = [], []
+    for i in range(40):
+        refs.append((f"a{i}", "2020-10-23", "Police", 5)); starts.append((f"a{i}", "2020-10-30", None, "2015-01-01"))
+        refs.append((f"b{i}", "2020-07-23", "Police", 5)); starts.append((f"b{i}", "2020-07-30", None, "2015-01-01"))
+    for i in range(20):
+        refs.append((f"c{i}", "2020-08-21", "Police", 5)); starts.append((f"c{i}", "2020-10-30", None, "2015-01-01"))
+    annex = make_annex(refs, cp=starts)
+    pmf, linked, _ = fit_lag(annex.referrals, annex.cp_plans, observed_intervals(annex), "plans")
+    assert linked == 100
+    # lag 1: 80 of 100 starts could show it; lag 10: 20 of the 60 Oct starts could show it
+    assert pmf[1] / pmf[10] == pytest.approx((80 / 100) / (20 / 60))
+    assert pmf.sum() == pytest.approx(1.0)

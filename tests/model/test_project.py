@@ -1,0 +1,143 @@
+"""Projection: conservation per draw, no negative caseloads, determinism, ordered quantiles, scenarios matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csc_demand.model import forecast
+from csc_demand.model.baseline import SOURCE_GROUP_ORDER
+from csc_demand.model.project import simulate
+from csc_demand.model.shocks import group_ratios, referral_factors
+from csc_demand.model.timegrid import make_grid
+from csc_demand.report import forecast_json
+from csc_demand.scenario import NewNormal, Overrides, Scenario, Shock, builtin_scenarios
+from csc_demand.tables import FORECAST_COLUMNS, MEASURES
+
+NONE = Scenario(name="None")
+
+
+def _sim(est, scenario=NONE, months=12, draws=200, seed=5):
+    return simulate(est, scenario, make_grid(est.extract_date, months), draws, np.random.default_rng(seed))
+
+
+@settings(max_examples=12, deadline=None)
+@given(change=st.floats(-90, 100), returns=st.floats(0, 100), months=st.integers(0, 12),
+       seed=st.integers(0, 2**31), nn=st.floats(-50, 50), median=st.none() | st.floats(5, 200))
+def test_conservation_and_no_negative_caseloads(world_estimates, change, returns, months, seed, nn, median):
+    sc = Scenario(name="s", shocks=(Shock("a", dt.date(2021, 2, 1), dt.date(2021, 4, 30), change,
+                                          returns_pct=returns, return_months=months),),
+                  new_normal=NewNormal(dt.date(2021, 9, 1), nn),
+                  overrides=Overrides(cla_median_duration_weeks=median))
+    sim = _sim(world_estimates, sc, months=18, draws=50, seed=seed)
+    for open_, starts, ends in ((sim.cp_open, sim.cp_starts, sim.cp_ends), (sim.cla_open, sim.cla_starts, sim.cla_ends)):
+        assert np.array_equal(open_[:, 1:], open_[:, :-1] + starts - ends)
+        assert (open_ >= 0).all() and (starts >= 0).all() and (ends >= 0).all()
+        assert (ends <= open_[:, :-1] + starts).all()
+    assert (sim.referrals >= 0).all()
+
+
+def test_determinism_by_seed_and_quantiles_ordered(world_estimates):
+    a = forecast(world_estimates, months=12, draws=300, seed=7).table
+    b = forecast(world_estimates, months=12, draws=300, seed=7).table
+    c = forecast(world_estimates, months=12, draws=300, seed=8).table
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["value"].equals(c["value"])
+    assert tuple(a.columns) == FORECAST_COLUMNS
+    wide = a.pivot_table(index=["measure", "period_type", "period", "breakdown", "group"], columns="quantile",
+                         values="value")
+    assert (wide[0.1] <= wide[0.5] + 1e-9).all() and (wide[0.5] <= wide[0.9] + 1e-9).all()
+    assert (a["value"] >= 0).all()
+
+
+def test_more_draws_give_a_stable_median(world_estimates):
+    def med(draws, seed):
+        t = forecast(world_estimates, months=12, draws=draws, seed=seed).table
+        sel = t[(t.measure == "cla_open") & (t.breakdown == "total") & (t.period_type == "month") & (t["quantile"] == 0.5)]
+        return sel["value"].to_numpy()
+    spread_small = np.abs(med(50, 1) - med(50, 2)).mean()
+    spread_big = np.abs(med(4000, 1) - med(4000, 2)).mean()
+    assert spread_big < spread_small
+    assert spread_big / med(4000, 3).mean() < 0.01
+
+
+def test_table_shape_months_fys_breakdowns(world_estimates):
+    fc = forecast(world_estimates, builtin_scenarios(dt.date(2020, 12, 31)), months=36, draws=200)
+    t = fc.table
+    months = t[t.period_type == "month"]["period"].unique()
+    assert months[0] == "2021-01" and len(months) == 36
+    assert sorted(t[t.period_type == "fy"]["period"].unique()) == ["2021-22", "2022-23"]
+    assert set(t["scenario"]) == {s.name for s in fc.scenarios}
+    assert set(MEASURES) | {"cost_gbp", "social_workers"} == set(t["measure"])
+    sel = t[(t.measure == "cla_open") & (t.period_type == "month") & (t["quantile"] == 0.5)]
+    tot = sel[sel.breakdown == "total"].set_index(["scenario", "period"])["value"]
+    for bd in ("age_band", "placement_group"):
+        parts = sel[sel.breakdown == bd].groupby(["scenario", "period"])["value"].sum()
+        assert np.allclose(parts.loc[tot.index], tot)
+    refs = t[(t.measure == "referrals") & (t.breakdown == "source_group") & (t.period_type == "month")]
+    assert {"Police", "Schools"} <= set(refs["group"])
+    # flows over a financial year are summed per draw: the FY median is near the sum of monthly medians
+    m = t[(t.measure == "referrals") & (t.breakdown == "total") & (t["quantile"] == 0.5) & (t.scenario == "No further shocks")]
+    fy = m[(m.period_type == "fy") & (m.period == "2021-22")]["value"].iloc[0]
+    months_fy = m[(m.period_type == "month") & (m.period >= "2021-04") & (m.period <= "2022-03")]["value"].sum()
+    assert fy == pytest.approx(months_fy, rel=0.02)
+
+
+def test_json_view(world_estimates):
+    fc = forecast(world_estimates, months=6, draws=100)
+    j = forecast_json(fc)
+    assert j["extract_date"] == "2020-12-31"
+    (sc,) = j["scenarios"]
+    assert sc["name"] == "No further shocks"
+    assert list(sc["series"]) == list(MEASURES)
+    cla = sc["series"]["cla_open"]
+    assert [r["month"] for r in cla] == ["2021-01", "2021-02", "2021-03", "2021-04", "2021-05", "2021-06"]
+    assert all(isinstance(r["p50"], int) and r["p10"] <= r["p50"] <= r["p90"] for r in cla)
+
+
+def test_group_ratios_keep_the_total():
+    n = len(SOURCE_GROUP_ORDER)
+    mix = np.full(n, 1 / n)
+    sh = Shock("x", dt.date(2021, 1, 1), dt.date(2021, 1, 31), -20, by_source_change_pct={"Schools": -60})
+    r = group_ratios(sh, mix)
+    assert np.sum(mix * r) == pytest.approx(0.8)
+    assert r[SOURCE_GROUP_ORDER.index("Schools")] == pytest.approx(0.4)
+    assert r[SOURCE_GROUP_ORDER.index("Police")] == pytest.approx((0.8 - 0.4 / n) / (1 - 1 / n) * 1.0)
+
+
+def test_referral_factors_shock_and_returns(world_estimates):
+    est = world_estimates
+    e = est.extract_date
+    weeks = 60
+    base = referral_factors(NONE, est.seasonality, est.baseline.mix, e, weeks)
+    assert base.sum(axis=1) == pytest.approx(np.ones(weeks))
+    # a 50% fall over weeks 3-6 exactly (28 days), 40% of the missing come back over 2 months, front-loaded
+    start = (e + pd.Timedelta(days=15)).date()
+    sh = Shock("x", start, start + dt.timedelta(days=27), -50, returns_pct=40, return_months=2,
+               return_profile="front-loaded")
+    f = referral_factors(Scenario(name="x", shocks=(sh,)), est.seasonality, est.baseline.mix, e, weeks).sum(axis=1)
+    assert f[2:6] == pytest.approx(0.5)
+    missing = 4 * 0.5
+    assert (f - 1).clip(min=0).sum() == pytest.approx(0.4 * missing)
+    back = f[6:] - 1
+    assert back[0] > back[4] > 0 and back[12:].max() == pytest.approx(0.0, abs=1e-12)
+
+
+def test_scenario_matters(world_estimates):
+    """A 30% fall in referrals for six months lowers referrals by about that, and plan starts follow."""
+    e = world_estimates.extract_date
+    sh = Shock("fall", (e + pd.Timedelta(days=1)).date(), (e + pd.DateOffset(months=6)).date(), -30)
+    fc = forecast(world_estimates, [NONE, Scenario(name="fall", shocks=(sh,))], months=12, draws=400)
+    t = fc.table
+    sel = t[(t.breakdown == "total") & (t.period_type == "month") & (t["quantile"] == 0.5)]
+    piv = sel.pivot_table(index=["measure", "period"], columns="scenario", values="value")
+    refs = piv.loc["referrals"].iloc[:6]
+    assert (refs["fall"] / refs["None"]).mean() == pytest.approx(0.7, abs=0.03)
+    starts = piv.loc["cp_starts"].iloc[2:6]
+    assert (starts["fall"] / starts["None"]).mean() == pytest.approx(0.7, abs=0.08)
+    assert piv.loc["cp_open"].iloc[6]["fall"] < piv.loc["cp_open"].iloc[6]["None"]
