@@ -190,7 +190,7 @@ def test_pasted_text():
 
 def test_impossible_values_are_located_warnings_and_rows_kept(tmp_path):
     sheets = {"List_3": [["List 3: Referral"], REFERRALS.headers,
-                         ref_row(1, "03/11/2020", dob="01/02/2021", age=5),     # born after the referral
+                         ref_row(1, "03/11/2020", dob="01/09/2021", age=5),     # born 10 months after
                          ref_row(2, "03/11/2020", dob="01/02/2021", age=-1),    # unborn: fine
                          ref_row(3, "03/11/2020", age=31)],                      # age out of range
               "List_7": [CP_PLANS.headers, cp_row(1, "01/10/2020", "01/09/2020")],   # ends before it starts
@@ -205,7 +205,9 @@ def test_impossible_values_are_located_warnings_and_rows_kept(tmp_path):
     assert by_kind["short_break"].row == 2 and by_kind["short_break"].row_not_used
     assert len(a.referrals) == 3 and len(a.cp_plans) == 1 and len(a.looked_after) == 1
     assert a.looked_after["legal_status"].tolist() == ["C2"]
-    assert a.referrals["birth_month"].tolist()[0] == T("2021-02-01")
+    assert a.referrals["birth_month"].tolist()[:2] == [T("2021-09-01"), T("2021-02-01")]
+    la_birth = [p for p in a.quality.problems if p.kind == "birth_after_event" and p.sheet == "List_8"]
+    assert la_birth == []
     # messages never quote a date
     assert not any("2021" in p.message or "/02/" in p.message for p in a.quality.problems)
 
@@ -228,3 +230,12 @@ def test_messy_workbook_summary_is_stable(tmp_path):
     s1 = validation_summary(read_annex_a(tmp_path / "annex_a_2020-12-31.xlsx", key=KEY))
     s2 = validation_summary(read_annex_a(tmp_path / "annex_a_2020-12-31.xlsx", key=KEY))
     assert s1 == s2
+
+
+def test_unborn_child_cannot_start_care_before_birth(tmp_path):
+    row = la_row(9, "01/10/2020")
+    row[3], row[4] = "05/11/2020", 0
+    workbook(tmp_path / "a_2020-12-31.xlsx", {"List_8": [LOOKED_AFTER.headers, row]})
+    a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
+    birth = [p for p in a.quality.problems if p.kind == "birth_after_event"]
+    assert len(birth) == 1 and birth[0].row == 2 and len(a.looked_after) == 1

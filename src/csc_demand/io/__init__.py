@@ -21,7 +21,8 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
 - ``short_break`` (*) List 8 row with legal status V3/V4 (short breaks are not periods of care);
 - ``bad_date`` another date cell unreadable (left blank); ``bad_number``; ``unknown_code`` a code or yes/no
   value not recognised (the value is quoted; codes are never personal data);
-- ``end_before_start``, ``birth_after_event`` (not for unborn children, age -1), ``age_out_of_range``
+- ``end_before_start``, ``birth_after_event`` (birth after the start of care, or more than 40 weeks
+  after another event: unborn children are referred and put on plans), ``age_out_of_range``
   (outside -1..25), ``after_extract_date``: impossible values, warnings, the row is kept;
 - ``missing_column`` an optional column the model uses is absent; ``extra_column`` a column that is not
   part of the list (ignored); ``duplicate_column``;

@@ -23,6 +23,8 @@ from csc_demand.tables import SHORT_BREAK_LEGAL_STATUSES, Field, ListSpec, Probl
 
 #: Ages (whole years) outside this range are flagged as impossible.
 MIN_AGE_YEARS, MAX_AGE_YEARS = -1, 25
+#: A birth date up to this long after a referral / plan / assessment is an unborn child's expected date.
+PREGNANCY_DAYS = 280
 _SHOWN_ROWS = 5
 _SHOWN_VALUE_CHARS = 30
 #: Pairs (earlier, later) of clean date columns checked for order.
@@ -268,11 +270,12 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
         col.grouped(pd.Series(odd), excel_rows, "age_out_of_range",
                     f"'{headers['age_years']}' is outside {MIN_AGE_YEARS} to {MAX_AGE_YEARS} years", headers["age_years"])
     if dob is not None and "birth_month" in headers:
-        unborn = (out["age_years"] == -1).fillna(False) if "age_years" in out else False
-        later = ((dob > event) & ~unborn).fillna(False).to_numpy(dtype=bool) & used
+        # Unborn children are referred and put on plans before birth; they cannot start care before it.
+        slack = pd.Timedelta(0) if spec.table == "looked_after" else pd.Timedelta(days=PREGNANCY_DAYS)
+        later = (dob > event + slack).fillna(False).to_numpy(dtype=bool) & used
+        after = "after" if spec.table == "looked_after" else "more than 40 weeks after"
         col.grouped(pd.Series(later), excel_rows, "birth_after_event",
-                    f"'{headers['birth_month']}' is after '{headers[spec.date_key]}' (and the child is not "
-                    "recorded as unborn)", headers["birth_month"])
+                    f"'{headers['birth_month']}' is {after} '{headers[spec.date_key]}'", headers["birth_month"])
         out["birth_month"] = parse.first_of_month(dob)
     for a, b in DATE_ORDER:
         if a in out and b in out and a in headers and b in headers:
