@@ -15,11 +15,13 @@ from csc_demand import __version__
 from csc_demand.errors import CscDemandError
 
 from . import app as _app
+from . import backtest as _backtest
 from . import demo as _demo
+from . import forecast as _forecast
 from . import synth as _synth
 from . import validate as _validate
 
-_COMMANDS = (_validate, _app, _synth, _demo,)
+_COMMANDS = (_validate, _app, _synth, _demo, _forecast, _backtest,)
 
 
 def build_parser() -> argparse.ArgumentParser:

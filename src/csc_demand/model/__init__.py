@@ -12,8 +12,9 @@ Pure numpy/pandas; no UI imports.
 """
 
 from csc_demand.model.actuals import actuals
+from csc_demand.model.backtest import backtest
 from csc_demand.model.estimate import Estimates, estimate, estimates_table
 from csc_demand.model.forecast import forecast
 from csc_demand.model.shocks import ShockFit, fit_shock
 
-__all__ = ["Estimates", "ShockFit", "actuals", "estimate", "estimates_table", "fit_shock", "forecast"]
+__all__ = ["Estimates", "ShockFit", "actuals", "backtest", "estimate", "estimates_table", "fit_shock", "forecast"]

@@ -97,7 +97,8 @@ class Seasonality:
 def fit_seasonality(h: History) -> Seasonality:
     """Monthly factors when at least a year of history exists and every calendar month is observed enough.
 
-    Each month's factor is its referrals per observed day over the average per observed day, normalised so
+    Each month's factor is its referrals per observed day over the average per observed day, shrunk towards 1
+    by the share of the spread between months that chance (Poisson noise) would explain, and normalised so
     that a whole year averages 1.
     """
     n_obs = int(h.observed.sum())
@@ -111,7 +112,13 @@ def fit_seasonality(h: History) -> Seasonality:
     counts = np.bincount(month[h.observed], weights=h.total[h.observed], minlength=12)
     rate = counts / obs_days
     days_in_month = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-    factor = rate / (np.sum(rate * days_in_month) / days_in_month.sum())
+    raw = rate / (np.sum(rate * days_in_month) / days_in_month.sum())
+    # shrink towards 1 by how much of the spread between months chance alone would give (empirical Bayes)
+    noise_var = float(np.mean(1.0 / np.maximum(counts, 1.0)))
+    spread_var = float(np.var(raw, ddof=1))
+    weight = max(0.0, 1.0 - noise_var / spread_var) if spread_var > 0 else 0.0
+    shrunk = 1.0 + weight * (raw - 1.0)
+    factor = shrunk / (np.sum(shrunk * days_in_month) / days_in_month.sum())
     lo, hi = int(np.argmin(factor)), int(np.argmax(factor))
     names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December"]

@@ -146,6 +146,11 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     (default: the most recent observed stretch, at most a year). Raises :class:`CscDemandError` when the
     lists cannot support a forecast (no referrals in the reference window).
     """
+    missing = [label for n, label in (("referrals", "List 3 (referrals)"), ("cp_plans", "List 7 (child protection)"),
+                                  ("looked_after", "List 8 (children in care)")) if n not in annex.tables]
+    if missing:
+        raise CscDemandError("A forecast needs Lists 3, 7 and 8, and these were not found: "
+                             + ", ".join(missing) + ". Run 'csc-demand validate' on the files to see what was read.")
     e = pd.Timestamp(annex.extract_date).normalize()
     intervals = observed_intervals(annex)
     referrals = annex.referrals

@@ -1,0 +1,92 @@
+"""``csc-demand forecast``: read Annex A files, run one or more scenarios, print or write the forecast."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``forecast`` sub-command."""
+    p = subparsers.add_parser(
+        "forecast", help="forecast referrals, child protection plans and children looked after",
+        description="Read your Annex A lists and forecast referrals, child protection plans and children looked "
+                    "after month by month, with 80% intervals, for each scenario. With no --scenario the "
+                    "scenario is 'no further shocks'.")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="Annex A workbook(s) (.xlsx, .xlsm, .xls, .ods), CSV/TSV files, or folders of them")
+    p.add_argument("--extract-date", metavar="YYYY-MM-DD",
+                   help="the date the extract was taken (default: from the file name, else the latest date "
+                        "in the lists)")
+    p.add_argument("--scenario", action="append", default=[], metavar="FILE.toml",
+                   help="a scenario file; repeat to run several side by side")
+    p.add_argument("--months", type=int, default=36, help="months to forecast, 1 to 60 (default 36)")
+    p.add_argument("--draws", type=int, default=1000, help="Monte Carlo draws (default 1000)")
+    p.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same forecast")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--out", metavar="FILE", help="also write the forecast to FILE (.xlsx, .html or .csv)")
+    p.add_argument("--key-file", metavar="FILE",
+                   help="the pseudonymisation key file (default: in your csc-demand settings folder)")
+    p.set_defaults(func=run)
+
+
+def check_numbers(months: int, draws: int) -> None:
+    """Plain-English errors for out-of-range options."""
+    from csc_demand.errors import CscDemandError
+
+    if not 1 <= months <= 60:
+        raise CscDemandError(f"--months must be a whole number from 1 to 60, got {months}.")
+    if not 1 <= draws <= 100_000:
+        raise CscDemandError(f"--draws must be a whole number from 1 to 100000, got {draws}.")
+
+
+def read(args: argparse.Namespace):
+    """Read the Annex A files named on the command line."""
+    from csc_demand.io import load_or_create_key, read_annex_a
+
+    key = load_or_create_key(args.key_file) if getattr(args, "key_file", None) else None
+    return read_annex_a(args.paths, extract_date=args.extract_date, key=key)
+
+
+def summary_lines(fc) -> list[str]:
+    """A few lines for people: open plans and children looked after at selected months, per scenario."""
+    t = fc.table
+    t = t[(t["breakdown"] == "total") & (t["period_type"] == "month") & t["measure"].isin(["cp_open", "cla_open"])]
+    wide = t.pivot_table(index=["scenario", "period", "measure"], columns="quantile", values="value")
+    periods = sorted(t["period"].unique())
+    picks = [periods[i - 1] for i in (3, 6, 12, 24, 36, 48, 60) if i <= len(periods)]
+    lines = [f"Forecast from data extracted on {fc.extract_date:%d %B %Y} ({fc.draws:,} draws, seed {fc.seed}); "
+             "figures are the middle estimate with the 80% interval in brackets."]
+    for sc in fc.scenarios:
+        lines.append("")
+        lines.append(f"{sc.name}:")
+        for p in picks:
+            cp = wide.loc[(sc.name, p, "cp_open")]
+            cla = wide.loc[(sc.name, p, "cla_open")]
+            lines.append(f"  end of {p}: child protection plans {cp[0.5]:,.0f} ({cp[0.1]:,.0f} to {cp[0.9]:,.0f}); "
+                         f"children looked after {cla[0.5]:,.0f} ({cla[0.1]:,.0f} to {cla[0.9]:,.0f})")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, forecast, print (text or JSON) and optionally write the report."""
+    from csc_demand.model import forecast
+    from csc_demand.report import forecast_json, write_report
+    from csc_demand.scenario import builtin_scenarios, load_scenario
+
+    check_numbers(args.months, args.draws)
+    scenarios = [load_scenario(p) for p in args.scenario]   # check the scenarios before the slow read
+    annex = read(args)
+    if not scenarios:
+        scenarios = [builtin_scenarios(annex.extract_date.date())[0]]
+    fc = forecast(annex, scenarios, months=args.months, draws=args.draws, seed=args.seed)
+    out = sys.stderr if args.json else sys.stdout
+    if args.out:
+        path = write_report(fc, args.out)
+        print(f"Wrote {path}", file=out)
+    if args.json:
+        sys.stdout.write(json.dumps(forecast_json(fc)) + "\n")
+    else:
+        print("\n".join(summary_lines(fc)))
+    return 0
