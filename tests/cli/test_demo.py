@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-import csc_demand.synth.demo as demo
 from csc_demand.cli import main
+from csc_demand.synth import demo
 
 
 @pytest.fixture()

@@ -36,3 +36,21 @@ def test_easter_by_hand():
 def test_age_matches_calendar_arithmetic(birth, on):
     expected = -1 if on < birth else on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
     assert age_years(np.array([_d(birth.isoformat())]), np.array([_d(on.isoformat())]))[0] == expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 60), st.integers(1, 30)), min_size=1, max_size=40))
+def test_keep_first_per_child_matches_a_plain_loop(spells):
+    from csc_demand.synth.simulate import _keep_first_per_child
+
+    child = np.array([c for c, _, _ in spells])
+    start = np.array([s for _, s, _ in spells], dtype=np.int64)
+    end = start + np.array([d for _, _, d in spells], dtype=np.int64)
+    keep = _keep_first_per_child(child, start, end)
+    expected = np.zeros(len(spells), dtype=bool)
+    for c in set(child.tolist()):
+        running_end = None
+        for i in sorted(np.flatnonzero(child == c), key=lambda i: (start[i], i)):
+            if running_end is None or start[i] >= running_end:
+                expected[i] = True
+                running_end = end[i] if running_end is None else max(running_end, end[i])
+    assert keep.tolist() == expected.tolist()

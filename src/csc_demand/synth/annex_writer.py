@@ -346,7 +346,7 @@ def counts_of_lists(lists: dict[int, pd.DataFrame]) -> dict[str, dict[str, int]]
             short = frame["Child's Legal Status"].isin(SHORT_BREAK_LEGAL_STATUSES).to_numpy(dtype=bool)
             extra["short_break_rows"] = int(short.sum())
             frame = frame[~short]
-        entry = {"rows": int(len(frame)), "children": int(frame["Child Unique ID"].nunique())}
+        entry = {"rows": len(frame), "children": int(frame["Child Unique ID"].nunique())}
         if number in ends:
             entry["open_at_extract"] = int(frame[ends[number]].isna().sum())
         out[spec.table] = {**entry, **extra}
@@ -390,7 +390,7 @@ def _write_sheet(ws, title: str, frame: pd.DataFrame, date_fmt, bold) -> None:
                 ws.write_number(row + 2, col, v)
         else:
             for row, v in enumerate(values.to_numpy(dtype=object).tolist()):
-                if v is not None and v == v:
+                if v is not None and not (isinstance(v, float) and np.isnan(v)):
                     ws.write_string(row + 2, col, str(v))
 
 

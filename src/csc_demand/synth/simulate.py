@@ -24,8 +24,8 @@ of care still running then), so the lists of any extract taken on or after ``sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -439,7 +439,7 @@ def simulate(preset: str | SynthParams = "median", seed: int = 7, *, start: str 
     cp_rows = cp_rows[_keep_first_per_child(root[cp_rows], cp_start[cp_rows], cp_end[cp_rows])]
     # a care start that was meant to follow a plan dropped above still happens (straight from the referral)
     prev_plans, _ = _previous_per_child(root[cp_rows], cp_start[cp_rows], cp_end[cp_rows])
-    care_count, care_prev_end = _previous_per_child(root[care_rows], cla_start[care_rows], cla_end[care_rows])
+    _, care_prev_end = _previous_per_child(root[care_rows], cla_start[care_rows], cla_end[care_rows])
 
     # short breaks: separate children (disabled, 5–17), a few days each
     years_total = len(days) / 365.25
