@@ -57,7 +57,8 @@ def test_seasonality_needs_a_year_and_is_normalised() -> None:
     h = referral_history(annex.referrals, observed_intervals(annex), annex.extract_date)
     s = fit_seasonality(h)
     assert s.by_month is not None
-    assert s.by_month[1] / s.by_month[0] == pytest.approx(3.0, rel=0.01)   # barely shrunk: far beyond chance
+    # three times as many in even months; shrunk a little towards 1 (about 1/45 of the spread is chance)
+    assert 2.6 < s.by_month[1] / s.by_month[0] < 3.0
     dim = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     assert np.sum(s.by_month * dim) / dim.sum() == pytest.approx(1.0)
 
