@@ -9,6 +9,9 @@ caller can report them with their row numbers. Missing cells are never "bad".
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,6 +44,33 @@ _MONTHS.update({m.lower(): i for i, m in enumerate(
 _MONTHS["sept"] = 9
 
 _PREFIX = r"^\s*[A-Za-z]\d?\)\s*"  # the template's drop-down prefix: "a) ", "p1) "
+
+
+def _by_unique(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a column parser on the column's distinct values only, then spread the results back.
+
+    Annex A columns repeat a few hundred dates and a handful of codes over thousands of rows, so this
+    makes parsing roughly proportional to the number of distinct values rather than rows.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(values: pd.Series, *args: Any) -> Any:
+        obj = as_object(values)
+        if len(obj) < 64:
+            return fn(obj, *args)
+        try:
+            codes, uniques = pd.factorize(obj.to_numpy(), use_na_sentinel=False)
+        except TypeError:
+            return fn(obj, *args)
+        if len(uniques) > len(obj) // 2:
+            return fn(obj, *args)
+        result = fn(pd.Series(uniques, dtype=object), *args)
+        spread = [pd.Series(r.to_numpy()[codes] if not isinstance(r.dtype, pd.api.extensions.ExtensionDtype)
+                            else r.take(codes).array, index=obj.index, dtype=r.dtype)
+                  for r in (result if isinstance(result, tuple) else (result,))]
+        return tuple(spread) if isinstance(result, tuple) else spread[0]
+
+    return wrapper
 
 
 def as_object(values: pd.Series) -> pd.Series:
@@ -79,6 +109,22 @@ def _from_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     return out
 
 
+def _datetime_cells(cells: pd.Series) -> np.ndarray:
+    """Date/datetime cell objects → datetime64[ns] (NaT outside 1900–2100 or with a time zone)."""
+    try:
+        conv = pd.to_datetime(cells, errors="coerce")
+        if getattr(conv.dt, "tz", None) is not None:
+            raise TypeError("time zone")
+        conv = conv.where((conv >= MIN_DATE) & (conv <= MAX_DATE))
+        return conv.astype("datetime64[ns]").to_numpy()
+    except (TypeError, ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        def one(d: object) -> pd.Timestamp:
+            ok = getattr(d, "tzinfo", None) is None and MIN_DATE.year <= d.year <= MAX_DATE.year  # type: ignore[attr-defined]
+            return pd.Timestamp(d) if ok else pd.NaT  # type: ignore[arg-type]
+        return pd.to_datetime(cells.map(one)).astype("datetime64[ns]").to_numpy()
+
+
+@_by_unique
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse a column of dates as found in Annex A files.
 
@@ -96,16 +142,13 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = pd.Series(pd.NaT, index=obj.index, dtype="datetime64[ns]")
     if not present.any():
         return out, pd.Series(False, index=obj.index)
-    types = obj.map(type)
-    is_dt = present & types.isin([_dt.datetime, _dt.date, pd.Timestamp])
+    arr = obj.to_numpy()
+    is_dt = present & pd.Series(np.fromiter((isinstance(x, _dt.date) for x in arr), bool, len(arr)),
+                                index=obj.index)
     if is_dt.any():
-        in_range = obj[is_dt].map(lambda d: MIN_DATE.year <= d.year <= MAX_DATE.year and d.tzinfo is None
-                                  if isinstance(d, _dt.datetime) else MIN_DATE.year <= d.year <= MAX_DATE.year)
-        ok = in_range[in_range.astype(bool)].index
-        if len(ok):
-            out[ok] = pd.to_datetime(obj[ok].map(lambda d: pd.Timestamp(d)), errors="coerce").astype(
-                "datetime64[ns]")
-    rest = present & ~is_dt & ~types.isin([_dt.time, _dt.timedelta, bool, np.bool_])
+        out[is_dt] = _datetime_cells(obj[is_dt])
+    odd = np.fromiter((isinstance(x, (_dt.time, _dt.timedelta, bool, np.bool_)) for x in arr), bool, len(arr))
+    rest = present & ~is_dt & ~odd
     num = pd.to_numeric(text.where(rest), errors="coerce").astype("float64")
     is_serial = num.notna()
     if is_serial.any():
@@ -137,6 +180,7 @@ def first_of_month(dates: pd.Series) -> pd.Series:
     return (dates - pd.to_timedelta(dates.dt.day - 1, unit="D")).astype("datetime64[ns]")
 
 
+@_by_unique
 def parse_ints(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole numbers (``3``, ``3.0``, ``"3"``) as nullable ``Int64``; anything else is bad."""
     text = cell_text(values)
@@ -151,6 +195,7 @@ _FALSE = {"no", "n", "false", "0", "f"}
 _UNKNOWN = {"unknown", "u", "not known", "not stated", "not recorded", "c"}
 
 
+@_by_unique
 def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/no cells (``a) Yes``, ``Yes``, ``Y``, ``b) No``, ``N``, ``1``/``0``) as pandas ``boolean``.
 
@@ -176,6 +221,7 @@ _GENDER_WORDS = {
 }
 
 
+@_by_unique
 def parse_gender(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Gender as ``male`` / ``female`` / ``unknown`` / ``neither`` (from ``b) Female``, ``Female``, ``F``,
     ``2``...). Missing cells become ``unknown``; unrecognised text is bad (and ``unknown``)."""
@@ -196,6 +242,7 @@ _ABUSE_WORDS = {
 }
 
 
+@_by_unique
 def parse_abuse(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Category of abuse as ``neglect`` / ``physical`` / ``sexual`` / ``emotional`` / ``multiple``."""
     text = cell_text(values)
@@ -220,6 +267,7 @@ def _source_by_label() -> dict[str, str]:
 _SOURCE_BY_LABEL = _source_by_label()
 
 
+@_by_unique
 def parse_referral_source(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Referral/contact source as the CIN census code (``"2A"``, ``"4"``, ``"10"``).
 
@@ -228,8 +276,8 @@ def parse_referral_source(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     text = cell_text(values)
     body = text.str.replace(_PREFIX, "", regex=True).str.strip()
-    code = body.str.extract(r"^(\d{1,2}[A-Fa-f]?)(?=$|[\s:\-–.)])")[0].str.upper()
-    code = code.str.replace(r"^0+(?=\d)", "", regex=True)
+    code = body.str.extract(r"^(\d{1,2}[A-Fa-f]?)(?:$|[\s:\-–.)])")[0].str.upper()
+    code = code.str.replace(r"^0+(\d)", r"\1", regex=True)
     code = code.where(code.isin(list(REFERRAL_SOURCE_GROUPS)))
     label = body.str.lower().str.replace(r"^\d{1,2}[a-f]?\s*[:\-–]\s*", "", regex=True).str.strip()
     code = code.fillna(label.map(_SOURCE_BY_LABEL).astype("string"))
@@ -258,12 +306,13 @@ KNOWN_CODES: dict[str, frozenset[str]] = {
 }
 
 
+@_by_unique
 def parse_codes(values: pd.Series, known: frozenset[str] | None = None) -> tuple[pd.Series, pd.Series]:
     """A short upper-case code (``"C2"``, ``"U4"``, ``"E11"``) from ``a) E11: Adopted - ...``, ``E11`` or
     ``e11``. With ``known``, a code outside the set is kept (if it looks like a code) but flagged bad."""
     text = cell_text(values)
     body = text.str.replace(_PREFIX, "", regex=True).str.strip().str.upper()
-    code = body.str.extract(r"^([A-Z]{0,3}\d{1,3}[A-Z]?)(?=$|[\s:\-–.),])")[0]
+    code = body.str.extract(r"^([A-Z]{0,3}\d{1,3}[A-Z]?)(?:$|[\s:\-–.),])")[0]
     short = body.where(body.str.fullmatch(r"[A-Z0-9]{1,6}").fillna(False))
     code = code.fillna(short).astype("string")
     bad = text.notna() & code.isna()
@@ -272,6 +321,7 @@ def parse_codes(values: pd.Series, known: frozenset[str] | None = None) -> tuple
     return code, bad
 
 
+@_by_unique
 def normalise_ids(values: pd.Series) -> pd.Series:
     """The LA's child ID as canonical text, so that the same child matches across lists and extracts.
 
@@ -282,13 +332,13 @@ def normalise_ids(values: pd.Series) -> pd.Series:
     Missing cells are ``<NA>``.
     """
     obj = as_object(values)
-    types = obj.map(type)
-    is_float = types.isin([float, np.float64])
+    is_float = pd.Series(np.fromiter((isinstance(x, float) for x in obj.to_numpy()), bool, len(obj)),
+                         index=obj.index)
     if is_float.any():
         f = pd.to_numeric(obj[is_float], errors="coerce")
         whole = f.notna() & (np.floor(f.fillna(0.5)) == f) & (f.abs() < 9e15)
         obj = obj.copy()
         obj[whole[whole].index] = f[whole].astype("int64").astype(str)
     text = cell_text(obj)
-    text = text.str.replace(r"\.0+$", "", regex=True).str.upper().str.replace(r"^0+(?=.)", "", regex=True)
+    text = text.str.replace(r"\.0+$", "", regex=True).str.upper().str.replace(r"^0+(.)", r"\1", regex=True)
     return text.mask(text == "")

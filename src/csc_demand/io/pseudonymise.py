@@ -77,5 +77,12 @@ def load_or_create_key(path: str | os.PathLike[str] | None = None) -> bytes:
 def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
     """16-hex-character pseudonyms for normalised IDs (``<NA>`` stays ``<NA>``); hashes each distinct ID once."""
     uniques = ids.dropna().unique()
-    table = {u: hmac.new(key, str(u).encode("utf-8"), hashlib.sha256).hexdigest()[:16] for u in uniques}
+    base = hmac.new(key, digestmod=hashlib.sha256)
+
+    def one(text: str) -> str:
+        h = base.copy()
+        h.update(text.encode("utf-8"))
+        return h.hexdigest()[:16]
+
+    table = {u: one(str(u)) for u in uniques}
     return ids.map(table).astype("string")
