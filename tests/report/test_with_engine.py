@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from html import escape
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 from report_factory import make_forecast
 
 from csc_demand.io import read_annex_a
-from csc_demand.model.estimate import estimate
-from csc_demand.report.excel import write_excel
-from csc_demand.report.html import render_html
+from csc_demand.model import estimate, estimates_table, forecast
+from csc_demand.report import tables_view as tv
+from csc_demand.report import write_report
+from csc_demand.report.excel import MEASURE_SHEETS, write_excel
+from csc_demand.report.html import _fmt, render_html
+from csc_demand.scenario import builtin_scenarios
 from csc_demand.synth import simulate, write_annex_a
 
 
@@ -28,13 +34,64 @@ def estimates(annex):
     return estimate(annex)
 
 
+@pytest.fixture(scope="module")
+def engine_forecast(annex, estimates):
+    fc = forecast(estimates, builtin_scenarios(annex.extract_date.date()), months=27, draws=200, seed=2)
+    if fc.quality is None:  # the reports show the reader's findings when the forecast carries them
+        fc = dataclasses.replace(fc, quality=annex.quality)
+    return fc
+
+
 def test_estimates_sheet_and_section_list_every_estimate(estimates, tmp_path):
     fc = dataclasses.replace(make_forecast(draws=50, months=12), estimates=estimates)
-    sentences = estimates.explain()
-    assert len(sentences) >= 5
+    table = estimates_table(estimates)
     ws = openpyxl.load_workbook(write_excel(fc, tmp_path / "r.xlsx"))["Estimates"]
-    assert ws["A3"].value == "Estimate"
-    assert [ws.cell(4 + i, 1).value for i in range(len(sentences))] == sentences
+    header = [c.value for c in ws[3]]
+    assert header[:4] == ["Estimate", "Value", "Low (80% interval)", "High (80% interval)"]
+    for i, row in enumerate(table.itertuples(index=False)):
+        cells = ws[4 + i]
+        assert cells[0].value == row.estimate and cells[1].value == pytest.approx(row.value, rel=1e-14)
+        assert cells[1].data_type == "n"
+        assert (cells[2].value is None) if np.isnan(row.low_80) else cells[2].value == pytest.approx(row.low_80)
+        assert (cells[5].value or "") == row.explanation
+    # every sentence the engine gives is on the sheet: in the table or listed under it
+    texts = {c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)}
+    assert set(estimates.explain()) <= texts
     page = render_html(fc)
     assert 'id="estimates"' in page
-    assert all(f"<li>{escape(s)}</li>" in page for s in sentences)
+    assert all(escape(s) in page for s in estimates.explain())
+
+
+def test_all_three_outputs_from_the_engine(engine_forecast, tmp_path):
+    fc = engine_forecast
+    xlsx = write_report(fc, tmp_path / "report.xlsx")
+    html_path = write_report(fc, tmp_path / "report.html")
+    csv_path = write_report(fc, tmp_path / "forecast.csv")
+
+    wb = openpyxl.load_workbook(xlsx)
+    assert {"Summary", *MEASURE_SHEETS.values(), "Costs per year", "Costs per month", "Workforce",
+            "Estimates", "Backtest", "Data quality"} <= set(wb.sheetnames)
+    # the monthly table of open plans equals the engine's numbers, cell by cell
+    ws = wb[MEASURE_SHEETS["cp_open"]]
+    wide = tv.monthly_table(fc, "cp_open")
+    got = np.array([[np.nan if c.value is None else c.value for c in row]
+                    for row in ws.iter_rows(min_row=3, max_row=2 + len(wide), min_col=2,
+                                            max_col=1 + wide.shape[1])], dtype=float)
+    np.testing.assert_allclose(got, wide.to_numpy(dtype=float), rtol=1e-14)  # Excel keeps 15-16 digits
+    months = [ws.cell(3 + i, 1).value for i in range(len(wide))]
+    assert months == [s.to_pydatetime() for s in wide.index.get_level_values("period_start")]
+    assert all(isinstance(m, dt.datetime) for m in months)
+    assert len(ws._charts) == 1
+    assert wb["Estimates"]["A4"].value == estimates_table(fc.estimates)["estimate"].iloc[0]
+
+    page = html_path.read_text(encoding="utf-8")
+    head = tv.headline_table(fc)
+    assert len(head) > 0
+    for v in head.to_numpy(dtype=float).ravel():
+        assert f'<td class="num">{_fmt(v)}</td>' in page
+    assert page.count('role="img"') == len(tv.measures_present(fc)) + 2
+
+    back = pd.read_csv(csv_path, encoding="utf-8-sig")
+    assert len(back) == len(fc.table) + len(fc.actuals)
+    np.testing.assert_array_equal(back["value"].to_numpy(),
+                                  pd.concat([fc.actuals, fc.table])["value"].to_numpy())

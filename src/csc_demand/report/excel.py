@@ -318,7 +318,8 @@ def _summary_sheet(wb: Workbook, ws: Worksheet, fm: _Formats, forecast: Forecast
             _write(ws, r, j, v, fm, COUNT_FORMAT)
         r += 1
     if headline.empty:
-        ws.write_string(r, 0, "The forecast does not reach the end of a financial year.", fm.text)
+        ws.write_string(r, 0, "The forecast does not reach the end of a financial year, so there are no yearly "
+                              "figures.", fm.text)
         r += 1
     for note in tv.headline_notes(forecast, headline):
         r = _paragraph(ws, r, note, fm, last_col, width_chars)
@@ -374,7 +375,8 @@ def _summary_sheet(wb: Workbook, ws: Worksheet, fm: _Formats, forecast: Forecast
 
 
 def _frame_sheet(ws: Worksheet, fm: _Formats, frame: pd.DataFrame | None, *, empty_text: str,
-                 intro: str | None = None, labels: dict[str, str] | None = None) -> None:
+                 intro: str | None = None, labels: dict[str, str] | None = None,
+                 notes: list[str] | None = None) -> None:
     """Any small table (estimates, backtest, problems): header row, typed cells, filter, frozen header."""
     r = 0
     if intro:
@@ -390,7 +392,7 @@ def _frame_sheet(ws: Worksheet, fm: _Formats, frame: pd.DataFrame | None, *, emp
         text = labels.get(str(name), tv.column_label(name))
         ws.write_string(r, c, text, fm.header_left)
         series = frame[name]
-        longest = series.astype(str).str.len().max() if len(series) else 0
+        longest = series.astype("string").str.len().fillna(0).max() if len(series) else 0
         width = min(max(len(text) + 2, int(longest) + 2, 10), 80)
         is_text = not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series))
         ws.set_column(c, c, width, fm.wrap if is_text and width >= 80 else None)
@@ -403,6 +405,10 @@ def _frame_sheet(ws: Worksheet, fm: _Formats, frame: pd.DataFrame | None, *, emp
     ws.freeze_panes(header + 1, 0)
     ws.autofilter(header, 0, header + len(frame), len(frame.columns) - 1)
     _print_setup(ws, repeat_to_row=header)
+    r = header + len(frame) + 2
+    for note in notes or []:
+        ws.write_string(r, 0, note, fm.text)
+        r += 1
 
 
 def write_excel(forecast: Forecast, path: str | Path) -> Path:
@@ -459,7 +465,9 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
         ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
         _print_setup(ws, repeat_to_row=block.first_row - 1)
 
-    _frame_sheet(wb.add_worksheet(safe_sheet_name("Estimates", used)), fm, tv.estimates_frame(forecast),
+    estimates = tv.estimates_frame(forecast)
+    _frame_sheet(wb.add_worksheet(safe_sheet_name("Estimates", used)), fm, estimates,
+                 notes=tv.estimates_notes(forecast, estimates),
                  intro="Every rate and duration the forecast used, where it came from, and how uncertain it is.",
                  empty_text="The estimates used are not available for this forecast.")
     _frame_sheet(wb.add_worksheet(safe_sheet_name("Backtest", used)), fm, forecast.backtest,

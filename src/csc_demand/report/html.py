@@ -315,13 +315,21 @@ def _frame_html(frame: pd.DataFrame, caption: str) -> str:
             + "\n".join(body) + "</tbody></table></div>")
 
 
+def _years_phrase(headline: pd.DataFrame) -> str:
+    """"the next 3 financial years" (or 2, or 1) for the headline table's caption."""
+    n = len(set(headline.index.get_level_values("period"))) if len(headline) else 0
+    return "the next financial year" if n == 1 else f"the next {n} financial years"
+
+
 def _headline_html(forecast: Forecast, headline: pd.DataFrame) -> str:
+    if headline.empty:
+        return "<p>The forecast does not reach the end of a financial year, so there are no yearly figures.</p>"
     cols = list(headline.columns)
     scen_spans: dict[str, int] = {}
     for s, _ in cols:
         scen_spans[s] = scen_spans.get(s, 0) + 1
     parts = ['<div class="scroll keep" role="region" tabindex="0" aria-label="Headline figures"><table>',
-             "<caption>Headline figures: the next three financial years</caption><thead><tr>",
+             f"<caption>Headline figures: {_years_phrase(headline)}</caption><thead><tr>",
              '<th scope="col" rowspan="2">Measure and year</th>']
     parts += [f'<th scope="colgroup" colspan="{n}">{_e(s)}</th>' for s, n in scen_spans.items()]
     parts.append("</tr><tr>")
@@ -434,8 +442,11 @@ def render_html(forecast: Forecast) -> str:
 
     est = tv.estimates_frame(forecast)
     if est is not None and len(est):
+        notes = tv.estimates_notes(forecast, est)
         est_html = ("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in est["estimate"]) + "</ul>"
                     if list(est.columns) == ["estimate"] else _frame_html(est, "Estimates used"))
+        if notes:
+            est_html += "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in notes) + "</ul>"
         body.append('<section id="estimates" aria-labelledby="estimates-h"><h2 id="estimates-h">What the forecast '
                     "is based on</h2><p>Estimated from your data unless a scenario sets them.</p>" + est_html
                     + "</section>")

@@ -50,6 +50,7 @@ def output_path(path: str | Path) -> Path:
     return path
 
 
+_LABELS = {"low_80": "Low (80% interval)", "high_80": "High (80% interval)"}
 _WORDS = {"mape": "MAPE", "p10": "P10", "p50": "P50", "p90": "P90", "cp": "CP", "cla": "CLA", "fy": "FY",
           "id": "ID", "se": "SE", "uasc": "UASC"}
 _UNITS = {"pct": "(%)", "gbp": "(£)", "weeks": "(weeks)", "days": "(days)", "months": "(months)",
@@ -59,6 +60,8 @@ _UNITS = {"pct": "(%)", "gbp": "(£)", "weeks": "(weeks)", "days": "(days)", "mo
 def column_label(name: str) -> str:
     """A table column name for people: ``mape_median_pct`` → ``"MAPE median (%)"``."""
     text = str(name)
+    if text in _LABELS:
+        return _LABELS[text]
     for key in ("per_week",):
         text = text.replace(key, key.replace("_", "~"))
     words = [w.replace("~", "_") for w in text.split("_") if w]
@@ -295,3 +298,18 @@ def estimates_frame(forecast: Forecast) -> pd.DataFrame | None:
         sentences = [str(x) for x in est.explain() if x]
         return pd.DataFrame({"estimate": sentences})
     return None
+
+
+def estimates_notes(forecast: Forecast, table: pd.DataFrame | None = None) -> list[str]:
+    """The engine's plain-English sentences about its estimates (``estimates.explain()``) that the estimates
+    table does not already hold in its ``explanation`` column (e.g. seasonality, lags, over-dispersion)."""
+    est = forecast.estimates
+    if est is None or not callable(getattr(est, "explain", None)):
+        return []
+    table = estimates_frame(forecast) if table is None else table
+    shown = set()
+    if table is not None:
+        for col in ("explanation", "estimate"):
+            if col in table.columns:
+                shown |= set(table[col].dropna().astype(str))
+    return [str(x) for x in est.explain() if x and str(x) not in shown]
