@@ -25,6 +25,9 @@ def main() -> None:
     st.set_page_config(page_title="csc-demand: children's services demand", layout="wide",
                        initial_sidebar_state="expanded", menu_items={})
     st.session_state.setdefault(PAGE, DATA)
+    from csc_demand.app.views.data import load_demo_if_requested
+
+    load_demo_if_requested()
     with st.sidebar:
         st.markdown("### csc-demand")
         st.radio("Go to page", PAGES, key=PAGE,

@@ -112,14 +112,19 @@ def load_pasted(texts: Mapping[str, str], extract_date: dt.date | None = None) -
 
 def load_demo() -> AnnexA:
     """Load the demo local authority (made-up data; made once and kept in the user's cache folder)."""
+    key = "demo"
+    if st.session_state.get(DATA_KEY) != key:
+        _set_annex(_demo_annex(), key, "the demo local authority (made-up data)")
+    return st.session_state[ANNEX]
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_annex() -> AnnexA:
+    """The demo LA read once per app process and shared by its sessions (it is made-up data, nobody's)."""
     from csc_demand.io import read_annex_a
     from csc_demand.synth import demo_data
 
-    key = "demo"
-    if st.session_state.get(DATA_KEY) != key:
-        a = read_annex_a(demo_data())
-        _set_annex(a, key, "the demo local authority (made-up data)")
-    return st.session_state[ANNEX]
+    return read_annex_a(demo_data())
 
 
 def _cache() -> dict:

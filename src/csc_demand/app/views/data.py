@@ -15,14 +15,27 @@ FILE_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt"]
 PASTE_LISTS = (("List 3", "referrals"), ("List 7", "child protection plans"), ("List 8", "children looked after"))
 
 
+DEMO_REQUESTED = "demo_requested"
+
+
 def _use_demo() -> None:
+    st.session_state[DEMO_REQUESTED] = True
+
+
+def load_demo_if_requested() -> None:
+    """Load the demo after its button was clicked (called before the page chooser is drawn), then show the
+    forecast. Done in the page body rather than in the button's callback so that a spinner can show."""
+    if not st.session_state.pop(DEMO_REQUESTED, False):
+        return
     from csc_demand.app.main import FORECAST, go_to
 
-    try:
-        state.load_demo()
-    except CscDemandError as exc:
-        st.session_state["load_error"] = str(exc)
-        return
+    with st.spinner("Loading the demo local authority (the first time takes up to a minute: the tool makes "
+                    "its made-up Annex A workbooks and reads them)…"):
+        try:
+            state.load_demo()
+        except CscDemandError as exc:
+            st.session_state["load_error"] = str(exc)
+            return
     if state.ready():
         go_to(FORECAST)
 

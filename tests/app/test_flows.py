@@ -1,0 +1,227 @@
+"""The app's flows in Streamlit's AppTest (no browser): demo, upload, paste, edit a shock, compare, download.
+
+The data are a small simulated LA written to a real workbook in a temporary folder. Every test also records
+the destination of every socket the app opens, and checks that none leaves this computer.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from apphelp import is_local, need_app_packages
+
+need_app_packages()
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from csc_demand.app import downloads  # noqa: E402
+from csc_demand.cli.app import app_file  # noqa: E402
+from csc_demand.scenario import scenario_to_toml  # noqa: E402
+
+TIMEOUT = 120
+EXTRACT = "2020-12-31"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(scope="module")
+def small_workbook(tmp_path_factory):
+    """A small simulated LA's Annex A workbook (one extract, shocks of 2020 included) and its true counts."""
+    from csc_demand.synth import list_counts, simulate, write_annex_a
+
+    world = simulate("small", seed=3, start="2016-01-01", end="2021-06-30")
+    path = write_annex_a(world, EXTRACT, tmp_path_factory.mktemp("wb") / f"annex_a_{EXTRACT}.xlsx")
+    return path, list_counts(world, EXTRACT)
+
+
+@pytest.fixture()
+def at(app_env, outgoing_connections):
+    """A fresh app session; afterwards, no exception was shown and no connection left this computer."""
+    app = AppTest.from_file(str(app_file()), default_timeout=TIMEOUT)
+    app.run()
+    yield app
+    assert not app.exception, [e.value for e in app.exception]
+    outside = [h for h in outgoing_connections if not is_local(h)]
+    assert not outside, f"the app connected to {outside}"
+
+
+def _page(app, name: str):
+    app.sidebar.radio(key="page").set_value(name).run()
+    return app
+
+
+def _upload(app, path):
+    app.file_uploader(key="uploads").set_value((path.name, path.read_bytes(), XLSX))
+    app.button(key="read_files").click().run()
+    return app
+
+
+def _markdown(app) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def test_first_visit_offers_the_demo_and_guidance(at):
+    assert at.title[0].value == "Your data"
+    assert at.button(key="demo").label == "Use the demo local authority"
+    assert at.sidebar.info[0].value == "No data loaded yet."
+    # pages that need data say so, and offer the demo again
+    _page(at, "Forecast")
+    assert "Load data first" in at.warning[0].value and at.button(key="demo")
+    _page(at, "How this works")
+    text = _markdown(at)
+    assert "What does not fully meet WCAG 2.2 AA" in text and "127.0.0.1" in text
+
+
+def test_upload_shows_the_quality_summary_before_any_chart(at, small_workbook):
+    path, counts = small_workbook
+    _upload(at, path)
+    assert not at.error, [e.value for e in at.error]
+    lists = at.dataframe[0].value
+    by_list = lists.set_index("List")
+    assert by_list.loc["List 3: Referral", "Rows used"] == counts["referrals"]["rows"]
+    assert by_list.loc["List 7: Child Protection", "Open at the extract date"] == \
+        counts["cp_plans"]["open_at_extract"]
+    assert by_list.loc["List 8: Children in Care", "Open at the extract date"] == \
+        counts["looked_after"]["open_at_extract"]
+    assert "extract date is **31 Dec 2020**" in _markdown(at)
+    assert not at.get("plotly_chart"), "no chart before the data-quality summary has been read"
+    assert "Loaded: your file" in at.sidebar.success[0].value
+
+
+def test_paste_lists_from_excel(at):
+    list3 = "Child Unique ID\tDate of referral\tReferral Source\n" + "\n".join(
+        f"C{i:04d}\t{d:02d}/{m:02d}/2020\te) 2A: Schools" for i, (d, m) in enumerate(
+            [(10, 7), (14, 7), (21, 8), (2, 9), (15, 9), (1, 10), (20, 11), (3, 12)], start=1))
+    list7 = ("Child Unique ID\tChild Protection Plan Start Date\tChild Protection Plan End Date\n"
+             "C0001\t01/08/2020\t\nC0002\t01/09/2020\t01/11/2020\n")
+    list8 = "Child Unique ID\tDate Started to be Looked After\tDate Ceased to be Looked After\nC0003\t01/10/2020\t\n"
+    at.date_input(key="extract_date").set_value(pd.Timestamp(EXTRACT).date())
+    at.text_area(key="paste_List 3").input(list3)
+    at.text_area(key="paste_List 7").input(list7)
+    at.text_area(key="paste_List 8").input(list8)
+    at.button(key="read_pasted").click().run()
+    by_list = at.dataframe[0].value.set_index("List")
+    assert by_list.loc["List 3: Referral", "Rows used"] == 8
+    assert by_list.loc["List 7: Child Protection", "Open at the extract date"] == 1
+    assert by_list.loc["List 8: Children in Care", "Rows used"] == 1
+    assert "the lists you pasted" in at.sidebar.success[0].value
+
+
+def test_a_missing_list_is_named_in_plain_english(at):
+    at.text_area(key="paste_List 3").input("Child Unique ID\tDate of referral\nC1\t01/12/2020\n")
+    at.button(key="read_pasted").click().run()
+    assert any("Not found: List 7 (Child Protection); List 8 (Children in Care)" in e.value for e in at.error)
+    _page(at, "Forecast")
+    assert "Load data first" in at.warning[0].value
+
+
+def test_demo_in_one_click_shows_a_forecast(at):
+    at.button(key="demo").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == "Forecast"
+    assert "demo local authority" in at.sidebar.success[0].value
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 5   # referrals, CP plans, CLA, costs, social workers
+    assert at.multiselect(key="compare").value == ["No further shocks", "Second lockdown next winter",
+                                                   "New normal +10%"]
+
+
+def test_edit_a_shock_changes_the_numbers_and_scenarios_compare(at, small_workbook):
+    path, _ = small_workbook
+    _upload(at, path)
+    _page(at, "Forecast")
+    at.multiselect(key="compare").set_value(["No further shocks"]).run()
+    before = _referrals_median(at, "No further shocks")
+
+    _page(at, "Scenarios")
+    assert at.selectbox(key="scenario_selected").value == 0
+    version = at.session_state["edit_version"]
+    at.button(key=f"s0v{version}_add_shock").click().run()
+    version = at.session_state["edit_version"]
+    k = f"s0v{version}_sh0_"
+    assert at.text_input(key=f"{k}name").value == "New shock"
+    at.number_input(key=f"{k}change").set_value(-60.0).run()
+    at.slider(key=f"{k}returns").set_value(0).run()
+    assert not at.error, [e.value for e in at.error]
+    described = _markdown(at)
+    assert "referrals are 60% below the usual level" in described
+    assert "None of the referrals missed during New shock come back later." in described
+
+    _page(at, "Forecast")
+    after = _referrals_median(at, "No further shocks")
+    # the new shock runs from 1 Feb to 30 Apr 2021 (it starts the month after next from the extract date)
+    ratio = after / before
+    in_shock = pd.to_datetime(["2021-02-01", "2021-03-01", "2021-04-01"])
+    assert list(ratio.index[ratio < 0.6]) == list(in_shock)
+    assert ((ratio[in_shock] - 0.4).abs() < 0.08).all(), "referrals are about 60% down during the shock"
+    outside = ratio.drop(in_shock)
+    assert ((outside - 1).abs() < 0.1).all(), "and about the same as before outside it (none come back)"
+
+    # two scenarios on the same chart and table
+    at.multiselect(key="compare").set_value(["No further shocks", "New normal +10%"]).run()
+    names = {t.name for chart in at.get("plotly_chart") for t in _figure(chart).data}
+    assert {"No further shocks (median)", "New normal +10% (median)", "Actual"} <= names
+    head = at.dataframe[0].value
+    assert {"No further shocks: Median", "New normal +10%: Median"} <= set(head.columns)
+    nn = _referrals_median(at, "New normal +10%")
+    later = nn.index[-12:]
+    assert (nn[later] > after[later]).all()
+
+
+def _figure(chart):
+    import json
+
+    import plotly.graph_objects as go
+
+    return go.Figure(json.loads(chart.proto.spec))
+
+
+def _array(values) -> np.ndarray:
+    """A trace's values as sent to the browser (Plotly sends numeric arrays base64-encoded)."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+    return np.asarray(values)
+
+
+def _referrals_median(app, scenario: str) -> pd.Series:
+    """The monthly median referrals of a scenario, read from the referrals chart's data."""
+    chart = next(c for c in app.get("plotly_chart") if _figure(c).layout.title.text == "Referrals")
+    trace = next(t for t in _figure(chart).data if t.name == f"{scenario} (median)")
+    return pd.Series(_array(trace.y), index=pd.to_datetime(_array(trace.x)))
+
+
+def test_scenario_file_upload_and_the_downloads(at, small_workbook):
+    path, _ = small_workbook
+    _upload(at, path)
+    _page(at, "Scenarios")
+    from csc_demand.scenario import load_scenario
+
+    s = load_scenario('name = "From a colleague"\n[[shock]]\nname = "Strike"\nstart = 2021-05-01\n'
+                      'end = 2021-05-31\nreferrals_change_pct = -30\nreturns_pct = 100\nreturn_months = 2\n')
+    at.file_uploader(key="scenario_upload").set_value(("colleague.toml", scenario_to_toml(s).encode(),
+                                                       "application/toml"))
+    at.button(key="load_scenario").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert "From a colleague" in at.selectbox(key="scenario_selected").options
+    assert "Strike: from 1 May 2021 to 31 May 2021, referrals are 30% below the usual level." in _markdown(at)
+    # a broken scenario file is refused with the file's name and the bad field
+    at.file_uploader(key="scenario_upload").set_value(("bad.toml", b'name = "X"\ncaseload_per_worker = "many"\n',
+                                                       "application/toml"))
+    at.button(key="load_scenario").click().run()
+    assert any("bad.toml" in e.value and "caseload_per_worker" in e.value for e in at.error)
+
+    _page(at, "Forecast")
+    keys = {b.proto.id for b in at.get("download_button")}
+    assert keys, "download buttons are shown"
+    fc = next(v for k, v in at.session_state["cache"].items() if k[0] == "forecast")
+    data = downloads.report_bytes(fc, "csv")
+    table = pd.read_csv(io.BytesIO(data))
+    assert set(table["scenario"]) >= {"Actual", "From a colleague"}
+    if "xlsx" in downloads.available_kinds():
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(downloads.report_bytes(fc, "xlsx")))
+        assert len(wb.sheetnames) >= 3
