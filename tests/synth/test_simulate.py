@@ -164,3 +164,15 @@ def test_parameters_can_be_overridden():
 def test_bad_preset_is_a_plain_error():
     with pytest.raises(CscDemandError, match="Unknown preset 'huge'"):
         simulate("huge")
+
+
+def test_no_event_after_the_end_and_no_spell_ending_before_it_starts(small_world):
+    w = small_world
+    dated = {"contacts": "contact_date", "referrals": "referral_date", "assessments": "start_date",
+             "s47": "start_date", "cin": "start_date", "cp_plans": "start_date", "care_periods": "start_date"}
+    for name, col in dated.items():
+        assert (getattr(w, name)[col] <= w.end).all(), name
+    for name in ("cin", "cp_plans", "care_periods"):
+        t = getattr(w, name)
+        assert (t["end_date"].isna() | (t["end_date"] >= t["start_date"])).all(), name
+        assert (t["end_date"].isna() | (t["end_date"] <= w.end)).all(), name

@@ -65,11 +65,13 @@ class SynthParams:
     #: Share of assessments without a plan that still have a section 47 enquiry (List 5); plans always do.
     extra_s47_share: float = 0.24
     #: Median days a child in need episode stays open after the assessment when support is needed.
-    cin_support_median_days: float = 180.0
+    cin_support_median_days: float = 400.0
     #: Child protection plan starts per referral (ratio, before age weighting).
     cp_per_referral: float = 0.110
     #: CP conversion relative to the average, per age group (ratio).
     cp_age_ratio: tuple[float, ...] = (2.2, 1.8, 1.3, 1.0, 0.75, 0.35)
+    #: Longest CP plan in days (the log-normal tail is cut here).
+    cp_max_days: int = 1461
     #: Share of CP plans (not ended by care or the 18th birthday) followed by another plan for the same child,
     #: 3 months to a few years later (so 20–25% of plans are second or subsequent plans).
     cp_repeat_share: float = 0.42

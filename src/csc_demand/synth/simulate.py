@@ -377,7 +377,7 @@ def simulate(preset: str | SynthParams = "median", seed: int = 7, *, start: str 
     short = rng.random(n) < p.cp_short_share
     cp_dur = np.where(short, rng.integers(14, 92, n),
                       np.exp(np.log(p.cp_long_median_days) + p.cp_long_sigma * rng.standard_normal(n)))
-    cp_end = cp_start + np.maximum(cp_dur, 1).astype(np.int64)
+    cp_end = cp_start + np.clip(cp_dur, 1, p.cp_max_days).astype(np.int64)
 
     # care timing
     immediate = rng.random(n) < p.cla_immediate_share
@@ -423,10 +423,11 @@ def simulate(preset: str | SynthParams = "median", seed: int = 7, *, start: str 
     root[b_rows] = root[ended]
     birth[b_rows], birth18[b_rows] = birth[ended], birth18[ended]
     age[b_rows] = age_years(birth[b_rows], ref_day[b_rows])
+    cla_start = np.maximum(cla_start, birth)
+    has_cp &= cp_start < birth18
+    to_care &= cla_start < birth18
     cp_end = np.minimum(cp_end, birth18)
     cla_end = np.minimum(cla_end, birth18)
-    to_care &= cla_start < birth18
-    cla_start = np.maximum(cla_start, birth)
 
     # one spell at a time per child
     care_rows = np.flatnonzero(to_care)
@@ -452,11 +453,11 @@ def simulate(preset: str | SynthParams = "median", seed: int = 7, *, start: str 
     # --- keep what the lists can need ----------------------------------------------------------------------
     keep_from = d_start - _KEEP_BEFORE_START_DAYS
     ref_keep = ref_day >= keep_from
-    cp_keep = cp_end[cp_rows] >= keep_from
+    cp_keep = (cp_end[cp_rows] >= keep_from) & (cp_start[cp_rows] <= d_end)
     cp_rows, prev_plans = cp_rows[cp_keep], prev_plans[cp_keep]
-    care_keep = cla_end[care_rows] >= keep_from
+    care_keep = (cla_end[care_rows] >= keep_from) & (cla_start[care_rows] <= d_end)
     care_rows, care_prev_end = care_rows[care_keep], care_prev_end[care_keep]
-    sb_keep = sb_end >= keep_from
+    sb_keep = (sb_end >= keep_from) & (sb_start <= d_end)
     sb_start, sb_birth, sb_end, sb_status = sb_start[sb_keep], sb_birth[sb_keep], sb_end[sb_keep], sb_status[sb_keep]
 
     # 4. front door, for kept referrals
@@ -473,6 +474,8 @@ def simulate(preset: str | SynthParams = "median", seed: int = 7, *, start: str 
     s47_start = np.where(has_cp[r], np.minimum(r_day + rng.integers(0, 6, m), cp_start[r] - 5),
                          a_start + rng.integers(0, 10, m))
     icpc_happens = has_cp[r] | (rng.random(m) < 0.4)
+    assessed &= a_start <= d_end  # nothing after the end of the simulation
+    s47_any &= s47_start <= d_end
     icpc_day = np.where(has_cp[r], cp_start[r], s47_start + 10 + rng.integers(0, 15, m))
     # children in need episode: from the referral until the support ends
     support_end = np.where(has_cp[r], cp_end[r], np.where(to_care[r], cla_end[r],
