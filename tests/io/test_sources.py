@@ -143,3 +143,19 @@ def test_mutated_workbooks_only_raise_csc_demand_error(flips, cut):
     if cut is not None:
         data = data[: cut % len(data)]
     _read_or_user_error("annex.xlsx", bytes(data))
+
+
+def test_one_bad_sheet_never_rejects_the_others(tmp_path):
+    good = tmp_path / "good.xlsx"
+    messy_workbook(good, make_lists(seed=2))
+    bad = tmp_path / "annex_a_2020-12-31.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet3.xml":  # the third sheet: "L7 - CP"
+                data = b"<worksheet><sheetData><row><c r='A1' t='s'><v>99999</v></c></row><row"
+            zout.writestr(info, data)
+    annex = read_annex_a(bad, key=KEY)
+    assert "referrals" in annex.tables and "looked_after" in annex.tables and "cp_plans" not in annex.tables
+    problems = [p for p in annex.quality.problems if p.kind == "sheet_unreadable"]
+    assert len(problems) == 1 and problems[0].sheet == "L7 - CP"

@@ -41,7 +41,14 @@ def _group_key(f: InputFile, index: int) -> tuple[object, pd.Timestamp | None]:
 def _read_parts(sheets: list[RawSheet], key: bytes, quality: QualityReport) -> list[ListPart]:
     parts = []
     for raw in sheets:
-        part, problems = parse_sheet(raw, key)
+        try:
+            part, problems = parse_sheet(raw, key)
+        except Exception as exc:  # one sheet never rejects the others; no traceback (it could hold data)
+            quality.add(Problem("warning", "sheet_unreadable",
+                                f"{place(raw.file, raw.sheet).capitalize()} could not be read ({type(exc).__name__}); "
+                                "the other sheets were read. Please report this problem.",
+                                file=raw.file, sheet=raw.sheet))
+            continue
         for p in problems:
             quality.add(p)
         if part is not None:
