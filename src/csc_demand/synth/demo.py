@@ -21,6 +21,8 @@ DEMO_SEED = 7
 DEMO_EXTRACT_DATE = "2020-12-31"
 DEMO_EARLIER_MONTHS = 12
 _STAMP = "demo.json"
+#: Bump when the simulator or the writer changes what the demo data look like (the cache is then remade).
+SYNTH_REVISION = 1
 
 
 def demo_folder() -> Path:
@@ -45,7 +47,12 @@ def demo_extract_dates() -> list[pd.Timestamp]:
 
 
 def _stamp() -> dict:
-    return {"version": __version__, "preset": DEMO_PRESET, "seed": DEMO_SEED,
+    from dataclasses import asdict
+
+    from .params import PRESETS
+
+    return {"version": __version__, "revision": SYNTH_REVISION, "preset": DEMO_PRESET, "seed": DEMO_SEED,
+            "params": repr(sorted(asdict(PRESETS[DEMO_PRESET]).items())),
             "extract_dates": [d.strftime("%Y-%m-%d") for d in demo_extract_dates()]}
 
 

@@ -67,7 +67,7 @@ class SynthParams:
     #: Median days a child in need episode stays open after the assessment when support is needed.
     cin_support_median_days: float = 400.0
     #: Child protection plan starts per referral (ratio, before age weighting).
-    cp_per_referral: float = 0.110
+    cp_per_referral: float = 0.116
     #: CP conversion relative to the average, per age group (ratio).
     cp_age_ratio: tuple[float, ...] = (2.2, 1.8, 1.3, 1.0, 0.75, 0.35)
     #: Longest CP plan in days (the log-normal tail is cut here).
@@ -84,7 +84,7 @@ class SynthParams:
     #: Log-scale spread of the long component of CP plan durations (sigma of a log-normal).
     cp_long_sigma: float = 0.5
     #: Care starts per referral (ratio, before age weighting; UASC arrivals come on top).
-    cla_per_referral: float = 0.057
+    cla_per_referral: float = 0.061
     #: Care conversion relative to the average, per age group (ratio).
     cla_age_ratio: tuple[float, ...] = (2.6, 2.2, 0.55, 0.55, 0.85, 1.6)
     #: Share of care starts that are children on a CP plan (the plan ends when care starts).
@@ -118,8 +118,8 @@ def _scaled(referrals_per_year: float, cp_per_referral: float, cla_per_referral:
 #: The built-in LAs. Targets (no shocks): small ~1,200 referrals a year, ~100 open CP plans, ~170 CLA;
 #: median ~3,400, ~280, ~470; large (Kent-sized) ~24,000, ~1,200, ~2,000.
 PRESETS: dict[str, SynthParams] = {
-    "small": _scaled(1200.0, 0.111, 0.056),
-    "median": _scaled(3400.0, 0.110, 0.057),
+    "small": _scaled(1200.0, 0.117, 0.060),
+    "median": _scaled(3400.0, 0.116, 0.061),
     "large": _scaled(24000.0, 0.0745, 0.0362),
 }
 
