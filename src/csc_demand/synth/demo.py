@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pandas as pd
 from csc_demand import __version__
 
 from .annex_writer import write_extracts
+from .params import PRESETS
 from .simulate import simulate
 from .truth import truth_json
 
@@ -47,10 +49,6 @@ def demo_extract_dates() -> list[pd.Timestamp]:
 
 
 def _stamp() -> dict:
-    from dataclasses import asdict
-
-    from .params import PRESETS
-
     return {"version": __version__, "revision": SYNTH_REVISION, "preset": DEMO_PRESET, "seed": DEMO_SEED,
             "params": repr(sorted(asdict(PRESETS[DEMO_PRESET]).items())),
             "extract_dates": [d.strftime("%Y-%m-%d") for d in demo_extract_dates()]}
