@@ -121,19 +121,49 @@ def test_summary_headline_equals_forecast(book, forecast):
     assert any("List 3: Referral" == t for t in texts)
 
 
-def test_costs_and_workforce(book, forecast):
+def test_costs_per_year(book, forecast):
     ws = book["Costs per year"]
-    assert ws["A1"].value.startswith("Costs per year")
-    # header rows 3 (scenario), 4 (group), 5 (quantile); data from row 6
-    assert ws["B3"].value == forecast.scenarios[0].name and ws["B4"].value == "Total" and ws["B5"].value == "P10"
+    assert ws["A1"].value.startswith("Costs per financial year")
+    # header: row 3 quantile (merged: Median first), row 4 financial years; a row per (scenario, cost group)
+    years = ["2020-21", "2021-22", "2022-23", "2023-24"]
+    assert [ws.cell(3, c).value for c in (3, 7, 11)] == ["Median", "P10", "P90"]
+    assert [ws.cell(4, c).value for c in range(3, 15)] == years * 3
+    assert ws.freeze_panes == "C5"
     lookup = _long_lookup(forecast, "cost_gbp", "fy")
-    row = 6
-    assert ws.cell(row, 2).value == pytest.approx(lookup[(forecast.scenarios[0].name, "All", 0.1, ws.cell(row, 1).value)])
-    assert ws.cell(row, 2).number_format == '"£"#,##0'
-    assert ws.freeze_panes == "B6"
-    assert len(ws._charts) == 1 and ws._charts[0].tagname == "barChart"
+    q_of = {3: 0.5, 7: 0.1, 11: 0.9}
+    n = 0
+    for r in range(5, ws.max_row + 1):
+        scen, group = ws.cell(r, 1).value, ws.cell(r, 2).value
+        if scen is None:
+            break
+        for c in range(3, 15):
+            q = q_of[3 + 4 * ((c - 3) // 4)]
+            key = (scen, "All" if group == "Total" else group, q, ws.cell(4, c).value)
+            assert ws.cell(r, c).value == pytest.approx(lookup.pop(key), rel=1e-14)
+            assert ws.cell(r, c).number_format == '"£"#,##0'
+            n += 1
+    assert not lookup and n == 3 * 7 * 12  # every yearly cost figure, once
+    assert ws["B5"].value == "Total" and ws["A5"].value == forecast.scenarios[0].name
+    (chart,) = ws._charts
+    assert chart.tagname == "barChart"
+    total_rows = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value == "Total"]
+    for s, r in zip(chart.series, total_rows, strict=True):
+        assert s.tx.v == f"Median: {ws.cell(r, 1).value}"
+        assert s.val.numRef.f.split("!")[1] == f"$C${r}:$F${r}"
+        assert s.cat.strRef.f.split("!")[1] == "$C$4:$F$4"
+
+
+def test_costs_per_month_and_workforce(book, forecast):
     ws = book["Costs per month"]
     assert len(ws._charts) == 1 and isinstance(ws["A6"].value, dt.datetime)
+    # per scenario: Total P10, Median, P90, then the median of each of the 6 cost groups
+    assert [ws.cell(4, c).value for c in range(2, 12)] == ["Total", None, None, "Fostering", "Residential",
+                                                          "Supported accommodation", "Placed with parents", "Other",
+                                                          "Child protection plans", "Total"]
+    assert [ws.cell(5, c).value for c in range(2, 6)] == ["P10", "Median", "P90", "Median"]
+    lookup = _long_lookup(forecast, "cost_gbp")
+    key = (forecast.scenarios[0].name, "Fostering", 0.5, pd.Timestamp(ws["A6"].value))
+    assert ws["E6"].value == pytest.approx(lookup[key], rel=1e-14)
     ws = book["Workforce"]
     lookup = _long_lookup(forecast, "social_workers")
     assert ws["B4"].value == "P10"

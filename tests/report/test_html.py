@@ -148,3 +148,15 @@ def test_nice_steps():
 def test_number_formats():
     assert _fmt(1234.4) == "1,234" and _fmt(2_500_000.0, "cost_gbp") == "£2,500,000"
     assert _fmt(12.345, "social_workers") == "12.3" and _fmt(float("nan")) == "–"
+
+
+def test_costs_by_group_table(page, forecast):
+    by_year = tv.costs_by_year(forecast)
+    table = next(t for t in page.tables if t[0][0][2] == "Scenario and cost group")
+    assert [c[2] for c in table[0][1:]] == ["2020-21", "2021-22", "2022-23", "2023-24"]
+    body = table[1:]
+    assert len(body) == len(by_year)
+    first = forecast.scenarios[0].name
+    assert body[0][0][2] == f"{first}: total" and body[1][0][2] == f"{first}: Fostering"
+    assert [c[2] for c in body[1][1:]] == [_fmt(by_year.loc[(first, "Fostering"), (0.5, p)], "cost_gbp")
+                                           for p in ("2020-21", "2021-22", "2022-23", "2023-24")]

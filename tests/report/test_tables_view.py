@@ -100,3 +100,21 @@ def test_column_labels():
     assert tv.column_label("horizon_months") == "Horizon (months)"
     assert tv.column_label("referrals_per_week") == "Referrals per week"
     assert tv.column_label("severity") == "Severity" and tv.column_label("months") == "Months"
+
+
+def test_costs_by_year_is_the_fy_table_turned(forecast):
+    by_year = tv.costs_by_year(forecast)
+    fy = tv.costs_table(forecast, "fy")
+    assert by_year.index[0] == (forecast.scenarios[0].name, "All")
+    assert [c[0] for c in by_year.columns[:4]] == [0.5] * 4 and by_year.columns[4][0] == 0.1
+    for (scen, group), row in by_year.iterrows():
+        for (q, period), v in row.items():
+            assert v == fy.loc[period].iloc[0][(scen, group, q)]
+    assert by_year.size == fy.size
+
+
+def test_costs_by_month_keeps_total_band_and_group_medians(forecast):
+    cols = list(tv.costs_by_month(forecast).columns)
+    assert cols[:4] == [(forecast.scenarios[0].name, "All", q) for q in (0.1, 0.5, 0.9)] + [
+        (forecast.scenarios[0].name, "Fostering", 0.5)]
+    assert len(cols) == 3 * (3 + 6)

@@ -88,12 +88,13 @@ class _Formats:
         return self._numbers[num_format]
 
 
-def _print_setup(ws: Worksheet, *, landscape: bool = True, repeat_to_row: int | None = None) -> None:
-    """Print on A4, one page wide, header rows repeated on every page, page numbers in the footer."""
+def _print_setup(ws: Worksheet, *, landscape: bool = True, repeat_to_row: int | None = None,
+                 pages_wide: int = 1) -> None:
+    """Print on A4, ``pages_wide`` pages wide, header rows repeated on every page, page numbers in the footer."""
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(max(pages_wide, 1), 0)
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     if repeat_to_row is not None:
         ws.repeat_rows(0, repeat_to_row)
@@ -436,22 +437,24 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
         _print_setup(ws, repeat_to_row=block.first_row - 1)
 
     if (forecast.table["measure"] == "cost_gbp").any():
-        for period_type, title in (("fy", "Costs per year"), ("month", "Costs per month")):
-            name = safe_sheet_name(title, used)
-            ws = wb.add_worksheet(name)
-            note = ("£ in the financial year (April to March) at that year's prices." if period_type == "fy"
-                    else "£ in the month at that month's prices.")
-            ws.write_string(0, 0, f"{title}: {note} Unit costs and inflation are the scenario's.", fm.text)
-            wide = tv.costs_table(forecast, period_type)
-            block = _write_wide(ws, name, fm, 2, wide, period_type=period_type,
-                                num_format=NUMBER_FORMATS["cost_gbp"])
-            if period_type == "month":
-                chart = _band_chart(wb, block, scen, title="Total cost per month",
-                                    y_title=tv.MEASURE_UNITS["cost_gbp"], num_format=NUMBER_FORMATS["cost_gbp"])
-            else:
-                chart = _fy_cost_chart(wb, block, scen)
-            ws.insert_chart(block.last_row + 2, 1, chart)
-            _print_setup(ws, repeat_to_row=block.first_row - 1)
+        name = safe_sheet_name("Costs per year", used)
+        ws = wb.add_worksheet(name)
+        ws.write_string(0, 0, "Costs per financial year (April to March): £ in the year at that year's prices. Unit "
+                              "costs and inflation are the scenario's.", fm.text)
+        block = _write_costs_by_year(ws, name, fm, 2, tv.costs_by_year(forecast))
+        ws.insert_chart(block.last_row + 2, 0, _fy_cost_chart(wb, block, scen))
+        _print_setup(ws, repeat_to_row=block.first_row - 1)
+
+        name = safe_sheet_name("Costs per month", used)
+        ws = wb.add_worksheet(name)
+        ws.write_string(0, 0, "Costs per month: £ in the month at that month's prices. For each scenario, the "
+                              "total with its P10 to P90 range, then the median for each cost group.", fm.text)
+        block = _write_wide(ws, name, fm, 2, tv.costs_by_month(forecast), period_type="month",
+                            num_format=NUMBER_FORMATS["cost_gbp"])
+        chart = _band_chart(wb, block, scen, title="Total cost per month", y_title=tv.MEASURE_UNITS["cost_gbp"],
+                            num_format=NUMBER_FORMATS["cost_gbp"])
+        ws.insert_chart(block.last_row + 2, 1, chart)
+        _print_setup(ws, repeat_to_row=block.first_row - 1, pages_wide=math.ceil(len(block.columns) / 16))
 
     if (forecast.table["measure"] == "social_workers").any():
         name = safe_sheet_name("Workforce", used)
@@ -488,16 +491,67 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
     return path
 
 
-def _fy_cost_chart(wb: Workbook, block: _Block, scenarios: list[str]):
+@dataclass
+class _YearBlock:
+    """Where the costs-per-year table landed: the header row of years, the median columns, a row per scenario."""
+
+    sheet: str
+    year_row: int
+    first_row: int
+    last_row: int
+    median_cols: tuple[int, int] | None
+    total_rows: dict[str, int]
+
+
+def _write_costs_by_year(ws: Worksheet, sheet: str, fm: _Formats, top: int, table: pd.DataFrame) -> _YearBlock:
+    """Rows (scenario, cost group); a header row of quantiles (merged) over a row of financial years."""
+    for c, label in enumerate(("Scenario", "Cost group")):
+        ws.merge_range(top, c, top + 1, c, "", fm.header_left)
+        ws.write_string(top, c, label, fm.header_left)
+    spans: dict[float, list[int]] = {}
+    for j, (q, period) in enumerate(table.columns, start=2):
+        spans.setdefault(float(q), []).append(j)
+        ws.write_string(top + 1, j, str(period), fm.header)
+    for q, js in spans.items():
+        if len(js) > 1:
+            ws.merge_range(top, js[0], top, js[-1], "", fm.header)
+        ws.write_string(top, js[0], tv.quantile_label(q), fm.header)
+    first = top + 2
+    numfmt = fm.number(NUMBER_FORMATS["cost_gbp"])
+    values = table.to_numpy(dtype=float)
+    total_rows: dict[str, int] = {}
+    for i, (scen, group) in enumerate(table.index):
+        r = first + i
+        is_total = group == tv.TOTAL_GROUP
+        ws.write_string(r, 0, scen, fm.bold if is_total else fm.text)
+        ws.write_string(r, 1, "Total" if is_total else group, fm.bold if is_total else fm.text)
+        if is_total:
+            total_rows[scen] = r
+        for j, v in enumerate(values[i], start=2):
+            if math.isfinite(v):
+                ws.write_number(r, j, v, numfmt)
+            else:
+                ws.write_blank(r, j, None, numfmt)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 24)
+    ws.set_column(2, 1 + max(len(table.columns), 1), 14)
+    ws.freeze_panes(first, 2)
+    median = spans.get(0.5)
+    return _YearBlock(sheet=sheet, year_row=top + 1, first_row=first, last_row=first + max(len(table), 1) - 1,
+                      median_cols=(median[0], median[-1]) if median else None, total_rows=total_rows)
+
+
+def _fy_cost_chart(wb: Workbook, block: _YearBlock, scenarios: list[str]):
     """A clustered column chart of each scenario's median total cost per financial year."""
     chart = wb.add_chart({"type": "column"})
-    sheet, r0, r1 = block.sheet, block.first_row, block.last_row
+    sheet = block.sheet
     for i, scen in enumerate(scenarios):
-        col = block.columns.get((scen, tv.TOTAL_GROUP, 0.5))
-        if col is None:
+        r = block.total_rows.get(scen)
+        if r is None or block.median_cols is None:
             continue
-        chart.add_series({"name": f"Median: {scen}", "categories": [sheet, r0, 0, r1, 0],
-                          "values": [sheet, r0, col, r1, col],
+        c0, c1 = block.median_cols
+        chart.add_series({"name": f"Median: {scen}", "categories": [sheet, block.year_row, c0, block.year_row, c1],
+                          "values": [sheet, r, c0, r, c1],
                           "fill": {"color": SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]}})
     chart.set_title({"name": "Total cost per financial year (median)", "name_font": {"size": 12, "bold": True}})
     chart.set_x_axis({"name": "Financial year"})

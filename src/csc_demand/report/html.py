@@ -348,6 +348,21 @@ def _headline_html(forecast: Forecast, headline: pd.DataFrame) -> str:
     return "\n".join(parts) + notes
 
 
+def _costs_by_group_html(medians: pd.DataFrame) -> str:
+    """Median cost per financial year: a row per scenario and cost group, a column per year."""
+    caption = "Median cost per financial year by cost group (£, at that year's prices)"
+    head = "".join(f'<th scope="col">{_e(period)}</th>' for _, period in medians.columns)
+    rows = []
+    values = medians.to_numpy(dtype=float)
+    for i, (scen, group) in enumerate(medians.index):
+        label = f"{scen}: {'total' if group == tv.TOTAL_GROUP else group}"
+        cells = "".join(f'<td class="num">{_fmt(v, "cost_gbp")}</td>' for v in values[i])
+        rows.append(f'<tr><th scope="row">{_e(label)}</th>{cells}</tr>')
+    return (f'<div class="scroll" role="region" tabindex="0" aria-label="{_e(caption)}"><table>'
+            f'<caption>{_e(caption)}</caption><thead><tr><th scope="col">Scenario and cost group</th>{head}'
+            "</tr></thead><tbody>" + "\n".join(rows) + "</tbody></table></div>")
+
+
 def _chart_section(wide: pd.DataFrame, scen: list[str], *, section_id: str, heading: str, label: str,
                    y_title: str, kind: str, intro: str = "") -> str:
     has_actual = any(c[0] == ACTUAL_SCENARIO for c in wide.columns)
@@ -421,12 +436,11 @@ def render_html(forecast: Forecast) -> str:
     if has_costs:
         fy = tv.costs_table(forecast, "fy")
         total = fy.loc[:, [c for c in fy.columns if c[1] == tv.TOTAL_GROUP]]
-        by_group = fy.loc[:, [c for c in fy.columns if np.isclose(c[2], 0.5)]]
+        by_year = tv.costs_by_year(forecast)
+        medians = by_year.loc[:, [c for c in by_year.columns if np.isclose(c[0], 0.5)]]
         intro = (_wide_table_html(total, caption="Total cost per financial year (£, at that year's prices)",
                                   period_type="fy", kind="cost_gbp")
-                 + "<details><summary>Median cost per financial year by cost group</summary>"
-                 + _wide_table_html(by_group, caption="Median cost per financial year by cost group (£)",
-                                    period_type="fy", kind="cost_gbp") + "</details>")
+                 + _costs_by_group_html(medians))
         monthly = tv.costs_table(forecast, "month")
         monthly = monthly.loc[:, [c for c in monthly.columns if c[1] == tv.TOTAL_GROUP]]
         body.append(_chart_section(monthly, scen, section_id="costs", heading="Costs", label="Total cost (£)",

@@ -214,6 +214,30 @@ def costs_table(forecast: Forecast, period_type: str = "month") -> pd.DataFrame:
     return wide_table(forecast, "cost_gbp", period_type, breakdowns=("total", "cost_group"))
 
 
+def costs_by_year(forecast: Forecast) -> pd.DataFrame:
+    """Costs per financial year laid out for reading: a row per (scenario, cost group), total first;
+    columns ``(quantile, period)`` with the median block first, then the other quantiles (£ in the year)."""
+    wide = costs_table(forecast, "fy")
+    if wide.empty:
+        return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["scenario", "group"]),
+                            columns=pd.MultiIndex.from_tuples([], names=["quantile", "period"]), dtype=float)
+    flipped = wide.droplevel("period_start").T  # rows (scenario, group, quantile), columns period
+    out = flipped.unstack("quantile")  # columns (period, quantile)
+    out = out.reorder_levels(["quantile", "period"], axis=1)
+    rows = list(dict.fromkeys((c[0], c[1]) for c in wide.columns))
+    quantiles = sorted({c[2] for c in wide.columns}, key=lambda q: (not np.isclose(q, 0.5), q))
+    periods = list(wide.index.get_level_values("period"))
+    cols = [(q, p) for q in quantiles for p in periods if (q, p) in set(out.columns)]
+    return out.loc[rows, pd.MultiIndex.from_tuples(cols, names=["quantile", "period"])]
+
+
+def costs_by_month(forecast: Forecast) -> pd.DataFrame:
+    """Monthly costs (£) for reading: per scenario the total's quantiles, then each cost group's median."""
+    wide = costs_table(forecast, "month")
+    keep = [c for c in wide.columns if c[1] == TOTAL_GROUP or np.isclose(c[2], 0.5)]
+    return wide.loc[:, keep]
+
+
 def workforce_table(forecast: Forecast, period_type: str = "month") -> pd.DataFrame:
     """``social_workers`` (full-time equivalents needed at the end of the period): every breakdown held."""
     rows = forecast.table.loc[forecast.table["measure"] == "social_workers", "breakdown"]
