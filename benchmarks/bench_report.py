@@ -33,7 +33,7 @@ def _engine_forecast(tmp: Path):
     from csc_demand.synth import simulate, write_annex_a
 
     sim = simulate("small", seed=1)
-    path = write_annex_a(sim, tmp / "annex_a.xlsx")
+    path = write_annex_a(sim, sim.end, tmp / "annex_a.xlsx")
     annex = read_annex_a(path)
     scenarios = builtin_scenarios(annex.extract_date.date())
     return forecast(annex, scenarios, months=36, draws=1000, seed=1)
