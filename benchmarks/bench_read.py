@@ -41,30 +41,24 @@ def build_workbook() -> Path:
     return path
 
 
-def time_validate(path: Path, runs: int, key_file: Path) -> tuple[list[float], dict]:
-    """Wall-clock seconds of ``python -m csc_demand validate --json PATH`` as a fresh process, per run."""
+def validate_once(path: Path, key_file: Path) -> tuple[float, dict]:
+    """Wall-clock seconds of ``python -m csc_demand validate --json PATH`` as a fresh process."""
     cmd = [sys.executable, "-m", "csc_demand", "validate", "--json", str(path), "--key-file", str(key_file)]
-    times, summary = [], {}
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        times.append(time.perf_counter() - t0)
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"validate failed: {proc.stderr}")
-        summary = json.loads(proc.stdout)
-    return times, summary
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"validate failed: {proc.stderr}")
+    return elapsed, json.loads(proc.stdout)
 
 
-def time_openpyxl(path: Path, runs: int) -> list[float]:
+def openpyxl_once(path: Path) -> float:
     """Seconds of ``pandas.read_excel(sheet_name=None, engine="openpyxl")`` in this (warm) process."""
     import pandas as pd
 
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        pd.read_excel(path, sheet_name=None, engine="openpyxl")
-        times.append(time.perf_counter() - t0)
-    return times
+    t0 = time.perf_counter()
+    pd.read_excel(path, sheet_name=None, engine="openpyxl")
+    return time.perf_counter() - t0
 
 
 def _fmt(times: list[float]) -> str:
@@ -78,12 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = args.workbook or build_workbook()
     print(f"Workbook: {path.name} ({os.path.getsize(path) / 1e6:.1f} MB)")
+    v_times: list[float] = []
+    o_times: list[float] = []
+    summary: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         key_file = Path(tmp) / "bench.key"
-        v_times, summary = time_validate(path, args.runs, key_file)
+        for _ in range(args.runs):  # interleaved, so a busy machine slows both alike
+            elapsed, summary = validate_once(path, key_file)
+            v_times.append(elapsed)
+            o_times.append(openpyxl_once(path))
     rows = ", ".join(f"{t} {e['rows']:,}" for t, e in summary.get("lists", {}).items())
     print(f"Rows read: {rows}")
-    o_times = time_openpyxl(path, args.runs)
     print(f"csc-demand validate --json (whole process): {_fmt(v_times)}")
     print(f"pandas.read_excel(sheet_name=None, engine='openpyxl'): {_fmt(o_times)}")
     ratio = statistics.median(o_times) / statistics.median(v_times)

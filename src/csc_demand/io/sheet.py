@@ -180,7 +180,7 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
     for i, f in enumerate(spec.fields):
         if f.key is not None and f.kind != "drop" and i not in by_pos:
             col.add("warning", "missing_column",
-                    f"List {spec.number} ({spec.title}) has no '{f.header}' column; it is left blank.", h + 1,
+                    f"List {spec.number} ({spec.title}) has no '{f.header}' column; it is treated as not recorded.", h + 1,
                     f.header)
     for j in match.unmatched:
         col.add("info", "extra_column", f"Column '{quote(match.headers[j])}' is not an Annex A List "
