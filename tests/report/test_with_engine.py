@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import zipfile
 import datetime as dt
 from html import escape
 
@@ -23,10 +25,17 @@ from csc_demand.synth import simulate, write_annex_a
 
 
 @pytest.fixture(scope="module")
-def annex(tmp_path_factory):
-    world = simulate("small", seed=1)
-    path = write_annex_a(world, world.end, tmp_path_factory.mktemp("annex") / "annex_a.xlsx")
-    return read_annex_a(path)
+def world():
+    return simulate("small", seed=1)
+
+
+@pytest.fixture(scope="module")
+def annex(world, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("annex")
+    path = write_annex_a(world, world.end, folder / "annex_a.xlsx")
+    with pytest.MonkeyPatch.context() as mp:  # a throwaway pseudonymisation key, not the user's
+        mp.setenv("CSC_DEMAND_KEY_FILE", str(folder / "pseudonym.key"))
+        return read_annex_a(path)
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +104,17 @@ def test_all_three_outputs_from_the_engine(engine_forecast, tmp_path):
     assert len(back) == len(fc.table) + len(fc.actuals)
     np.testing.assert_array_equal(back["value"].to_numpy(),
                                   pd.concat([fc.actuals, fc.table])["value"].to_numpy())
+
+
+def test_no_child_level_identifier_in_any_output(world, annex, engine_forecast, tmp_path):
+    pseudonyms = set().union(*(set(t["child_id"].dropna().astype(str)) for t in annex.tables.values()))
+    raw_ids = set(world.children["child_id"].astype(str))
+    assert len(pseudonyms) > 100 and len(raw_ids) > 100
+    texts = []
+    with zipfile.ZipFile(write_report(engine_forecast, tmp_path / "r.xlsx")) as z:
+        texts += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+    texts.append(write_report(engine_forecast, tmp_path / "r.html").read_text(encoding="utf-8"))
+    texts.append(write_report(engine_forecast, tmp_path / "r.csv").read_text(encoding="utf-8-sig"))
+    for text in texts:
+        assert not set(re.findall(r"[0-9a-f]{16}", text)) & pseudonyms
+        assert not set(re.findall(r"[A-Za-z]*\d{4,}", text)) & raw_ids
