@@ -73,7 +73,7 @@ def test_lag_corrects_for_referrals_before_the_window() -> None:
     for i in range(20):
         refs.append((f"c{i}", "2020-08-21", "Police", 5)); starts.append((f"c{i}", "2020-10-30", None, "2015-01-01"))
     annex = make_annex(refs, cp=starts)
-    pmf, linked, _ = fit_lag(annex.referrals, annex.cp_plans, observed_intervals(annex), "plans")
+    pmf, linked, _, _, _ = fit_lag(annex.referrals, annex.cp_plans, observed_intervals(annex), "plans")
     assert linked == 100
     # lag 1: 80 of 100 starts could show it; lag 10: 20 of the 60 Oct starts could show it
     assert pmf[1] / pmf[10] == pytest.approx((80 / 100) / (20 / 60))

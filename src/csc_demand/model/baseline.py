@@ -94,22 +94,23 @@ class Seasonality:
         return self.by_month[np.asarray(days.month) - 1]
 
 
-def fit_seasonality(h: History) -> Seasonality:
+def fit_seasonality(h: History, use: np.ndarray | None = None) -> Seasonality:
     """Monthly factors when at least a year of history exists and every calendar month is observed enough.
 
-    Each month's factor is its referrals per observed day over the average per observed day, shrunk towards 1
+    ``use`` (per day) leaves days out, e.g. a shock. Each month's factor is its referrals per observed day over the average per observed day, shrunk towards 1
     by the share of the spread between months that chance (Poisson noise) would explain, and normalised so
     that a whole year averages 1.
     """
-    n_obs = int(h.observed.sum())
+    observed = h.observed if use is None else h.observed & use
+    n_obs = int(observed.sum())
     span = len(h.days)
     month = np.asarray(h.days.month) - 1
-    obs_days = np.bincount(month[h.observed], minlength=12).astype(float)
+    obs_days = np.bincount(month[observed], minlength=12).astype(float)
     if span < MIN_DAYS_FOR_SEASONALITY or obs_days.min() < MIN_DAYS_PER_MONTH:
         have = f"{n_obs:,} days" if n_obs < 365 else "gaps in some calendar months"
         return Seasonality(None, f"No seasonal pattern is used: that needs a full year of referrals and the data "
                                  f"cover {have}. Load more extracts to add one.")
-    counts = np.bincount(month[h.observed], weights=h.total[h.observed], minlength=12)
+    counts = np.bincount(month[observed], weights=h.total[observed], minlength=12)
     rate = counts / obs_days
     days_in_month = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     raw = rate / (np.sum(rate * days_in_month) / days_in_month.sum())

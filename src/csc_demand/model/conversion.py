@@ -1,9 +1,15 @@
 """Conversion: plan (or care) starts per referral, and the lag from referral to start.
 
-The rate is a FLOW RATIO over the reference days: starts on those days ÷ referrals on those days (events ÷
-exposure, never a mean of ratios). Its uncertainty is a Beta posterior (Jeffreys prior). By age band the
-rate is shrunk towards the all-ages rate with the weight of 100 referrals, so bands with few referrals
-borrow from the rest.
+The rate is estimated from referrals followed forward ("1 in 11 referrals led to a plan within 6 weeks"),
+which stays right when referrals were unusual just before the window (a lockdown, then returning
+referrals): of the referrals in the reference window that are at least T weeks old, count those followed by
+a start of the same child within T weeks (counting each start once, for its most recent referral), and
+divide by the share of all starts that come within T weeks of their referral (from the lag below; T is where
+80% of the linked starts have come). Its uncertainty is a Beta posterior (Jeffreys prior) on the followed-up
+share. When too few children can be linked, the FLOW RATIO is used instead: starts on the reference days ÷
+referrals on those days (events ÷ exposure, never a mean of ratios). By age band the flow ratio is shrunk
+towards the all-ages rate with the weight of 100 referrals, so bands with few referrals borrow from the
+rest.
 
 The lag comes from children linked across lists (the same pseudonymised child in List 3 and List 7/8): for
 each start, the most recent referral of that child up to 26 weeks before it. Only starts whose lag week was
@@ -27,13 +33,18 @@ LAG_WEEKS = 26
 MIN_LINKED = 20
 MIN_AT_RISK_FOR_LAG = 10
 SHRINK_REFERRALS = 100.0
+#: The follow-up time T covers this share of the linked starts; the cohort needs this many days.
+FOLLOW_UP_SHARE = 0.8
+MIN_COHORT_DAYS = 28
 
 
 @dataclass(frozen=True)
 class Conversion:
-    """Starts per referral (a share) with its Beta(alpha, beta) uncertainty, by age band, and the lag.
+    """Starts per referral (a share) with its uncertainty, by age band, and the lag.
 
-    ``lag_pmf[l]``: share of starts that come ``l`` whole weeks after the referral (l = 0..25).
+    Per draw the rate is ``Beta(alpha, beta) × scale`` (``scale`` = 1 for a flow ratio; 1 ÷ the share of
+    starts within the follow-up time for the followed-up estimate). ``lag_pmf[l]``: share of starts that
+    come ``l`` whole weeks after the referral (l = 0..25). ``method``: "followed up" or "flow ratio".
     """
 
     per_referral: float
@@ -49,6 +60,8 @@ class Conversion:
     lag_linked: int
     explanation: str
     lag_explanation: str
+    scale: float = 1.0
+    method: str = "flow ratio"
 
 
 def _beta_interval(a: float, b: float) -> tuple[float, float]:
@@ -80,23 +93,63 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
     s_counts = np.bincount(s_band[in_ref_s & (s_band >= 0)], minlength=n_bands)
     by_band = (s_counts + SHRINK_REFERRALS * p) / (r_counts + SHRINK_REFERRALS)
     shrunk = tuple(bool(r < 10 * SHRINK_REFERRALS) for r in r_counts)
+    lag, linked, lag_text, links, rates = fit_lag(referrals, starts, intervals, plural)
+    scale, method = 1.0, "flow ratio"
+    if n_ref:
+        basis = (f"{n_st:,} {plural} started and {n_ref:,} referrals from {_fmt(days_set[0])} to "
+                 f"{_fmt(days_set[-1])}")
+    followed = _followed_up(ref_dates, days_set, links, rates, extract_date) if linked >= MIN_LINKED else None
+    if followed is not None:
+        k, n_cohort, share, t_weeks, c0, c1 = followed
+        a, b = k + 0.5, max(n_cohort - k, 0) + 0.5
+        scale, method = 1.0 / share, "followed up"
+        p = k / n_cohort * scale
+        lo, hi = (x * scale for x in _beta_interval(a, b))
+        basis = (f"{k:,} of the {n_cohort:,} referrals from {_fmt(c0)} to {_fmt(c1)} were followed by one "
+                 f"within {t_weeks} weeks, and {share * 100:.0f}% of all {plural} come that soon after a "
+                 "referral")
     if n_ref:
         ratio = round(1 / p) if p > 0 else None
         one_in = f"1 in {ratio:,}" if ratio and p < 0.5 else f"{p * 100:.0f}%"
         text = (f"{one_in} referrals led to a {what} ({p * 100:.1f} per 100, 80% interval {lo * 100:.1f} to "
-                f"{hi * 100:.1f}), based on {n_st:,} {plural} started and {n_ref:,} referrals from "
-                f"{_fmt(days_set[0])} to {_fmt(days_set[-1])}.")
+                f"{hi * 100:.1f}): {basis}.")
     else:
         text = f"No referrals in the reference window, so {plural} per referral cannot be estimated."
-    lag, linked, lag_text = fit_lag(referrals, starts, intervals, plural)
     return Conversion(per_referral=p, low=lo, high=hi, alpha=a, beta=b, starts=n_st, referrals=n_ref,
                       by_band=by_band, band_shrunk=shrunk, lag_pmf=lag, lag_linked=linked, explanation=text,
-                      lag_explanation=lag_text)
+                      lag_explanation=lag_text, scale=scale, method=method)
+
+
+def _followed_up(ref_dates: pd.Series, days: pd.DatetimeIndex, links: pd.DataFrame, rates: np.ndarray,
+                 extract_date: pd.Timestamp):
+    """(starts linked within T weeks, cohort referrals, share of starts within T weeks, T, cohort start, end)
+    for referrals on the reference days at least T weeks before the extract date; None when impossible."""
+    total = float(rates.sum())
+    if total <= 0:
+        return None
+    cum = np.cumsum(rates)
+    t_weeks = int(np.searchsorted(cum, FOLLOW_UP_SHARE * total)) + 1
+    while t_weeks > 1 and (days <= extract_date - pd.Timedelta(days=7 * t_weeks)).sum() < MIN_COHORT_DAYS:
+        t_weeks -= 1
+    cutoff = extract_date - pd.Timedelta(days=7 * t_weeks)
+    cohort_days = days[days <= cutoff]
+    if len(cohort_days) < MIN_COHORT_DAYS:
+        return None
+    n_cohort = int(ref_dates.isin(cohort_days).sum())
+    in_cohort = links["ref"].isin(cohort_days) & (links["lag_days"] < 7 * t_weeks)
+    k = int(in_cohort.sum())
+    share = float(cum[t_weeks - 1])
+    if n_cohort == 0 or share <= 0:
+        return None
+    return k, n_cohort, min(share, 1.0), t_weeks, cohort_days[0], cohort_days[-1]
 
 
 def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple[pd.Timestamp, pd.Timestamp]],
-            plural: str) -> tuple[np.ndarray, int, str]:
-    """Weekly lag distribution from referral to start for children in both lists (see the module docstring)."""
+            plural: str) -> tuple[np.ndarray, int, str, pd.DataFrame, np.ndarray]:
+    """Weekly lag distribution from referral to start for children in both lists (see the module docstring).
+
+    Returns (pmf, starts linked, sentence, links (each linked start's referral date ``ref`` and
+    ``lag_days``), rates (share of all starts whose most recent referral is at lag l))."""
     r = pd.DataFrame({"child_id": referrals["child_id"].astype("string"),
                       "t": pd.to_datetime(referrals["referral_date"])}).dropna()
     s = pd.DataFrame({"child_id": starts["child_id"].astype("string"),
@@ -105,7 +158,9 @@ def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple
     fallback = np.zeros(LAG_WEEKS)
     fallback[0] = 1.0
     if len(s) == 0 or len(r) == 0:
-        return fallback, 0, f"No {plural} could be linked to a referral, so no delay between them is assumed."
+        return (fallback, 0, f"No {plural} could be linked to a referral, so no delay between them is assumed.",
+                pd.DataFrame({"ref": pd.Series(dtype="datetime64[ns]"), "lag_days": pd.Series(dtype=float)}),
+                np.zeros(LAG_WEEKS))
     r = r.sort_values("t").rename(columns={"t": "ref"})
     s = s.sort_values("t").reset_index(drop=True)
     s["row"] = np.arange(len(s))
@@ -125,9 +180,10 @@ def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple
     at_risk = np.array([(room_w >= l).sum() for l in range(LAG_WEEKS)], dtype=float)
     rate = np.where(at_risk >= MIN_AT_RISK_FOR_LAG, n_l / np.maximum(at_risk, 1), 0.0)
     n_linked = int(linked.sum())
+    links = pd.DataFrame({"ref": m["ref"][linked].to_numpy(), "lag_days": lag_days[linked]})
     if n_linked < MIN_LINKED or rate.sum() <= 0:
         return fallback, n_linked, (f"Only {n_linked} {plural} could be linked to an earlier referral of the same "
-                                    "child, too few to measure the delay: none is assumed.")
+                                    "child, too few to measure the delay: none is assumed."), links, rate
     pmf = rate / rate.sum()
     cdf = np.cumsum(pmf)
     med = int(np.searchsorted(cdf, 0.5))
@@ -135,7 +191,7 @@ def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple
     text = (f"Of {n_linked:,} {plural} linked to an earlier referral of the same child, half started within "
             f"{med + 1} weeks of the referral and 9 in 10 within {p90 + 1} weeks (allowing for referrals "
             "before the data begin).")
-    return pmf, n_linked, text
+    return pmf, n_linked, text, links, rate
 
 
 def _fmt(d: pd.Timestamp) -> str:

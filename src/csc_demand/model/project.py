@@ -21,11 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from csc_demand.model.baseline import Baseline, fit_baseline, reference_mask
 from csc_demand.model.durations import cohort_survivors, start_kernel
 from csc_demand.model.estimate import Estimates, Flow
-from csc_demand.model.shocks import excluded_periods, level_multiplier, referral_factors
+from csc_demand.model.shocks import daily_factors, referral_factors
 from csc_demand.model.timegrid import Grid
 from csc_demand.model.uncertainty import Draws, draw_parameters
 from csc_demand.scenario import Scenario
@@ -70,19 +71,23 @@ class Simulation:
 
 def scenario_baseline(est: Estimates, scenario: Scenario) -> Baseline:
     """The referral baseline for a scenario: the estimate's, unless the scenario sets its own reference window
-    or has shocks, a new normal or a trend that touch the observed history (those days are left out or
-    adjusted)."""
+    or has shocks, returning referrals, a new normal or a trend that touch the observed history. Then the
+    usual level is re-measured so that, with the scenario's changes on each reference day, it reproduces the
+    referrals observed on those days: 7 × referrals ÷ Σ (expected referrals per day per weekly referral).
+    """
     h = est.history
-    exclude = excluded_periods(scenario)
-    hist_start, hist_end = h.days[0], h.days[-1]
-    touches = any(a <= hist_end and b >= hist_start for a, b in exclude)
-    nn = scenario.new_normal is not None and scenario.new_normal.from_date <= hist_end.date()
-    if not (scenario.reference_start or scenario.reference_end or touches or nn or scenario.trend_pct_per_year):
+    hist_end = h.days[-1]
+    past = any(pd.Timestamp(s.start) <= hist_end for s in scenario.shocks)
+    nn = scenario.new_normal is not None and pd.Timestamp(scenario.new_normal.from_date) <= hist_end
+    if not (scenario.reference_start or scenario.reference_end or past or nn or scenario.trend_pct_per_year):
         return est.baseline
-    mask = reference_mask(h, scenario.reference_start, scenario.reference_end, exclude=exclude)
+    mask = reference_mask(h, scenario.reference_start, scenario.reference_end)
     if not mask.any() or h.total[mask].sum() == 0:
         return est.baseline
-    mult = level_multiplier(scenario, h.days, est.extract_date)
+    daily = daily_factors(scenario, est.seasonality, est.baseline.mix, est.extract_date, h.days[0], h.days[-1])
+    per_day = daily.sum(axis=1)
+    season = est.seasonality.factor(h.days)
+    mult = 7.0 * per_day / np.where(season > 0, season, 1.0)
     return fit_baseline(h, est.seasonality, mask, est.dispersion, multiplier=mult)
 
 

@@ -72,33 +72,19 @@ def level_multiplier(scenario: Scenario, days: pd.DatetimeIndex, extract_date: p
     return out
 
 
-def excluded_periods(scenario: Scenario) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-    """Periods left out of the baseline: each shock and the time its missing referrals come back."""
-    out = []
-    for s in scenario.shocks:
-        out.append((pd.Timestamp(s.start), pd.Timestamp(s.end)))
-        if s.returns_pct > 0:
-            rs = pd.Timestamp(s.return_start_date)
-            out.append((rs, rs + pd.DateOffset(months=max(s.return_months, 0)) - pd.Timedelta(days=1)
-                        if s.return_months else rs))
-    return out
+def daily_factors(scenario: Scenario, season: Seasonality, mix: np.ndarray, extract_date: pd.Timestamp,
+                  first: pd.Timestamp, last: pd.Timestamp) -> np.ndarray:
+    """Expected referrals per day from ``first`` to ``last`` by source group, per referral a week of baseline.
 
-
-def referral_factors(scenario: Scenario, season: Seasonality, mix: np.ndarray, extract_date: pd.Timestamp,
-                     weeks: int) -> np.ndarray:
-    """Expected referrals in future weeks 1..weeks by source group, per referral a week of baseline.
-
-    Returns an array (weeks, groups). Missing referrals of a shock are counted against what the baseline
+    Returns an array (days, groups). Missing referrals of a shock are counted against what the baseline
     (with season, new normal and trend) would have been, per group and only for falls; ``returns_pct`` of
     them come back from ``return_start`` over ``return_months`` (evenly, or tailing off linearly when
-    front-loaded; all on one day when 0 months), including shocks that began before the extract date.
+    front-loaded; all on one day when 0 months), including shocks that began before ``first``.
     """
     e = pd.Timestamp(extract_date)
-    first = e + pd.Timedelta(days=1)
-    for s in scenario.shocks:
-        first = min(first, pd.Timestamp(s.start))
-    last = e + pd.Timedelta(days=7 * weeks)
-    days = pd.date_range(first, last, freq="D")
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    d0 = min([first] + [pd.Timestamp(s.start) for s in scenario.shocks])
+    days = pd.date_range(d0, last, freq="D")
     usual = season.factor(days)[:, None] / 7.0 * level_multiplier(scenario, days, e)[:, None] * mix[None, :]
     mult = np.ones_like(usual)
     extra = np.zeros_like(usual)
@@ -112,12 +98,20 @@ def referral_factors(scenario: Scenario, season: Seasonality, mix: np.ndarray, e
             re = rs + pd.DateOffset(months=s.return_months) if s.return_months else rs + pd.Timedelta(days=1)
             n = max(int((re - rs).days), 1)
             prof = _profile(n, s.return_profile)
-            idx = (rs - first).days + np.arange(n)
+            idx = (rs - d0).days + np.arange(n)
             keep = (idx >= 0) & (idx < len(days))
             extra[idx[keep]] += prof[keep, None] * missing[None, :] * s.returns_pct / 100.0
     daily = usual * mult + extra
-    future = daily[np.asarray(days > e)]
-    return future.reshape(weeks, 7, -1).sum(axis=1)
+    return daily[(first - d0).days:]
+
+
+def referral_factors(scenario: Scenario, season: Seasonality, mix: np.ndarray, extract_date: pd.Timestamp,
+                     weeks: int) -> np.ndarray:
+    """Expected referrals in future weeks 1..weeks by source group, per referral a week of baseline:
+    :func:`daily_factors` summed by week, shape (weeks, groups)."""
+    e = pd.Timestamp(extract_date)
+    daily = daily_factors(scenario, season, mix, e, e + pd.Timedelta(days=1), e + pd.Timedelta(days=7 * weeks))
+    return daily.reshape(weeks, 7, -1).sum(axis=1)
 
 
 # --- fitting a shock to observed data -------------------------------------------------------------------------
@@ -170,7 +164,7 @@ def fit_shock(annex: AnnexA, start: dt.date | str, end: dt.date | str, *,
     if not in_shock.any():
         raise CscDemandError(f"No referrals were observed between {a.date()} and {b.date()}: the loaded extracts "
                              "do not cover that period. Load an extract whose window includes it.")
-    season = fit_seasonality(h)
+    season = fit_seasonality(h, use=~day_mask(h.days, [(a, b)]))
     if reference_start is not None or reference_end is not None:
         ref = reference_mask(h, reference_start, reference_end, exclude=[(a, b)])
     else:
@@ -212,5 +206,4 @@ def _fmt(d: pd.Timestamp) -> str:
     return f"{d.day} {d.strftime('%b %Y')}"
 
 
-__all__ = ["ShockFit", "excluded_periods", "fit_shock", "group_ratios", "level_multiplier", "referral_factors",
-           "History"]
+__all__ = ["ShockFit", "daily_factors", "fit_shock", "group_ratios", "level_multiplier", "referral_factors"]
