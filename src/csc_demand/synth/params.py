@@ -72,9 +72,10 @@ class SynthParams:
     cp_age_ratio: tuple[float, ...] = (2.2, 1.8, 1.3, 1.0, 0.75, 0.35)
     #: Longest CP plan in days (the log-normal tail is cut here).
     cp_max_days: int = 1461
-    #: Share of CP plans (not ended by care or the 18th birthday) followed by another plan for the same child,
-    #: 3 months to a few years later (so 20–25% of plans are second or subsequent plans).
-    cp_repeat_share: float = 0.42
+    #: Share of CP plans (not ended by care or near the 18th birthday) whose child is sent back for another
+    #: plan 3 months to a few years later; about a third find no later plan to take over, so about 22% of
+    #: plans are second or subsequent plans.
+    cp_repeat_share: float = 0.70
     #: Mean days from referral to the initial child protection conference (plan start); mostly 2–8 weeks.
     cp_lag_mean_days: float = 35.0
     #: Share of CP plans ending within about 3 months (the short component of the duration mixture).
