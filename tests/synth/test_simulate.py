@@ -37,14 +37,15 @@ def test_yearly_figures_within_25pct_of_targets(preset):
     assert 0.03 <= t["cla_starts"].sum() / t["referrals"].sum() <= 0.07
 
 
-def test_stationary_without_shocks(median_flat):
-    t = truth_series(median_flat)
+def test_stationary_without_shocks():
+    # the large LA, so that a drift of 2% a year would stand out of the noise
+    t = truth_series(simulate("large", 2, start="2015-01-01", end="2019-12-31", shocks=False))
     years = np.arange(len(t)) / 12
     for col in ("cp_open", "cla_open"):
         slope = np.polyfit(years, t[col].to_numpy(dtype=float), 1)[0]
-        assert abs(slope) / t[col].mean() < 0.03, col  # under 3% a year
+        assert abs(slope) / t[col].mean() < 0.02, col  # under 2% a year
     yearly = t.groupby(t["month"].str[:4])["referrals"].sum()
-    assert yearly.max() / yearly.min() < 1.08
+    assert yearly.max() / yearly.min() < 1.03
 
 
 def test_front_door_shapes(median_flat):
