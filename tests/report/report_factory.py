@@ -13,7 +13,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from csc_demand.scenario import builtin_scenarios
+from csc_demand.scenario import Scenario, builtin_scenarios
 from csc_demand.tables import ACTUAL_SCENARIO, FORECAST_COLUMNS, Forecast, Problem, QualityReport
 
 EXTRACT_DATE = pd.Timestamp("2020-12-31")
@@ -133,3 +133,32 @@ def make_forecast(*, draws: int = 200, months: int = 36, seed: int = 1, scenario
     return Forecast(table=table, actuals=actuals, extract_date=extract_date, scenarios=tuple(scenarios),
                     estimates=None, draws=draws, seed=seed, months=months, quality=make_quality(),
                     backtest=make_backtest(), la_name="Exampleshire")
+
+
+def _rows(scenario, measure, period_type, period, start, quantiles_values, breakdown="total", group="All"):
+    return [(scenario, measure, period_type, period, pd.Timestamp(start), breakdown, group, q, v)
+            for q, v in quantiles_values]
+
+
+def make_tiny_forecast(name: str = "Steady") -> Forecast:
+    """Two months of actuals (Nov, Dec 2020) and four forecast months of one scenario called ``name``,
+    written out by hand."""
+    actual = []
+    for period, start, ref, cla in (("2020-11", "2020-11-01", 30.0, 50.0), ("2020-12", "2020-12-01", 20.0, 52.0)):
+        actual += _rows("Actual", "referrals", "month", period, start, [(0.5, ref)])
+        actual += _rows("Actual", "cla_open", "month", period, start, [(0.5, cla)])
+    table = []
+    months = (("2021-01", "2021-01-01"), ("2021-02", "2021-02-01"), ("2021-03", "2021-03-01"),
+              ("2021-04", "2021-04-01"))
+    for i, (period, start) in enumerate(months):
+        table += _rows(name, "referrals", "month", period, start,
+                       [(0.9, 40.0 + i), (0.1, 20.0 + i), (0.5, 30.0 + i)])
+        table += _rows(name, "cla_open", "month", period, start, [(0.1, 48.0), (0.5, 53.0 + i), (0.9, 58.0)])
+    table += _rows(name, "referrals", "fy", "2020-21", "2020-04-01", [(0.1, 70.0), (0.5, 93.0), (0.9, 110.0)])
+    table += _rows(name, "referrals", "fy", "2021-22", "2021-04-01", [(0.1, 300.0), (0.5, 360.0), (0.9, 420.0)])
+    table += _rows(name, "cla_open", "fy", "2020-21", "2020-04-01", [(0.1, 48.0), (0.5, 55.0), (0.9, 58.0)])
+    table += _rows(name, "cla_open", "fy", "2021-22", "2021-04-01", [(0.1, 40.0), (0.5, 60.0), (0.9, 80.0)])
+    cols = list(FORECAST_COLUMNS)
+    return Forecast(table=pd.DataFrame(table, columns=cols), actuals=pd.DataFrame(actual, columns=cols),
+                    extract_date=pd.Timestamp("2020-12-31"), scenarios=(Scenario(name=name),),
+                    estimates=None, draws=10, seed=1, months=4)
