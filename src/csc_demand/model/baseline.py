@@ -65,7 +65,8 @@ def referral_history(referrals: pd.DataFrame, intervals: list[tuple[pd.Timestamp
         groups = referrals["source"].astype("string").map(REFERRAL_SOURCE_GROUPS)
     else:
         groups = pd.Series(pd.NA, index=referrals.index, dtype="string")
-    codes = pd.Categorical(groups.astype("string").fillna("Unknown"), categories=list(SOURCE_GROUP_ORDER))
+    groups = groups.astype("string")
+    codes = pd.Categorical(groups.where(groups.isin(SOURCE_GROUP_ORDER)), categories=list(SOURCE_GROUP_ORDER))
     g = np.asarray(codes.codes)
     g = np.where(g < 0, SOURCE_GROUP_ORDER.index("Unknown"), g)
     counts = np.zeros((len(days), len(SOURCE_GROUP_ORDER)))
@@ -75,7 +76,8 @@ def referral_history(referrals: pd.DataFrame, intervals: list[tuple[pd.Timestamp
     else:
         bands = pd.Series("Unknown", index=referrals.index)
     labels = list(AGE_BAND_LABELS) + ["Unknown"]
-    b = pd.Categorical(bands.astype("string").fillna("Unknown"), categories=labels).codes
+    bands = bands.astype("string").fillna("Unknown")
+    b = pd.Categorical(bands.where(bands.isin(labels), "Unknown"), categories=labels).codes
     age_counts = np.bincount(np.asarray(b)[inside], minlength=len(labels)).astype(float)
     return History(days=days, observed=observed, counts=counts, age_counts=age_counts)
 

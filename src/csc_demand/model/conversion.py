@@ -85,9 +85,9 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
     lo, hi = _beta_interval(a, b)
     # by age band: referral age from age_years (age at the referral list's extract), start age from birth month
     n_bands = len(AGE_BAND_LABELS)
-    r_band = pd.Categorical(age_band(referrals["age_years"]) if "age_years" in referrals
-                            else pd.Series("Unknown", index=referrals.index),
-                            categories=list(AGE_BAND_LABELS)).codes
+    r_labels = (age_band(referrals["age_years"]) if "age_years" in referrals
+                else pd.Series("Unknown", index=referrals.index, dtype="string"))
+    r_band = pd.Categorical(r_labels.where(r_labels.isin(AGE_BAND_LABELS)), categories=list(AGE_BAND_LABELS)).codes
     s_band = band_index(age_weeks_at(starts, st_dates, extract_date))
     r_counts = np.bincount(np.asarray(r_band)[in_ref_r & (np.asarray(r_band) >= 0)], minlength=n_bands)
     s_counts = np.bincount(s_band[in_ref_s & (s_band >= 0)], minlength=n_bands)

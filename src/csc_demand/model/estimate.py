@@ -121,7 +121,8 @@ def _placement_mix(cla: pd.DataFrame, ep_open: np.ndarray, bands: np.ndarray) ->
         pg = cla["placement_type"].astype("string").str.upper().map(PLACEMENT_GROUPS)
     else:
         pg = pd.Series(pd.NA, index=cla.index, dtype="string")
-    codes = np.asarray(pd.Categorical(pg.fillna("Unknown"), categories=groups).codes)
+    pg = pg.astype("string")
+    codes = np.asarray(pd.Categorical(pg.where(pg.isin(groups)), categories=groups).codes)
     codes = np.where(codes < 0, groups.index("Unknown"), codes)[ep_open]
     b = bands
     n_b = len(AGE_BAND_LABELS)
