@@ -129,15 +129,15 @@ def messy_rows(lists: dict[str, pd.DataFrame]) -> dict[str, tuple[list[str], lis
         rows.append([id_variants(r.id, i), r.gender if i % 4 else r.gender[3:], "a) WBRI",
                      date_variants(r.dob, i + 1), age_on(r.dob, r.date), date_variants(r.date, i), src,
                      r.nfa, "North", SECRET_NAME])
-    not_used = 0
-    rows.insert(5, list(headers)); not_used += 1                      # filter row
-    rows.insert(9, list(rows[3])); not_used += 1                      # exact duplicate
-    rows.insert(12, list(rows[7])); not_used += 1                     # exact duplicate
-    rows.insert(14, ["n/a", "b) Female", "", "", 3, "01/10/2020", "q) 6: Police", "b) No", "", ""]); not_used += 1
-    rows.insert(15, ["", "b) Female", "", "", 3, "02/10/2020", "q) 6: Police", "b) No", "", ""]); not_used += 1
-    rows.insert(16, ["777", "a) Male", "", "", 3, "31/13/2020", "q) 6: Police", "b) No", "", ""]); not_used += 1
+    rows.insert(5, list(headers))                                     # filter row
+    rows.insert(9, list(rows[3]))                                     # exact duplicate
+    rows.insert(12, list(rows[7]))                                    # exact duplicate
+    rows.insert(14, ["n/a", "b) Female", "", "", 3, "01/10/2020", "q) 6: Police", "b) No", "", ""])  # no ID
+    rows.insert(15, ["", "b) Female", "", "", 3, "02/10/2020", "q) 6: Police", "b) No", "", ""])     # no ID
+    rows.insert(16, ["777", "a) Male", "", "", 3, "31/13/2020", "q) 6: Police", "b) No", "", ""])    # bad date
     rows.insert(17, [""] * len(headers))                              # blank row: skipped silently
-    rows.append(["Data extracted on 31/12/2020 from the case system"]); not_used += 1
+    rows.append(["Data extracted on 31/12/2020 from the case system"])  # notes row
+    not_used = 7
     out["referrals"] = (headers, rows, {"rows": len(ref), "not_used": not_used,
                                         "children": ref["id"].nunique(),
                                         "first": ref["date"].min(), "last": ref["date"].max()})
@@ -155,7 +155,8 @@ def messy_rows(lists: dict[str, pd.DataFrame]) -> dict[str, tuple[list[str], lis
                "b) No", date_variants(r.start, i + 3), r.category, r.category, "", "a) Yes", "",
                date_variants(r.end, i), "N", "Team", SECRET_NAME]
         rows.append(row)
-    rows.append(list(rows[0])); not_used = 1
+    rows.append(list(rows[0]))  # exact duplicate
+    not_used = 1
     out["cp_plans"] = (headers, rows, {"rows": len(cp), "not_used": not_used, "children": cp["id"].nunique(),
                                        "open": open_at(cp["start"], cp["end"], EXTRACT)})
 

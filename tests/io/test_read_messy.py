@@ -7,8 +7,7 @@ import importlib.util
 
 import pandas as pd
 import pytest
-from io_fixtures import (EXTRACT, SECRET_NAME, SECRET_POSTCODE, make_lists, messy_rows, messy_workbook,
-                         write_csv_folder)
+from io_fixtures import EXTRACT, SECRET_NAME, SECRET_POSTCODE, make_lists, messy_rows, messy_workbook, write_csv_folder
 
 from csc_demand.io import format_summary, read_annex_a, validation_summary
 from csc_demand.tables import LISTS_BY_TABLE

@@ -8,8 +8,8 @@ import stat
 
 import pandas as pd
 import pytest
-from io_fixtures import SheetWriter, blank_template, make_lists, messy_workbook
 import xlsxwriter
+from io_fixtures import SheetWriter, blank_template, make_lists, messy_workbook
 
 from csc_demand.errors import CscDemandError
 from csc_demand.io import load_or_create_key, read_annex_a, read_pasted, validation_summary
@@ -194,7 +194,8 @@ def test_impossible_values_are_located_warnings_and_rows_kept(tmp_path):
                          ref_row(2, "03/11/2020", dob="01/02/2021", age=-1),    # unborn: fine
                          ref_row(3, "03/11/2020", age=31)],                      # age out of range
               "List_7": [CP_PLANS.headers, cp_row(1, "01/10/2020", "01/09/2020")],   # ends before it starts
-              "List_8": [LOOKED_AFTER.headers, la_row(2, "01/10/2020", legal="V4"), la_row(3, "01/10/2020", legal="c2")]}
+              "List_8": [LOOKED_AFTER.headers, la_row(2, "01/10/2020", legal="V4"),
+                         la_row(3, "01/10/2020", legal="c2")]}
     workbook(tmp_path / "a_2020-12-31.xlsx", sheets)
     a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
     by_kind = {p.kind: p for p in a.quality.problems}

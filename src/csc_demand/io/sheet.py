@@ -162,7 +162,8 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
     excel_rows = (np.flatnonzero(nonblank) + h + 2).astype(np.int64)
     if not spec.used:
         problems.append(Problem("info", "list_not_needed",
-                                f"List {spec.number} ({spec.title}) found in {label} ({len(arr)} row{'s' if len(arr) != 1 else ''}): "
+                                f"List {spec.number} ({spec.title}) found in {label} "
+                                f"({len(arr)} row{'s' if len(arr) != 1 else ''}): "
                                 "found, not needed by the model, so not read.", **where))
         return None, problems
     by_pos = {pos: j for j, pos in match.columns.items()}
@@ -180,7 +181,8 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
     for i, f in enumerate(spec.fields):
         if f.key is not None and f.kind != "drop" and i not in by_pos:
             col.add("warning", "missing_column",
-                    f"List {spec.number} ({spec.title}) has no '{f.header}' column; it is treated as not recorded.", h + 1,
+                    f"List {spec.number} ({spec.title}) has no '{f.header}' column; it is treated as not "
+                    "recorded.", h + 1,
                     f.header)
     for j in match.unmatched:
         col.add("info", "extra_column", f"Column '{quote(match.headers[j])}' is not an Annex A List "
@@ -268,7 +270,8 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
         age = out["age_years"]
         odd = ((age < MIN_AGE_YEARS) | (age > MAX_AGE_YEARS)).fillna(False).to_numpy(dtype=bool) & used
         col.grouped(pd.Series(odd), excel_rows, "age_out_of_range",
-                    f"'{headers['age_years']}' is outside {MIN_AGE_YEARS} to {MAX_AGE_YEARS} years", headers["age_years"])
+                    f"'{headers['age_years']}' is outside {MIN_AGE_YEARS} to {MAX_AGE_YEARS} years",
+                    headers["age_years"])
     if dob is not None and "birth_month" in headers:
         # Unborn children are referred and put on plans before birth; they cannot start care before it.
         slack = pd.Timedelta(0) if spec.table == "looked_after" else pd.Timedelta(days=PREGNANCY_DAYS)

@@ -78,7 +78,8 @@ def format_summary(summary: dict) -> str:
     out: list[str] = []
     src = {"user": "given by you", "file name": "from the file name", "latest event": "the latest date in the lists",
            "today": "today's date (no date found)"}
-    out.append(f"Extract date: {summary['extract_date']} ({src.get(summary['extract_date_source'], summary['extract_date_source'])})")
+    how = src.get(summary["extract_date_source"], summary["extract_date_source"])
+    out.append(f"Extract date: {summary['extract_date']} ({how})")
     if len(summary["extracts"]) > 1:
         out.append(f"Extracts merged: {len(summary['extracts'])} ("
                    + ", ".join(e["extract_date"] for e in summary["extracts"]) + "); the newest wins")
