@@ -20,7 +20,7 @@ NAMES = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), mi
 PREFIXED = st.builds(lambda p, s: p + s, st.sampled_from(["=", "+", "-", "@", "=HYPERLINK(", "<", "&"]), NAMES)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(NAMES, PREFIXED))
 def test_any_scenario_name_is_kept_as_plain_text(name):
     fc = make_tiny_forecast(name)
