@@ -130,3 +130,21 @@ def test_stock_history_table_and_figure():
     fig = charts.stock_history_figure(act)
     assert [list(t.y) for t in fig.data] == [[280.0, 285.0], [410.0, 418.0]]
     assert fig.data[0].line.dash != fig.data[1].line.dash
+
+
+def test_costs_by_group_rows_total_first_with_its_band():
+    cols = list(FORECAST_COLUMNS)
+    table = []
+    for g, med in (("All", 1000.0), ("Fostering", 600.0), ("Residential", 400.0)):
+        bd = "total" if g == "All" else "cost_group"
+        qv = [(0.1, med - 100), (0.5, med), (0.9, med + 100)]
+        table += _rows("Steady", "cost_gbp", "fy", "2021-22", "2021-04-01", qv, breakdown=bd, group=g)
+    fc = Forecast(table=pd.DataFrame(table, columns=cols), actuals=pd.DataFrame(columns=cols),
+                  extract_date=pd.Timestamp("2020-12-31"), scenarios=(Scenario(name="Steady"),), estimates=None,
+                  draws=10, seed=1, months=15)
+    out = charts.costs_by_group(fc)
+    assert list(out["Cost group"]) == ["Total", "Fostering", "Residential"]
+    assert list(out.columns) == ["Period", "Cost group", "Steady: P10", "Steady: Median", "Steady: P90"]
+    assert list(out.iloc[0, 2:]) == [900.0, 1000.0, 1100.0]
+    assert out.loc[1, "Steady: Median"] == 600.0 and pd.isna(out.loc[1, "Steady: P10"])
+    assert out.loc[0, "Period"] == "2021-22 (April to March)"

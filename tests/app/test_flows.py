@@ -91,6 +91,27 @@ def test_upload_shows_the_quality_summary_before_any_chart(at, small_workbook):
     assert "Loaded: your file" in at.sidebar.success[0].value
 
 
+def test_history_and_trust_pages_explain_in_words_with_tables(at, small_workbook):
+    path, _ = small_workbook
+    _upload(at, path)
+    _page(at, "History")
+    text = _markdown(at)
+    assert "referrals a week" in text and "Kaplan" in text     # the estimates' own sentences
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2
+    assert charts[0].proto.alt.startswith("Line charts of referrals per week over ")
+    assert "open child protection plans (solid line)" in charts[1].proto.alt
+    assert len(at.dataframe) == 2          # a table alternative for each chart
+    weekly = at.dataframe[0].value
+    assert weekly["All referrals"].sum() > 0
+    _page(at, "How far to trust this")
+    text = _markdown(at)
+    assert "months ahead (1 past date tried): the forecast was typically" in text
+    results = at.dataframe[0].value
+    assert {"Months ahead", "Typical error of the forecast (%)", "Actual inside the P10–P90 band (%)"} <= \
+        set(results.columns)
+
+
 def test_paste_lists_from_excel(at):
     list3 = "Child Unique ID\tDate of referral\tReferral Source\n" + "\n".join(
         f"C{i:04d}\t{d:02d}/{m:02d}/2020\te) 2A: Schools" for i, (d, m) in enumerate(
@@ -125,6 +146,7 @@ def test_demo_in_one_click_shows_a_forecast(at):
     assert "demo local authority" in at.sidebar.success[0].value
     charts = at.get("plotly_chart")
     assert len(charts) >= 5   # referrals, CP plans, CLA, costs, social workers
+    assert all(c.proto.alt.startswith("Line chart of ") for c in charts), "every chart has a text description"
     assert at.multiselect(key="compare").value == ["No further shocks", "Second lockdown next winter",
                                                    "New normal +10%"]
 
@@ -188,7 +210,7 @@ def _array(values) -> np.ndarray:
 
 def _referrals_median(app, scenario: str) -> pd.Series:
     """The monthly median referrals of a scenario, read from the referrals chart's data."""
-    chart = next(c for c in app.get("plotly_chart") if _figure(c).layout.title.text == "Referrals")
+    chart = next(c for c in app.get("plotly_chart") if _figure(c).layout.title.text.startswith("Referrals:"))
     trace = next(t for t in _figure(chart).data if t.name == f"{scenario} (median)")
     return pd.Series(_array(trace.y), index=pd.to_datetime(_array(trace.x)))
 

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from csc_demand.report.tables_view import (BAND_QUANTILES, MEASURE_UNITS, costs_table, quantile_label,
-                                           scenario_names, wide_table, workforce_table)
+                                           scenario_names, wide_table)
 from csc_demand.tables import ACTUAL_SCENARIO, MEASURE_LABELS, AnnexA, Forecast
 
 #: Okabe–Ito colours (distinguishable with the common colour-vision deficiencies).
@@ -86,7 +86,9 @@ def forecast_figure(forecast: Forecast, measure: str, scenarios: list[str] | Non
                                  name=f"{name} (median)", line=dict(color=colour, width=3, dash=dash),
                                  hovertemplate="%{y:,.0f}"))
     label = MEASURE_LABELS.get(measure, measure)
-    return _layout(fig, label, MEASURE_UNITS.get(measure, label))
+    title = f"{label}: actual, then forecast" if actual is not None and actual.notna().any() else \
+        f"{label}: forecast"
+    return _layout(fig, title, MEASURE_UNITS.get(measure, label))
 
 
 def forecast_alt(forecast: Forecast, measure: str, scenarios: list[str] | None = None) -> str:
@@ -140,14 +142,29 @@ def measure_table(forecast: Forecast, measure: str, period_type: str = "month",
     return flat_table(wide_table(forecast, measure, period_type), period_type, scenarios)
 
 
-def costs_flat(forecast: Forecast, period_type: str = "fy", scenarios: list[str] | None = None) -> pd.DataFrame:
-    """Costs (£ in the period) per cost group and in total, per scenario."""
-    return flat_table(costs_table(forecast, period_type), period_type, scenarios)
-
-
-def workforce_flat(forecast: Forecast, period_type: str = "fy", scenarios: list[str] | None = None) -> pd.DataFrame:
-    """Social workers needed (full-time equivalents at the end of the period), per scenario."""
-    return flat_table(workforce_table(forecast, period_type), period_type, scenarios)
+def costs_by_group(forecast: Forecast, period_type: str = "fy", scenarios: list[str] | None = None) -> pd.DataFrame:
+    """Costs (£ in the period) as rows of (period, cost group), the total first, and per scenario the median
+    (and for the total, P10 and P90 too)."""
+    wide = costs_table(forecast, period_type)
+    names = scenarios if scenarios is not None else scenario_names(forecast)
+    starts = wide.index.get_level_values("period_start")
+    periods = [month_label(d) for d in starts] if period_type == "month" else \
+        [f"{p} (April to March)" for p in wide.index.get_level_values("period")]
+    groups = list(dict.fromkeys(c[1] for c in wide.columns if c[0] in names))
+    groups = ["All"] + [g for g in groups if g != "All"]
+    rows = []
+    for i, period in enumerate(periods):
+        for g in groups:
+            row = {"Period": period, "Cost group": "Total" if g == "All" else g}
+            for n in names:
+                for q in BAND_QUANTILES:
+                    if g != "All" and q != 0.5:
+                        continue
+                    col = (n, g, q)
+                    if col in wide.columns:
+                        row[f"{n}: {quantile_label(q)}"] = wide[col].iloc[i]
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 # --- history ----------------------------------------------------------------------------------------------

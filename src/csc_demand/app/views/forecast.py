@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from csc_demand.app import charts, downloads, state
+from csc_demand.app.views.common import show_table
 from csc_demand.errors import CscDemandError
 from csc_demand.report.tables_view import headline_table, headline_notes, quantile_label
 from csc_demand.tables import MEASURE_LABELS
@@ -38,7 +39,7 @@ def _chart(fc, measure: str, names: list[str], key: str) -> None:
         by = st.radio("Show by", ["Month", "Financial year (April to March)"], horizontal=True,
                       key=f"by_{key}", help="Months, or totals (open cases: at 31 March) per financial year.")
         period_type = "month" if by == "Month" else "fy"
-        st.dataframe(charts.measure_table(fc, measure, period_type, names), hide_index=True, width="stretch")
+        show_table(charts.measure_table(fc, measure, period_type, names), 1 if measure == "social_workers" else 0)
 
 
 def render_settings() -> tuple[list[str], int, int, int]:
@@ -108,12 +109,12 @@ def render() -> None:
 
     st.subheader("The next three financial years")
     head = headline_flat(fc)
-    st.dataframe(head, hide_index=True, width="stretch")
+    show_table(head)
     for note in headline_notes(fc, headline_table(fc)):
         st.caption(note)
 
     for m in MAIN_MEASURES:
-        st.subheader(MEASURE_LABELS[m].replace(" (end of period)", ""))
+        st.subheader(MEASURE_LABELS[m].replace(" (end of period)", " (at each month end)"))
         _chart(fc, m, names, m)
     if st.toggle("Also show plans and care started each month", key="show_starts",
                  help="Child protection plans started and children starting care, per month."):
@@ -127,6 +128,6 @@ def render() -> None:
                 "per worker set in each scenario.")
     _chart(fc, "cost_gbp", names, "cost")
     st.markdown("**Costs by financial year and cost group (£)**")
-    st.dataframe(charts.costs_flat(fc, "fy", names), hide_index=True, width="stretch")
+    show_table(charts.costs_by_group(fc, "fy", names))
     _chart(fc, "social_workers", names, "workers")
     render_downloads(fc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from csc_demand.app import charts, state
+from csc_demand.app.views.common import show_table
 from csc_demand.errors import CscDemandError
 
 TITLE = "History"
@@ -40,7 +41,7 @@ def render() -> None:
         st.plotly_chart(charts.referrals_history_figure(weekly), key="hist_ref", alt=alt,
                         config={"displaylogo": False})
         with st.expander("Show referrals per week as a table"):
-            st.dataframe(charts.referrals_history_table(weekly), hide_index=True, width="stretch")
+            show_table(charts.referrals_history_table(weekly))
 
     st.subheader("Open child protection plans and children looked after")
     from csc_demand.model import actuals
@@ -63,4 +64,4 @@ def render() -> None:
            + "; ".join(parts) + ".")
     st.plotly_chart(fig, key="hist_stock", alt=alt, config={"displaylogo": False})
     with st.expander("Show the monthly figures as a table"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        show_table(table)

@@ -360,8 +360,8 @@ def render_fit(i: int) -> None:
         c1, c2 = st.columns(2)
         c1.date_input("Past period from", value=first, min_value=lo, max_value=hi, key=_fit_key("start"),
                       format="DD/MM/YYYY", help="First day of the period, within your data.")
-        c2.date_input("Past period to", value=last, min_value=lo, max_value=hi, key=_fit_key("end"), format="DD/MM/YYYY",
-                      help="Last day of the period, within your data.")
+        c2.date_input("Past period to", value=last, min_value=lo, max_value=hi, key=_fit_key("end"),
+                      format="DD/MM/YYYY", help="Last day of the period, within your data.")
         st.button("Fit this period from my data", key="fit", on_click=_fit, args=(i,))
         result = st.session_state.get("fit_result")
         if result and result[0] == "error":

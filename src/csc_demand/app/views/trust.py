@@ -2,23 +2,81 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from csc_demand.app import state
+from csc_demand.app.views.common import show_table
 from csc_demand.errors import CscDemandError
+from csc_demand.tables import MEASURE_LABELS
 
 TITLE = "How far to trust this"
+COLUMNS = {
+    "measure": "Measure", "horizon_months": "Months ahead", "cutoffs": "Past dates tried",
+    "mape_median_pct": "Typical error of the forecast (%)", "mape_last_value_pct": "Error of 'same as last month' (%)",
+    "mape_window_mean_pct": "Error of 'average so far' (%)",
+    "inside_p10_p90_pct": "Actual inside the P10–P90 band (%)", "note": "Note",
+}
+
+
+def _pct(x: object) -> str:
+    return "not available" if x is None or pd.isna(x) else f"{float(x):.0f}%"
+
+
+def sentences(bt: pd.DataFrame) -> list[str]:
+    """One plain-English sentence per measure, at the longest horizon the data allow."""
+    out = []
+    for measure, rows in bt.groupby("measure", sort=False):
+        ok = rows.dropna(subset=["mape_median_pct"])
+        if ok.empty:
+            continue
+        r = ok.sort_values("horizon_months").iloc[-1]
+        label = MEASURE_LABELS.get(str(measure), str(measure)).replace(" (end of period)", "").lower()
+        n = int(r["cutoffs"])
+        text = (f"**{label.capitalize()}**, {int(r['horizon_months'])} months ahead ({n} past date{'s' if n != 1 else ''}"
+                f" tried): the forecast was typically "
+                f"{_pct(r['mape_median_pct'])} off (same as last month: {_pct(r['mape_last_value_pct'])}; "
+                f"average so far: {_pct(r['mape_window_mean_pct'])}).")
+        if pd.notna(r["inside_p10_p90_pct"]):
+            text += (f" {_pct(r['inside_p10_p90_pct'])} of the actual figures fell inside the P10–P90 band "
+                     "(about 80% is right; much less means the bands are too narrow).")
+        out.append(text)
+    return out
+
+
+def table(bt: pd.DataFrame) -> pd.DataFrame:
+    """The backtest table for people."""
+    out = bt[[c for c in COLUMNS if c in bt.columns]].copy()
+    out["measure"] = [MEASURE_LABELS.get(str(m), str(m)) for m in out["measure"]]
+    out["note"] = out["note"].fillna("")
+    return out.rename(columns=COLUMNS)
 
 
 def render() -> None:
     """Draw the page."""
     st.title(TITLE)
-    st.markdown("The tool cuts your own data at a past date, forecasts from what came before, and compares the "
-                "forecast with what actually happened. The same method gives the forecasts on the Forecast page.")
+    st.markdown("The tool cut your own data at past dates, forecast from what was known then (with no further "
+                "shocks), and compared the forecast with what actually happened. The *typical error* is the "
+                "average distance of the median from the actual figure, as a percentage of it. Two simple "
+                "guesses are shown for comparison: *same as last month*, and *the average so far*. A forecast "
+                "worth using beats them.")
     try:
-        with st.spinner("Running the backtest on your data…"):
+        with st.spinner("Running the backtest on your data (a few seconds, once per data set)…"):
             bt = state.backtest()
-    except (CscDemandError, ImportError) as exc:
+    except CscDemandError as exc:
         st.error(str(exc))
         return
-    st.dataframe(bt, hide_index=True, width="stretch")
+    cutoffs = bt.attrs.get("cutoffs", [])
+    if cutoffs:
+        first, last = pd.Timestamp(cutoffs[0]), pd.Timestamp(cutoffs[-1])
+        st.caption(f"Past dates tried: {len(cutoffs)}, from {first.day} {first:%b %Y} to {last.day} {last:%b %Y}.")
+    lines = sentences(bt)
+    if lines:
+        st.markdown("\n".join(f"- {line}" for line in lines))
+    else:
+        st.info("Your data are too short for a backtest: load older extracts (at least a year of history) to see "
+                "how far to trust the forecast.")
+    st.subheader("All results")
+    show_table(table(bt))
+    st.caption("Errors beyond the history you loaded cannot be measured; those rows say so. With more extracts "
+               "(a longer history) the backtest covers more dates and longer horizons.")
