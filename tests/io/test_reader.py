@@ -240,3 +240,23 @@ def test_unborn_child_cannot_start_care_before_birth(tmp_path):
     a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
     birth = [p for p in a.quality.problems if p.kind == "birth_after_event"]
     assert len(birth) == 1 and birth[0].row == 2 and len(a.looked_after) == 1
+
+
+def test_csv_semicolons_windows_encoding_and_typos(tmp_path):
+    folder = tmp_path / "Annex A Dec 2020"
+    folder.mkdir()
+    text = ("Child Unique ID;Gender;Date of Referal;Referral Source;Referral NFA?\r\n"
+            "123;b) Female;03/11/2020;e) 2A: Schools;b) No\r\n"
+            "124;a) Male;04/11/2020;Police;a) Yes\r\n")
+    (folder / "list 3 – référrals.csv").write_bytes(text.encode("cp1252"))
+    cp = "Child ID,CP Plan Start Date,CP Plan End Date\n123,01/12/2020,\n"
+    (folder / "L7.csv").write_text(cp)
+    la = "Child ID\tDate Started to be Looked After\tChild’s Legal Status\n124\t2020-12-01\tC2\n"
+    (folder / "L8.tsv").write_bytes(la.encode("utf-8-sig"))
+    a = read_annex_a(folder, key=KEY)
+    assert a.extract_date == T("2020-12-31") and a.extract_date_source == "file name"
+    assert a.referrals["referral_date"].tolist() == [T("2020-11-03"), T("2020-11-04")]
+    assert a.referrals["source_group"].tolist() == ["Schools", "Police"]
+    assert a.referrals["nfa"].tolist() == [False, True]
+    assert len(a.cp_plans) == 1 and a.looked_after["legal_status"].tolist() == ["C2"]
+    assert validation_summary(a)["lists"]["cp_plans"]["open_at_extract"] == 1

@@ -159,3 +159,33 @@ def test_one_bad_sheet_never_rejects_the_others(tmp_path):
     assert "referrals" in annex.tables and "looked_after" in annex.tables and "cp_plans" not in annex.tables
     problems = [p for p in annex.quality.problems if p.kind == "sheet_unreadable"]
     assert len(problems) == 1 and problems[0].sheet == "L7 - CP"
+
+
+_CELL = st.one_of(
+    st.sampled_from(["", "#N/A", "NULL", "-", "n/a", "No data", "01/10/2020", "2020-10-01", "1/10/20", "44105",
+                     "31/13/2020", "e) 2A: Schools", "q) 6: Police", "Schools", "b) Female", "F", "a) Yes", "N",
+                     "00123", "123.0", "123", "Child Unique ID", "Date of referral", "Data extracted on 1/1/2021"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\r\n\"\x00"),
+            max_size=12),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_CELL, min_size=0, max_size=8), max_size=25), st.sampled_from([0, 1, 3]))
+def test_any_cells_under_list_3_headers_are_counted_exactly(rows, title_rows):
+    from csc_demand.io import read_pasted, validation_summary
+    from csc_demand.tables import REFERRALS
+
+    headers = "\t".join(REFERRALS.headers[:8])
+    lines = ["List 3: Referral"] * title_rows + [headers] + ["\t".join(r) for r in rows]
+    try:
+        annex = read_pasted({"List 3": "\n".join(lines)}, extract_date="2020-12-31", key=KEY)
+    except CscDemandError:
+        return
+    s = validation_summary(annex)
+    ref = s["lists"]["referrals"]
+    assert ref["rows_read"] == ref["rows"] + ref["rows_not_used"]
+    assert s["rows_not_used"] == ref["rows_not_used"]
+    nonblank = sum(any(c.strip() for c in r) for r in rows)
+    assert ref["rows_read"] == nonblank
+    assert annex.referrals["referral_date"].notna().all() and annex.referrals["child_id"].notna().all()
