@@ -84,50 +84,74 @@ def referral_history(referrals: pd.DataFrame, intervals: list[tuple[pd.Timestamp
 
 @dataclass(frozen=True)
 class Seasonality:
-    """Referral rate by calendar month relative to the yearly average (1.0 = average), or none."""
+    """Referral rate by calendar month and by day of the week, relative to the average (1.0 = average).
+
+    ``by_month`` is None without a year of history; ``by_weekday`` (Monday first) is None without four
+    weeks. Both are normalised to average 1 (over a year; over a week).
+    """
 
     by_month: np.ndarray | None
     explanation: str
+    by_weekday: np.ndarray | None = None
 
     def factor(self, days: pd.DatetimeIndex) -> np.ndarray:
-        """The seasonal factor of each day (1.0 everywhere when there is no seasonality)."""
-        if self.by_month is None:
-            return np.ones(len(days))
-        return self.by_month[np.asarray(days.month) - 1]
+        """The seasonal factor of each day (month × day of the week; 1.0 when neither is known)."""
+        out = np.ones(len(days))
+        if self.by_month is not None:
+            out = out * self.by_month[np.asarray(days.month) - 1]
+        if self.by_weekday is not None:
+            out = out * self.by_weekday[np.asarray(days.day_of_week)]
+        return out
+
+
+def _shrink(raw: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Shrink relative rates towards 1 by how much of their spread chance (Poisson noise) would explain."""
+    noise_var = float(np.mean(1.0 / np.maximum(counts, 1.0)))
+    spread_var = float(np.var(raw, ddof=1))
+    weight = max(0.0, 1.0 - noise_var / spread_var) if spread_var > 0 else 0.0
+    return 1.0 + weight * (raw - 1.0)
 
 
 def fit_seasonality(h: History, use: np.ndarray | None = None) -> Seasonality:
-    """Monthly factors when at least a year of history exists and every calendar month is observed enough.
+    """Monthly factors when at least a year of history exists and every calendar month is observed enough;
+    day-of-the-week factors when four weeks are observed.
 
-    ``use`` (per day) leaves days out, e.g. a shock. Each month's factor is its referrals per observed day over the average per observed day, shrunk towards 1
-    by the share of the spread between months that chance (Poisson noise) would explain, and normalised so
-    that a whole year averages 1.
+    ``use`` (per day) leaves days out, e.g. a shock. Each factor is the referrals per observed day of that
+    month (weekday) over the average per observed day, shrunk towards 1 by the share of the spread that
+    chance (Poisson noise) would explain, and normalised to average 1 over a year (a week). The monthly
+    factors are measured on counts already adjusted for the day of the week.
     """
     observed = h.observed if use is None else h.observed & use
     n_obs = int(observed.sum())
     span = len(h.days)
+    weekday = None
+    dow = np.asarray(h.days.day_of_week)
+    dow_days = np.bincount(dow[observed], minlength=7).astype(float)
+    if dow_days.min() >= 4:
+        dow_counts = np.bincount(dow[observed], weights=h.total[observed], minlength=7)
+        if dow_counts.sum() > 0:
+            raw = (dow_counts / dow_days) / (dow_counts.sum() / dow_days.sum())
+            shrunk = _shrink(raw, dow_counts)
+            weekday = shrunk / shrunk.mean()
     month = np.asarray(h.days.month) - 1
     obs_days = np.bincount(month[observed], minlength=12).astype(float)
     if span < MIN_DAYS_FOR_SEASONALITY or obs_days.min() < MIN_DAYS_PER_MONTH:
         have = f"{n_obs:,} days" if n_obs < 365 else "gaps in some calendar months"
-        return Seasonality(None, f"No seasonal pattern is used: that needs a full year of referrals and the data "
-                                 f"cover {have}. Load more extracts to add one.")
-    counts = np.bincount(month[observed], weights=h.total[observed], minlength=12)
+        return Seasonality(None, f"No seasonal pattern by month is used: that needs a full year of referrals and "
+                                 f"the data cover {have}. Load more extracts to add one.", weekday)
+    adj = h.total / (weekday[dow] if weekday is not None else 1.0)
+    counts = np.bincount(month[observed], weights=adj[observed], minlength=12)
     rate = counts / obs_days
     days_in_month = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     raw = rate / (np.sum(rate * days_in_month) / days_in_month.sum())
-    # shrink towards 1 by how much of the spread between months chance alone would give (empirical Bayes)
-    noise_var = float(np.mean(1.0 / np.maximum(counts, 1.0)))
-    spread_var = float(np.var(raw, ddof=1))
-    weight = max(0.0, 1.0 - noise_var / spread_var) if spread_var > 0 else 0.0
-    shrunk = 1.0 + weight * (raw - 1.0)
+    shrunk = _shrink(raw, counts)
     factor = shrunk / (np.sum(shrunk * days_in_month) / days_in_month.sum())
     lo, hi = int(np.argmin(factor)), int(np.argmax(factor))
     names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December"]
     return Seasonality(factor, f"Referrals vary by month (from {n_obs:,} observed days): lowest in {names[lo]} "
                                f"({(factor[lo] - 1) * 100:+.0f}%), highest in {names[hi]} "
-                               f"({(factor[hi] - 1) * 100:+.0f}%).")
+                               f"({(factor[hi] - 1) * 100:+.0f}%).", weekday)
 
 
 def default_reference(h: History) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -22,7 +22,7 @@ COST_GROUPS: tuple[str, ...] = tuple(PLACEMENT_GROUP_ORDER) + (CP_COST_GROUP,)
 def child_weeks(open_: np.ndarray, grid: Grid) -> np.ndarray:
     """Child-weeks open in each month per draw: (draws, months), from stocks at week ends (draws, weeks+1)."""
     mid = (open_[:, :-1] + open_[:, 1:]) * 0.5
-    return mid @ grid.flow_weights.T
+    return mid @ grid.day_weights.T
 
 
 def inflation_factor(grid: Grid, pct_per_year: float) -> np.ndarray:
@@ -34,7 +34,7 @@ def inflation_factor(grid: Grid, pct_per_year: float) -> np.ndarray:
 def monthly_placement_share(sim: Simulation, grid: Grid) -> np.ndarray:
     """Share of each placement group of the child-weeks in each month: (months, placement groups)."""
     ps = (sim.placement_share[:-1] + sim.placement_share[1:]) * 0.5
-    out = grid.flow_weights @ ps
+    out = grid.day_weights @ ps
     tot = out.sum(axis=1, keepdims=True)
     return out / np.where(tot > 0, tot, 1.0)
 

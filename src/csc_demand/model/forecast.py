@@ -175,7 +175,7 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
         raise CscDemandError(f"Two scenarios are called '{dup}': give each scenario its own name.")
     if not 1 <= int(draws) <= MAX_DRAWS:
         raise ValueError(f"draws must be from 1 to {MAX_DRAWS}")
-    grid = make_grid(est.extract_date, int(months))
+    grid = make_grid(est.extract_date, int(months), est.seasonality.by_weekday)
     qs = sorted(set(float(q) for q in quantiles) | {q for s in scenarios for q in s.quantiles})
     qs_arr = np.array(qs)
     frames = []

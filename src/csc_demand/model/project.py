@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from csc_demand.model.baseline import Baseline, fit_baseline, reference_mask
+from csc_demand.model.baseline import Baseline, Seasonality, fit_baseline, fit_seasonality, reference_mask
 from csc_demand.model.durations import cohort_survivors, start_kernel
 from csc_demand.model.estimate import Estimates, Flow
 from csc_demand.model.shocks import daily_factors, referral_factors
-from csc_demand.model.timegrid import Grid
+from csc_demand.model.timegrid import Grid, day_mask
 from csc_demand.model.uncertainty import Draws, draw_parameters
 from csc_demand.scenario import Scenario
 
@@ -69,26 +69,34 @@ class Simulation:
     referral_age_shares: np.ndarray = field(repr=False)
 
 
-def scenario_baseline(est: Estimates, scenario: Scenario) -> Baseline:
-    """The referral baseline for a scenario: the estimate's, unless the scenario sets its own reference window
-    or has shocks, returning referrals, a new normal or a trend that touch the observed history. Then the
-    usual level is re-measured so that, with the scenario's changes on each reference day, it reproduces the
-    referrals observed on those days: 7 × referrals ÷ Σ (expected referrals per day per weekly referral).
+def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Seasonality]:
+    """The referral baseline and seasonality for a scenario: the estimate's, unless the scenario sets its own
+    reference window or has shocks, returning referrals, a new normal or a trend that touch the observed
+    history. Then the seasonality is re-measured without the shock and return periods, and the usual level so
+    that, with the scenario's changes on each reference day, it reproduces the referrals observed on those
+    days: 7 × referrals ÷ Σ (expected referrals per day per weekly referral).
     """
     h = est.history
-    hist_end = h.days[-1]
-    past = any(pd.Timestamp(s.start) <= hist_end for s in scenario.shocks)
+    hist_start, hist_end = h.days[0], h.days[-1]
+    periods = []
+    for s in scenario.shocks:
+        periods.append((pd.Timestamp(s.start), pd.Timestamp(s.end)))
+        if s.returns_pct > 0:
+            rs = pd.Timestamp(s.return_start_date)
+            periods.append((rs, rs + pd.DateOffset(months=s.return_months)))
+    past = any(a <= hist_end and b >= hist_start for a, b in periods)
     nn = scenario.new_normal is not None and pd.Timestamp(scenario.new_normal.from_date) <= hist_end
     if not (scenario.reference_start or scenario.reference_end or past or nn or scenario.trend_pct_per_year):
-        return est.baseline
+        return est.baseline, est.seasonality
+    season = fit_seasonality(h, use=~day_mask(h.days, periods)) if past else est.seasonality
     mask = reference_mask(h, scenario.reference_start, scenario.reference_end)
     if not mask.any() or h.total[mask].sum() == 0:
-        return est.baseline
-    daily = daily_factors(scenario, est.seasonality, est.baseline.mix, est.extract_date, h.days[0], h.days[-1])
+        return est.baseline, season
+    daily = daily_factors(scenario, season, est.baseline.mix, est.extract_date, hist_start, hist_end)
     per_day = daily.sum(axis=1)
-    season = est.seasonality.factor(h.days)
-    mult = 7.0 * per_day / np.where(season > 0, season, 1.0)
-    return fit_baseline(h, est.seasonality, mask, est.dispersion, multiplier=mult)
+    sf = season.factor(h.days)
+    mult = 7.0 * per_day / np.where(sf > 0, sf, 1.0)
+    return fit_baseline(h, season, mask, est.dispersion, multiplier=mult), season
 
 
 def _lagged(past: np.ndarray, future: np.ndarray, pmf: np.ndarray) -> np.ndarray:
@@ -154,9 +162,9 @@ def _theta_override(flow: Flow, median_weeks: float | None) -> float:
 def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, rng: np.random.Generator) -> Simulation:
     """Run the Monte Carlo for one scenario over the grid's weeks (see the module docstring)."""
     weeks = grid.weeks
-    baseline = scenario_baseline(est, scenario)
+    baseline, season = scenario_referrals(est, scenario)
     params = draw_parameters(est, scenario, baseline, draws, rng)
-    factors = referral_factors(scenario, est.seasonality, baseline.mix, est.extract_date, weeks)
+    factors = referral_factors(scenario, season, baseline.mix, est.extract_date, weeks)
     factor = factors.sum(axis=1)
     tot = np.where(factor > 0, factor, 1.0)
     group_share = factors / tot[:, None]

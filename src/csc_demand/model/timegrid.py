@@ -57,8 +57,9 @@ def fy_label(year_starting: int) -> str:
 class Grid:
     """The forecast calendar.
 
-    ``flow_weights`` (months × weeks) turns weekly flows into monthly flows (each day of a week carries a
-    seventh of it); ``stock_weights`` (months × (weeks + 1)) interpolates the stock at each month's last day
+    ``flow_weights`` (months × weeks) turns weekly flows into monthly flows (each day of a week carries its
+    day-of-the-week share of it, a seventh when no pattern is given); ``day_weights`` (months × weeks) the
+    days of each week in each month ÷ 7 (for child-weeks); ``stock_weights`` (months × (weeks + 1)) interpolates the stock at each month's last day
     between week ends 0..weeks. ``fy_months`` (financial years × months) marks the months of each COMPLETE
     financial year inside the horizon; ``fy_last_month`` is the index of each one's March.
     """
@@ -67,6 +68,7 @@ class Grid:
     weeks: int
     months: pd.PeriodIndex
     flow_weights: np.ndarray
+    day_weights: np.ndarray
     stock_weights: np.ndarray
     fy_labels: tuple[str, ...]
     fy_starts: tuple[pd.Timestamp, ...]
@@ -86,8 +88,10 @@ class Grid:
         return 7 * np.arange(self.weeks + 1)
 
 
-def make_grid(extract_date: pd.Timestamp, months: int) -> Grid:
-    """The weekly grid covering ``months`` calendar months after the extract date's month."""
+def make_grid(extract_date: pd.Timestamp, months: int, weekday: np.ndarray | None = None) -> Grid:
+    """The weekly grid covering ``months`` calendar months after the extract date's month.
+
+    ``weekday``: relative flow on each day of the week (Monday first, averaging 1), for ``flow_weights``."""
     if not 1 <= months <= 60:
         raise ValueError("months must be from 1 to 60")
     e = pd.Timestamp(extract_date).normalize()
@@ -101,8 +105,15 @@ def make_grid(extract_date: pd.Timestamp, months: int) -> Grid:
     day_month = (days.year - first.year) * 12 + (days.month - first.month)
     day_week = (day_offsets - 1) // 7
     inside = (day_month >= 0) & (day_month < months)
-    flow = np.zeros((months, weeks))
-    np.add.at(flow, (np.asarray(day_month)[inside], day_week[inside]), 1.0 / 7.0)
+    uniform = np.zeros((months, weeks))
+    np.add.at(uniform, (np.asarray(day_month)[inside], day_week[inside]), 1.0 / 7.0)
+    if weekday is None:
+        flow = uniform
+    else:
+        w = np.asarray(weekday, dtype=float)[np.asarray(days.day_of_week)]
+        w = w / w.reshape(weeks, 7).sum(axis=1).repeat(7)
+        flow = np.zeros((months, weeks))
+        np.add.at(flow, (np.asarray(day_month)[inside], day_week[inside]), w[inside])
     stock = np.zeros((months, weeks + 1))
     ends = np.array([(p.end_time.normalize() - e).days for p in periods], dtype=float) / 7.0
     j0 = np.floor(ends).astype(int)
@@ -123,6 +134,7 @@ def make_grid(extract_date: pd.Timestamp, months: int) -> Grid:
             rows.append(row)
             lasts.append(int(idx[-1]))
     fy_months = np.array(rows).reshape(len(rows), months)
-    return Grid(extract_date=e, weeks=weeks, months=periods, flow_weights=flow, stock_weights=stock,
+    return Grid(extract_date=e, weeks=weeks, months=periods, flow_weights=flow, day_weights=uniform,
+                stock_weights=stock,
                 fy_labels=tuple(fy_labels), fy_starts=tuple(fy_starts), fy_months=fy_months,
                 fy_last_month=np.array(lasts, dtype=int))
