@@ -217,7 +217,6 @@ def _band_chart(wb: Workbook, block: _Block, scenarios: list[str], *, title: str
     chart = wb.add_chart({"type": "line"})
     sheet, r0, r1 = block.sheet, block.first_row, block.last_row
     categories = [sheet, r0, 0, r1, 0]
-    q_lo, q_mid, q_hi = tv.BAND_QUANTILES
     n = 0
     act = block.columns.get((ACTUAL_SCENARIO, group, 0.5))
     if act is not None:
@@ -227,7 +226,9 @@ def _band_chart(wb: Workbook, block: _Block, scenarios: list[str], *, title: str
     hidden_legend = []
     for i, scen in enumerate(scenarios):
         colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
-        cols = {q: block.columns.get((scen, group, q)) for q in (q_lo, q_mid, q_hi)}
+        q_lo, q_mid, q_hi = tv.band_quantiles(block.columns, scen, group)
+        cols = {q: block.columns.get((scen, group, q)) for q in (q_lo, q_mid, q_hi) if q is not None}
+        cols = {k: cols.get(k) for k in (q_lo, q_mid, q_hi)}
         # Series names start with fixed words so that a name can never be read as a formula.
         if cols[q_mid] is not None:
             chart.add_series({"name": f"Median: {scen}", "categories": categories,
@@ -237,7 +238,8 @@ def _band_chart(wb: Workbook, block: _Block, scenarios: list[str], *, title: str
         for q in (q_lo, q_hi):
             if cols[q] is None:
                 continue
-            label = f"P10 to P90: {scen}" if q == q_lo else f"P90: {scen}"
+            label = (f"{tv.quantile_label(q_lo)} to {tv.quantile_label(q_hi)}: {scen}" if q == q_lo and q_hi
+                     else f"{tv.quantile_label(q)}: {scen}")
             chart.add_series({"name": label, "categories": categories,
                               "values": [sheet, r0, cols[q], r1, cols[q]],
                               "line": {"color": colour, "width": 1, "dash_type": "dash"},

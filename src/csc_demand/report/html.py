@@ -136,7 +136,6 @@ def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, t
     ``title`` and ``description`` become the chart's accessible name and description (``role="img"``).
     """
     starts = pd.DatetimeIndex(wide.index.get_level_values("period_start"))
-    q_lo, q_mid, q_hi = tv.BAND_QUANTILES
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     if len(starts) == 0:
@@ -192,7 +191,7 @@ def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, t
             out.append(f'<text x="{x + 4:.1f}" y="{MARGIN_TOP + 12}" fill="#484949">Forecast</text>')
     for i, scen in enumerate(scenarios):
         colour, dash = COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]
-        lo, mid, hi = (cols.get((scen, group, q)) for q in (q_lo, q_mid, q_hi))
+        lo, mid, hi = (cols.get((scen, group, q)) for q in tv.band_quantiles(wide.columns, scen, group))
         if lo is not None and hi is not None:
             for pts in _band(xs, y_of(values[:, lo]), y_of(values[:, hi])):
                 out.append(f'<polygon points="{pts}" fill="{colour}" fill-opacity="0.15" stroke="none"/>')
@@ -207,17 +206,22 @@ def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, t
     return "\n".join(out)
 
 
-def _legend(scenarios: list[str], actual: bool) -> str:
+def _legend(wide: pd.DataFrame, scenarios: list[str], group: str = tv.TOTAL_GROUP) -> str:
+    """The chart's key as a visible list (the swatches are decorative)."""
     items = []
+    actual = any(c[0] == ACTUAL_SCENARIO for c in wide.columns)
     if actual:
         items.append('<li><svg aria-hidden="true" viewBox="0 0 34 12"><line x1="0" x2="34" y1="6" y2="6" '
                      'stroke="#0b0c0c" stroke-width="3"/></svg>Actual</li>')
     for i, s in enumerate(scenarios):
         colour, dash = COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        lo, _, hi = tv.band_quantiles(wide.columns, s, group)
+        shaded = (f", shaded {tv.quantile_label(lo)} to {tv.quantile_label(hi)}"
+                  if lo is not None and hi is not None else "")
         items.append(f'<li><svg aria-hidden="true" viewBox="0 0 34 12"><rect x="0" y="0" width="34" height="12" '
                      f'fill="{colour}" fill-opacity="0.15"/><line x1="0" x2="34" y1="6" y2="6" stroke="{colour}" '
-                     f'stroke-width="3"{dash_attr}/></svg>{_e(s)}: median, shaded P10 to P90</li>')
+                     f'stroke-width="3"{dash_attr}/></svg>{_e(s)}: median{shaded}</li>')
     return '<ul class="legend">' + "".join(items) + "</ul>"
 
 
@@ -235,17 +239,19 @@ def _describe_chart(wide: pd.DataFrame, scenarios: list[str], label: str, kind: 
             parts.append(f"Actual figures from {starts[seen[0]]:%B %Y} to {starts[seen[-1]]:%B %Y}: "
                          f"{_fmt(values[seen[-1], act_i], kind)} in the last month.")
     for scen in scenarios:
-        idx = [cols.get((scen, group, q)) for q in tv.BAND_QUANTILES]
+        band = tv.band_quantiles(wide.columns, scen, group)
+        idx = [cols.get((scen, group, q)) for q in band]
         if idx[1] is None:
             continue
         have = np.flatnonzero(np.isfinite(values[:, idx[1]]))
         if not len(have):
             continue
         last = have[-1]
-        band = ""
+        text = ""
         if idx[0] is not None and idx[2] is not None:
-            band = (f" (P10 {_fmt(values[last, idx[0]], kind)}, P90 {_fmt(values[last, idx[2]], kind)})")
-        parts.append(f"{scen}: median forecast {_fmt(values[last, idx[1]], kind)} in {starts[last]:%B %Y}{band}.")
+            text = (f" ({tv.quantile_label(band[0])} {_fmt(values[last, idx[0]], kind)}, "
+                    f"{tv.quantile_label(band[2])} {_fmt(values[last, idx[2]], kind)})")
+        parts.append(f"{scen}: median forecast {_fmt(values[last, idx[1]], kind)} in {starts[last]:%B %Y}{text}.")
     parts.append("The figures are in the table that follows the chart.")
     return " ".join(parts)
 
@@ -365,13 +371,12 @@ def _costs_by_group_html(medians: pd.DataFrame) -> str:
 
 def _chart_section(wide: pd.DataFrame, scen: list[str], *, section_id: str, heading: str, label: str,
                    y_title: str, kind: str, intro: str = "") -> str:
-    has_actual = any(c[0] == ACTUAL_SCENARIO for c in wide.columns)
     description = _describe_chart(wide, scen, label, kind)
     svg = band_chart_svg(wide, scen, chart_id=f"{section_id}-chart", title=f"{heading}: chart",
                          description=description, y_title=y_title, kind=kind)
     table = _wide_table_html(wide, caption=f"{heading}: figures by month", period_type="month", kind=kind)
     return (f'<section class="chart" id="{section_id}" aria-labelledby="{section_id}-h"><h2 id="{section_id}-h">'
-            f"{_e(heading)}</h2>{intro}<figure>{svg}{_legend(scen, has_actual)}</figure>"
+            f"{_e(heading)}</h2>{intro}<figure>{svg}{_legend(wide, scen)}</figure>"
             f"<details><summary>Table of the figures in the chart</summary>{table}</details></section>")
 
 

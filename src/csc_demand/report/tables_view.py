@@ -84,6 +84,21 @@ def quantile_label(q: float) -> str:
     return f"P{round(float(q) * 100, 1):g}"
 
 
+def band_quantiles(columns, scenario: str, group: str = "All") -> tuple[float | None, float | None, float | None]:
+    """The (low, median, high) quantiles a chart shows for one scenario, as they appear in ``columns``.
+
+    P10 and P90 when the forecast has them, otherwise the lowest and highest quantiles it has on each side
+    of the median; ``None`` where there is none.
+    """
+    qs = sorted({float(c[2]) for c in columns if c[0] == scenario and c[1] == group})
+    mid = next((q for q in qs if np.isclose(q, 0.5)), None)
+    lows = [q for q in qs if q < 0.5 and not np.isclose(q, 0.5)]
+    highs = [q for q in qs if q > 0.5 and not np.isclose(q, 0.5)]
+    lo = next((q for q in lows if np.isclose(q, BAND_QUANTILES[0])), lows[0] if lows else None)
+    hi = next((q for q in highs if np.isclose(q, BAND_QUANTILES[2])), highs[-1] if highs else None)
+    return lo, mid, hi
+
+
 def fy_end(period_start: pd.Timestamp) -> pd.Timestamp:
     """The last day (31 March) of the financial year that starts on ``period_start`` (1 April)."""
     return pd.Timestamp(year=period_start.year + 1, month=3, day=31)
