@@ -67,11 +67,12 @@ class ListSpec:
 
 _ID = Field("child_id", "Child Unique ID", "id",
             ("Child ID", "Unique ID", "Child Unique Identifier", "Child Identifier", "ID", "Person ID",
-             "Client ID", "LA Child ID", "Child Reference"), required=True)
+             "Client ID", "LA Child ID", "Child Reference", "Unique Child ID", "Child Number", "CUID"), required=True)
 _GENDER = Field("gender", "Gender", "code", ("Sex", "Child Gender"))
 _ETHNICITY = Field(None, "Ethnicity", "drop", ("Ethnic Group", "Ethnic Origin"))
 _DOB = Field("birth_month", "Date of Birth", "date", ("DOB", "Birth Date", "Child Date of Birth"))
-_AGE = Field("age_years", "Age of Child (Years)", "int", ("Age", "Age of Child", "Age (Years)", "Age in Years"))
+_AGE = Field("age_years", "Age of Child (Years)", "int", ("Age", "Age of Child", "Age (Years)", "Age in Years",
+                                                           "Child Age", "Age at Referral"))
 _DISABILITY = Field(None, "Does the Child have a Disability", "drop", ("Disability", "Disabled"))
 _TEAM = Field(None, "Allocated Team", "drop", ("Team",))
 _WORKER = Field(None, "Allocated Worker", "drop", ("Worker", "Social Worker", "Allocated Social Worker"))
@@ -91,7 +92,8 @@ EARLY_HELP = ListSpec(2, "early_help", "Early Help", _COMMON + (
 
 REFERRALS = ListSpec(3, "referrals", "Referral", _COMMON + (
     Field("referral_date", "Date of referral", "date",
-          ("Referral Date", "Date of Referral Received", "Referral Received Date", "Date Referral Received"),
+          ("Referral Date", "Date of Referral Received", "Referral Received Date", "Date Referral Received",
+           "Referral Start Date", "Date Referral Started"),
           required=True),
     Field("source", "Referral Source", "code", ("Source of Referral", "Referral Source Code", "Source")),
     Field("nfa", "Referral NFA?", "bool", ("Referral NFA", "NFA", "Referral No Further Action",
@@ -137,14 +139,16 @@ CHILDREN_IN_NEED = ListSpec(6, "children_in_need", "Children in Need", _COMMON +
 CP_PLANS = ListSpec(7, "cp_plans", "Child Protection", _COMMON + (
     _DISABILITY,
     Field("start_date", "Child Protection Plan Start Date", "date",
-          ("CP Plan Start Date", "CPP Start Date", "Plan Start Date", "Start Date of CP Plan"), required=True),
+          ("CP Plan Start Date", "CPP Start Date", "Plan Start Date", "Start Date of CP Plan", "CP Start Date",
+           "Date CP Plan Started", "Child Protection Plan Start"), required=True),
     Field("initial_category", "Initial Category of Abuse", "code", ("Initial Category",)),
     Field("latest_category", "Latest Category of Abuse", "code", ("Latest Category", "Category of Abuse")),
     Field(None, "Date of the Last Statutory Visit", "drop", ("Date of Last Statutory Visit",)),
     Field(None, "Was the Child Seen Alone?", "drop", ()),
     Field(None, "Date of latest review conference", "drop", ("Date of Latest Review Conference",)),
     Field("end_date", "Child Protection Plan End Date", "date",
-          ("CP Plan End Date", "CPP End Date", "Plan End Date", "End Date of CP Plan")),
+          ("CP Plan End Date", "CPP End Date", "Plan End Date", "End Date of CP Plan", "CP End Date",
+           "Date CP Plan Ended", "Child Protection Plan End")),
     Field(None, "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)",
           "drop", ()),
     Field("previous_plans", "Number of Previous Child Protection Plans", "int",
@@ -158,13 +162,15 @@ LOOKED_AFTER = ListSpec(8, "looked_after", "Children in Care", (
     _DISABILITY,
     Field("start_date", "Date Started to be Looked After", "date",
           ("Date Started Looked After", "Start Date of Period of Care", "Date Became Looked After",
-           "CLA Start Date", "Period of Care Start Date"), required=True),
+           "CLA Start Date", "Period of Care Start Date", "Date Started Care", "Date Entered Care",
+           "Care Start Date", "Start Date of Care", "Date Became Looked After Child"), required=True),
     Field("category_of_need", "Child's Category of Need", "code", ("Category of Need",)),
     Field("subsequent_period_12m",
           "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)",
           "bool", ("Second or Subsequent Period of Care",)),
     Field(None, "Start date of current legal status", "drop", ()),
-    Field("legal_status", "Child's Legal Status", "code", ("Legal Status",)),
+    Field("legal_status", "Child's Legal Status", "code", ("Legal Status", "Current Legal Status",
+                                                           "Legal Status Code")),
     Field(None, "Date of Latest Statutory Review", "drop", ()),
     Field(None, "Date of Last Social Work Visit", "drop", ()),
     Field(None, "What is the permanence plan for this child?", "drop", ("Permanence Plan",)),
@@ -173,10 +179,13 @@ LOOKED_AFTER = ListSpec(8, "looked_after", "Children in Care", (
     Field(None, "Date of Last Dental Check", "drop", ()),
     Field("placements_12m", "Number of Placements in the Last 12 months", "int", ()),
     Field("end_date", "Date Ceased to be Looked After", "date",
-          ("Date Ceased Looked After", "Date Ceased", "CLA End Date", "Period of Care End Date"),),
-    Field("reason_ceased", "Reason Ceased to be Looked After", "code", ("Reason Ceased", "Reason Episode Ceased")),
+          ("Date Ceased Looked After", "Date Ceased", "CLA End Date", "Period of Care End Date", "Date Ceased Care",
+           "Date Left Care", "Care End Date", "End Date of Care"),),
+    Field("reason_ceased", "Reason Ceased to be Looked After", "code",
+          ("Reason Ceased", "Reason Episode Ceased", "Reason Ceased Care", "Reason for Ceasing Care")),
     Field("placement_start_date", "Start Date of Most Recent Placement", "date", ("Placement Start Date",)),
-    Field("placement_type", "Placement Type", "code", ("Placement", "Placement Type Code")),
+    Field("placement_type", "Placement Type", "code", ("Placement", "Placement Type Code", "Current Placement Type",
+                                                       "Placement Code")),
     Field(None, "Placement Provider", "drop", ()),
     Field(None, "Placement postcode", "drop", ("Placement Postcode", "Postcode")),
     Field(None, "URN of Placement", "drop", ("Placement URN", "URN")),

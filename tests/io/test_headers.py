@@ -57,3 +57,14 @@ def test_unmatched_and_duplicate_columns_reported():
     assert m.spec is LOOKED_AFTER
     assert [m.headers[j] for j in m.unmatched] == ["Locality"]
     assert len(m.duplicates) == 1
+
+
+def test_numbered_headers_and_format_hints():
+    assert normalise_header("6. Date of referral") == "date of referral"
+    assert normalise_header("Date of Birth (DD/MM/YYYY)") == "date of birth"
+    assert normalise_header("Referral NFA (Yes/No)") == "referral nfa"
+    headers = ["1. Child Unique ID", "2) Date Entered Care (dd/mm/yy)", "3. Current Legal Status", "Date Left Care"]
+    m = find_header([headers], "Sheet1")
+    assert m.spec is LOOKED_AFTER
+    assert {m.spec.fields[p].key for p in m.columns.values()} == {"child_id", "start_date", "legal_status",
+                                                                  "end_date"}

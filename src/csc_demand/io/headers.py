@@ -26,10 +26,11 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": 
 
 
 def normalise_header(text: object) -> str:
-    """Header text reduced for comparison: lower case, straight quotes, no ``(Y/N)``, no punctuation,
-    single spaces."""
+    """Header text reduced for comparison: lower case, straight quotes, no column numbering (``6.``), no
+    ``(Y/N)`` or ``(DD/MM/YYYY)`` hints, no punctuation, single spaces."""
     s = str(text).translate(_QUOTES).lower()
-    s = re.sub(r"\(\s*y\s*/\s*n\s*\)", " ", s)
+    s = re.sub(r"^\s*\d{1,2}\s*[.)]\s+", "", s)  # column numbering: "6. Date of referral", "6) ..."
+    s = re.sub(r"\(\s*(?:y\s*/\s*n|yes\s*/\s*no|d{1,2}\s*/\s*m{1,2}\s*/\s*y{2,4})\s*\)", " ", s)  # hints
     s = s.replace("&", " and ")
     s = re.sub(r"[^a-z0-9]+", " ", s)
     return " ".join(s.split())
