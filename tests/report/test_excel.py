@@ -185,7 +185,7 @@ def test_quality_and_backtest_sheets(book, forecast):
     assert ws.cell(6, 6).data_type == "s" and ws.cell(6, 6).value.startswith("=SUM")
     ws = book["Backtest"]
     bt = forecast.backtest
-    assert ws.cell(4, 1).value == bt.loc[0, "measure"]
+    assert ws.cell(4, 1).value == "Open child protection plans (end of period)"  # bt.loc[0, "measure"] is cp_open
     assert isinstance(ws.cell(4, 2).value, dt.datetime)
     assert ws.cell(4, 4).value == pytest.approx(bt.loc[0, "mape_median_pct"])
     assert book["Estimates"]["A3"].value == "The estimates used are not available for this forecast."

@@ -96,7 +96,8 @@ def test_quantile_labels():
 
 def test_column_labels():
     assert tv.column_label("mape_median_pct") == "MAPE median (%)"
-    assert tv.column_label("coverage_p10_p90_pct") == "Coverage P10 P90 (%)"
+    assert tv.column_label("coverage_p10_p90_pct") == "Coverage P10 to P90 (%)"
+    assert tv.column_label("inside_p10_p90_all_months_pct") == "Inside P10 to P90 all months (%)"
     assert tv.column_label("horizon_months") == "Horizon (months)"
     assert tv.column_label("referrals_per_week") == "Referrals per week"
     assert tv.column_label("severity") == "Severity" and tv.column_label("months") == "Months"

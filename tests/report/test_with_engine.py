@@ -15,12 +15,13 @@ import pytest
 from report_factory import make_forecast
 
 from csc_demand.io import read_annex_a
-from csc_demand.model import estimate, estimates_table, forecast
+from csc_demand.model import backtest, estimate, estimates_table, forecast
 from csc_demand.report import tables_view as tv
 from csc_demand.report import write_report
 from csc_demand.report.excel import MEASURE_SHEETS, write_excel
 from csc_demand.report.html import _fmt, render_html
 from csc_demand.scenario import builtin_scenarios
+from csc_demand.tables import MEASURE_LABELS
 from csc_demand.synth import simulate, write_annex_a
 
 
@@ -118,3 +119,20 @@ def test_no_child_level_identifier_in_any_output(world, annex, engine_forecast, 
     for text in texts:
         assert not set(re.findall(r"[0-9a-f]{16}", text)) & pseudonyms
         assert not set(re.findall(r"[A-Za-z]*\d{4,}", text)) & raw_ids
+
+
+def test_backtest_sheet_shows_the_engine_backtest(annex, engine_forecast, tmp_path):
+    bt = backtest(annex, draws=100)
+    fc = dataclasses.replace(engine_forecast, backtest=bt)
+    ws = openpyxl.load_workbook(write_report(fc, tmp_path / "r.xlsx"))["Backtest"]
+    header = [c.value for c in ws[3]]
+    assert header[:4] == ["Measure", "Horizon (months)", "Cutoffs", "MAPE median (%)"]
+    assert len([r for r in ws.iter_rows(min_row=4) if r[0].value]) == len(bt)
+    for i, row in enumerate(bt.itertuples(index=False)):
+        cells = ws[4 + i]
+        assert cells[0].value == MEASURE_LABELS[row.measure]
+        assert cells[1].value == row.horizon_months
+        assert (cells[3].value is None) if np.isnan(row.mape_median_pct) else (
+            cells[3].value == pytest.approx(row.mape_median_pct))
+    page = write_report(fc, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "MAPE median (%)" in page and "Open child protection plans (end of period)" in page

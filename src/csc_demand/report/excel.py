@@ -475,7 +475,7 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
                  notes=tv.estimates_notes(forecast, estimates),
                  intro="Every rate and duration the forecast used, where it came from, and how uncertain it is.",
                  empty_text="The estimates used are not available for this forecast.")
-    _frame_sheet(wb.add_worksheet(safe_sheet_name("Backtest", used)), fm, forecast.backtest,
+    _frame_sheet(wb.add_worksheet(safe_sheet_name("Backtest", used)), fm, tv.backtest_view(forecast),
                  intro="How far to trust the forecast: the model fitted on past data and compared with what "
                        "happened next.",
                  empty_text="No backtest was run for this forecast.")

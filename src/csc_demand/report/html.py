@@ -469,7 +469,7 @@ def render_html(forecast: Forecast) -> str:
         body.append('<section id="estimates" aria-labelledby="estimates-h"><h2 id="estimates-h">What the forecast '
                     "is based on</h2><p>Estimated from your data unless a scenario sets them.</p>" + est_html
                     + "</section>")
-    bt = forecast.backtest
+    bt = tv.backtest_view(forecast)
     body.append('<section id="backtest" aria-labelledby="backtest-h"><h2 id="backtest-h">How far to trust the '
                 "forecast</h2><p>The model was fitted on past data only and compared with what happened next.</p>"
                 + (_frame_html(bt, "Backtest results") if bt is not None and len(bt)

@@ -52,9 +52,9 @@ def output_path(path: str | Path) -> Path:
 
 _LABELS = {"low_80": "Low (80% interval)", "high_80": "High (80% interval)"}
 _WORDS = {"mape": "MAPE", "p10": "P10", "p50": "P50", "p90": "P90", "cp": "CP", "cla": "CLA", "fy": "FY",
-          "id": "ID", "se": "SE", "uasc": "UASC"}
+          "id": "ID", "se": "SE", "uasc": "UASC", "p10~p90": "P10 to P90"}
 _UNITS = {"pct": "(%)", "gbp": "(£)", "weeks": "(weeks)", "days": "(days)", "months": "(months)",
-          "per_week": "per week"}
+          "per~week": "per week"}
 
 
 def column_label(name: str) -> str:
@@ -62,9 +62,9 @@ def column_label(name: str) -> str:
     text = str(name)
     if text in _LABELS:
         return _LABELS[text]
-    for key in ("per_week",):
+    for key in ("per_week", "p10_p90"):  # keep these pairs together as one word
         text = text.replace(key, key.replace("_", "~"))
-    words = [w.replace("~", "_") for w in text.split("_") if w]
+    words = [w for w in text.split("_") if w]
     out = []
     for i, w in enumerate(words):
         low = w.lower()
@@ -73,8 +73,9 @@ def column_label(name: str) -> str:
         elif low in _WORDS:
             out.append(_WORDS[low])
         else:
+            low = low.replace("~", " ")
             out.append(low.capitalize() if not out else low)
-    return " ".join(out) if out else text
+    return " ".join(out) if out else str(name)
 
 
 def quantile_label(q: float) -> str:
@@ -352,3 +353,11 @@ def estimates_notes(forecast: Forecast, table: pd.DataFrame | None = None) -> li
             if col in table.columns:
                 shown |= set(table[col].dropna().astype(str))
     return [str(x) for x in est.explain() if x and str(x) not in shown]
+
+
+def backtest_view(forecast: Forecast) -> pd.DataFrame | None:
+    """The engine's backtest table as shown to people: measure codes replaced by their plain-English names."""
+    bt = forecast.backtest
+    if bt is None or "measure" not in bt.columns:
+        return bt
+    return bt.assign(measure=bt["measure"].map(lambda m: MEASURE_LABELS.get(m, m)))
