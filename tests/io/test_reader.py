@@ -260,3 +260,10 @@ def test_csv_semicolons_windows_encoding_and_typos(tmp_path):
     assert a.referrals["nfa"].tolist() == [False, True]
     assert len(a.cp_plans) == 1 and a.looked_after["legal_status"].tolist() == ["C2"]
     assert validation_summary(a)["lists"]["cp_plans"]["open_at_extract"] == 1
+
+
+def test_rows_of_spaces_are_blank(tmp_path):
+    workbook(tmp_path / "a_2020-12-31.xlsx", {"List_3": [REFERRALS.headers, ref_row(1, "03/11/2020"),
+                                                           ["  ", "", " "], ref_row(2, "04/11/2020")]})
+    s = validation_summary(read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY))
+    assert s["lists"]["referrals"]["rows_read"] == 2 and s["rows_not_used"] == 0

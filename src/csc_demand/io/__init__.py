@@ -26,7 +26,8 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
   (outside -1..25), ``after_extract_date``: impossible values, warnings, the row is kept;
 - ``missing_column`` an optional column the model uses is absent; ``extra_column`` a column that is not
   part of the list (ignored); ``duplicate_column``;
-- ``missing_required_column`` (error) a list without its child ID or main date column cannot be used;
+- ``missing_required_column`` (warning) a sheet of a list without its child ID or main date column
+  cannot be used (the list is then usually ``list_not_found``);
 - ``list_not_found`` (error for Lists 3, 7, 8; info for 1, 4, 5, 6); ``list_not_needed`` (info: Lists 2,
   9, 10, 11 found, not needed by the model); ``no_list_found`` (info: a guidance or notes sheet);
 - ``sheet_unreadable``, ``file_unreadable`` (a damaged sheet, or a bad file inside a folder: the rest is

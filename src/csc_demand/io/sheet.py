@@ -157,6 +157,11 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
     spec, h = match.spec, match.header_row
     arr = _grid(raw.rows, h + 1)
     empty = (arr == "") | pd.isna(arr)
+    few = np.flatnonzero((~empty).sum(axis=1) <= 3)
+    for i in few:  # cells holding only spaces count as empty (checked only where a row is nearly empty)
+        for j in np.flatnonzero(~empty[i]):
+            if isinstance(arr[i, j], str) and not arr[i, j].strip():
+                empty[i, j] = True
     nonblank = ~empty.all(axis=1)
     arr, empty = arr[nonblank], empty[nonblank]
     excel_rows = (np.flatnonzero(nonblank) + h + 2).astype(np.int64)
@@ -172,8 +177,8 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
     for i, f in enumerate(spec.fields):
         if f.required and i not in by_pos:
             alts = "', '".join(f.aliases[:3])
-            problems.append(Problem(
-                "error", "missing_required_column",
+            problems.append(Problem(  # a warning: the list may be found elsewhere (else list_not_found errs)
+                "warning", "missing_required_column",
                 f"List {spec.number} ({spec.title}) in {label} has no '{f.header}' column (nor '{alts}'), so "
                 f"its rows cannot be used: add or rename that column.", row=h + 1, **where))
             return None, problems
