@@ -267,3 +267,13 @@ def test_rows_of_spaces_are_blank(tmp_path):
                                                            ["  ", "", " "], ref_row(2, "04/11/2020")]})
     s = validation_summary(read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY))
     assert s["lists"]["referrals"]["rows_read"] == 2 and s["rows_not_used"] == 0
+
+
+def test_ids_in_scientific_notation_are_warned(tmp_path):
+    workbook(tmp_path / "a_2020-12-31.xlsx", {"List_3": [REFERRALS.headers, ref_row("1.23457E+11", "03/11/2020"),
+                                                           ref_row("1.23457E+11", "04/11/2020"),
+                                                           ref_row("123", "04/11/2020")]})
+    a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
+    sci = [p for p in a.quality.problems if p.kind == "id_in_scientific_notation"]
+    assert len(sci) == 1 and sci[0].row == 2 and "rows: 2, 3" in sci[0].message
+    assert "1.23457" not in sci[0].message and len(a.referrals) == 3

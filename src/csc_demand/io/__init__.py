@@ -24,6 +24,7 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
 - ``end_before_start``, ``birth_after_event`` (birth after the start of care, or more than 40 weeks
   after another event: unborn children are referred and put on plans), ``age_out_of_range``
   (outside -1..25), ``after_extract_date``: impossible values, warnings, the row is kept;
+- ``id_in_scientific_notation`` IDs like ``1.2E+11`` (digits lost in a CSV export): rows kept, warned;
 - ``missing_column`` an optional column the model uses is absent; ``extra_column`` a column that is not
   part of the list (ignored); ``duplicate_column``;
 - ``missing_required_column`` (warning) a sheet of a list without its child ID or main date column

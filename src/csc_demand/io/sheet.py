@@ -227,6 +227,9 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
                                   dtype=object)
     id_header = headers["child_id"]
     ids = parse.normalise_ids(values["child_id"])
+    col.grouped(ids.str.fullmatch(r"\d(?:\.\d+)?E\+?\d+").fillna(False) & pd.Series(used), excel_rows,
+                "id_in_scientific_notation", f"'{id_header}' holds IDs in scientific notation (like 1.2E+11), which "
+                "have lost digits, so different children may look the same; export the IDs as text", id_header)
     no_id = ids.isna().to_numpy() & used
     col.not_used(excel_rows[no_id], "missing_id", f"No child ID in '{id_header}': the row cannot be linked to "
                  "a child, so it is not used.", id_header)
