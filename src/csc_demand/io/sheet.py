@@ -152,7 +152,7 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
     if match is None:
         if any(c not in ("", None) for r in raw.rows[:200] for c in r):
             problems.append(Problem("info", "no_list_found",
-                                    f"No Annex A list headers in {label} (guidance or notes?): skipped.", **where))
+                                    "No Annex A list headers here (guidance or notes?): skipped.", **where))
         return None, problems
     spec, h = match.spec, match.header_row
     arr = _grid(raw.rows, h + 1)
@@ -167,9 +167,9 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
     excel_rows = (np.flatnonzero(nonblank) + h + 2).astype(np.int64)
     if not spec.used:
         problems.append(Problem("info", "list_not_needed",
-                                f"List {spec.number} ({spec.title}) found in {label} "
-                                f"({len(arr)} row{'s' if len(arr) != 1 else ''}): "
-                                "found, not needed by the model, so not read.", **where))
+                                f"List {spec.number} ({spec.title}) found "
+                                f"({len(arr)} row{'s' if len(arr) != 1 else ''}), not needed by the model, so "
+                                "not read.", **where))
         return None, problems
     by_pos = {pos: j for j, pos in match.columns.items()}
     headers = {f.key: match.headers[by_pos[i]] for i, f in enumerate(spec.fields)

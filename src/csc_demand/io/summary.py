@@ -77,7 +77,7 @@ def format_summary(summary: dict) -> str:
     """The readable text of a :func:`validation_summary` (what ``csc-demand validate`` prints)."""
     out: list[str] = []
     src = {"user": "given by you", "file name": "from the file name", "latest event": "the latest date in the lists",
-           "today": "today's date (no date found)"}
+           "today": "today's date, as no date was found"}
     how = src.get(summary["extract_date_source"], summary["extract_date_source"])
     out.append(f"Extract date: {summary['extract_date']} ({how})")
     if len(summary["extracts"]) > 1:
@@ -124,5 +124,8 @@ def format_summary(summary: dict) -> str:
                           for t in summary["missing_lists"])
         out.append(f"NOT READY: the model needs {names}; see the errors above for the headers expected.")
     else:
-        out.append("Ready: Lists 3, 7 and 8 were read.")
+        empty = [t for t in REQUIRED_TABLES if summary["lists"][t]["rows"] == 0]
+        out.append("Ready: Lists 3, 7 and 8 were read." if not empty else
+                   "Lists 3, 7 and 8 were found, but " + ", ".join(
+                       f"List {LISTS_BY_TABLE[t].number}" for t in empty) + " hold no usable rows.")
     return "\n".join(out)
