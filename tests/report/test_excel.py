@@ -18,8 +18,9 @@ from report_factory import HOSTILE_NAME
 from csc_demand.errors import CscDemandError
 from csc_demand.report import tables_view as tv
 from csc_demand.report.excel import MEASURE_SHEETS, safe_sheet_name, write_excel
+from csc_demand.tables import MEASURE_LABELS
 
-SHEETS = ["Summary", *MEASURE_SHEETS.values(), "Costs per year", "Costs per month", "Workforce", "Estimates",
+SHEETS = ["Summary", *MEASURE_SHEETS.values(), "Breakdowns per year", "Costs per year", "Costs per month", "Workforce", "Estimates",
           "Backtest", "Data quality"]
 
 
@@ -151,6 +152,30 @@ def test_costs_per_year(book, forecast):
         assert s.tx.v == f"Median: {ws.cell(r, 1).value}"
         assert s.val.numRef.f.split("!")[1] == f"$C${r}:$F${r}"
         assert s.cat.strRef.f.split("!")[1] == "$C$4:$F$4"
+
+
+def test_breakdowns_per_year(book, forecast):
+    ws = book["Breakdowns per year"]
+    scen = [s.name for s in forecast.scenarios]
+    years = ["2020-21", "2021-22", "2022-23", "2023-24"]
+    assert [ws.cell(3, c).value for c in (1, 2, 3, 4, 8, 12)] == ["Measure", "Breakdown", "Group", *scen]
+    assert [ws.cell(4, c).value for c in range(4, 16)] == years * 3
+    assert ws.freeze_panes == "D5"
+    long = forecast.table  # forecasts only: the actuals have no breakdowns per year in the report
+    sub = long.loc[(long["period_type"] == "fy") & (long["breakdown"] != "total") & (long["quantile"] == 0.5)
+                   & (long["measure"] != "cost_gbp")]
+    lookup = {(r.measure, r.group, r.scenario, r.period): r.value for r in sub.itertuples()}
+    codes = {v: k for k, v in MEASURE_LABELS.items()}
+    n = 0
+    for r in range(5, ws.max_row + 1):
+        measure = codes[ws.cell(r, 1).value]
+        assert ws.cell(r, 2).value in ("Referral source", "Placement group", "Age band")
+        for c in range(4, 16):
+            key = (measure, ws.cell(r, 3).value, scen[(c - 4) // 4], ws.cell(4, c).value)
+            assert ws.cell(r, c).value == pytest.approx(lookup.pop(key), rel=1e-14)
+            n += 1
+    assert not lookup and n == len(sub)
+    assert ws["A5"].value == "Referrals" and ws["C5"].value == "Police"
 
 
 def test_costs_per_month_and_workforce(book, forecast):

@@ -438,12 +438,33 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
         ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
         _print_setup(ws, repeat_to_row=block.first_row - 1)
 
+    breakdowns = tv.breakdowns_by_year(forecast)
+    if not breakdowns.empty:
+        name = safe_sheet_name("Breakdowns per year", used)
+        ws = wb.add_worksheet(name)
+        ws.write_string(0, 0, "Median per financial year: referrals and starts in the year; open plans and children "
+                              "looked after on 31 March. The medians of the groups need not add up to the median "
+                              "of the total.", fm.text)
+        block = _write_by_year(ws, name, fm, 2, breakdowns, index_headers=("Measure", "Breakdown", "Group"),
+                               index_text=lambda k: (MEASURE_LABELS.get(k[0], k[0]),
+                                                     tv.BREAKDOWN_LABELS.get(k[1], k[1]), k[2]),
+                               top_label=str, num_format=COUNT_FORMAT)
+        ws.set_column(0, 0, 40)
+        ws.set_column(1, 1, 16)
+        ws.set_column(2, 2, 24)
+        _print_setup(ws, repeat_to_row=block.first_row - 1)
+
     if (forecast.table["measure"] == "cost_gbp").any():
         name = safe_sheet_name("Costs per year", used)
         ws = wb.add_worksheet(name)
         ws.write_string(0, 0, "Costs per financial year (April to March): £ in the year at that year's prices. Unit "
                               "costs and inflation are the scenario's.", fm.text)
-        block = _write_costs_by_year(ws, name, fm, 2, tv.costs_by_year(forecast))
+        block = _write_by_year(ws, name, fm, 2, tv.costs_by_year(forecast), index_headers=("Scenario", "Cost group"),
+                               index_text=lambda k: (k[0], "Total" if k[1] == tv.TOTAL_GROUP else k[1]),
+                               top_label=tv.quantile_label, num_format=NUMBER_FORMATS["cost_gbp"],
+                               is_total=lambda k: k[1] == tv.TOTAL_GROUP)
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 1, 24)
         ws.insert_chart(block.last_row + 2, 0, _fy_cost_chart(wb, block, scen))
         _print_setup(ws, repeat_to_row=block.first_row - 1)
 
@@ -495,63 +516,67 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
 
 @dataclass
 class _YearBlock:
-    """Where the costs-per-year table landed: the header row of years, the median columns, a row per scenario."""
+    """Where a table with rows of labels and columns (group, financial year) landed (0-based)."""
 
     sheet: str
     year_row: int
     first_row: int
     last_row: int
-    median_cols: tuple[int, int] | None
-    total_rows: dict[str, int]
+    columns: dict[tuple, int]
+    rows: dict[tuple, int]
 
 
-def _write_costs_by_year(ws: Worksheet, sheet: str, fm: _Formats, top: int, table: pd.DataFrame) -> _YearBlock:
-    """Rows (scenario, cost group); a header row of quantiles (merged) over a row of financial years."""
-    for c, label in enumerate(("Scenario", "Cost group")):
+def _write_by_year(ws: Worksheet, sheet: str, fm: _Formats, top: int, table: pd.DataFrame, *,
+                   index_headers: tuple[str, ...], index_text, top_label, num_format: str,
+                   is_total=lambda key: False) -> _YearBlock:
+    """A table whose rows are labelled by ``index_text(key)`` (one text per index header) and whose columns are
+    ``(group, year)``: a header row of groups (merged, ``top_label(group)``) over a row of financial years."""
+    n_idx = len(index_headers)
+    for c, label in enumerate(index_headers):
         ws.merge_range(top, c, top + 1, c, "", fm.header_left)
         ws.write_string(top, c, label, fm.header_left)
-    spans: dict[float, list[int]] = {}
-    for j, (q, period) in enumerate(table.columns, start=2):
-        spans.setdefault(float(q), []).append(j)
+    spans: dict[object, list[int]] = {}
+    columns: dict[tuple, int] = {}
+    for j, (group, period) in enumerate(table.columns, start=n_idx):
+        spans.setdefault(group, []).append(j)
+        columns[(group, period)] = j
         ws.write_string(top + 1, j, str(period), fm.header)
-    for q, js in spans.items():
+    for group, js in spans.items():
         if len(js) > 1:
             ws.merge_range(top, js[0], top, js[-1], "", fm.header)
-        ws.write_string(top, js[0], tv.quantile_label(q), fm.header)
+        ws.write_string(top, js[0], top_label(group), fm.header)
+    ws.set_row(top, 30)
     first = top + 2
-    numfmt = fm.number(NUMBER_FORMATS["cost_gbp"])
+    numfmt = fm.number(num_format)
     values = table.to_numpy(dtype=float)
-    total_rows: dict[str, int] = {}
-    for i, (scen, group) in enumerate(table.index):
+    rows: dict[tuple, int] = {}
+    for i, key in enumerate(table.index):
         r = first + i
-        is_total = group == tv.TOTAL_GROUP
-        ws.write_string(r, 0, scen, fm.bold if is_total else fm.text)
-        ws.write_string(r, 1, "Total" if is_total else group, fm.bold if is_total else fm.text)
-        if is_total:
-            total_rows[scen] = r
-        for j, v in enumerate(values[i], start=2):
+        rows[key] = r
+        text_fmt = fm.bold if is_total(key) else fm.text
+        for c, text in enumerate(index_text(key)):
+            ws.write_string(r, c, text, text_fmt)
+        for j, v in enumerate(values[i], start=n_idx):
             if math.isfinite(v):
                 ws.write_number(r, j, v, numfmt)
             else:
                 ws.write_blank(r, j, None, numfmt)
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 1, 24)
-    ws.set_column(2, 1 + max(len(table.columns), 1), 14)
-    ws.freeze_panes(first, 2)
-    median = spans.get(0.5)
+    ws.set_column(n_idx, n_idx - 1 + max(len(table.columns), 1), 14)
+    ws.freeze_panes(first, n_idx)
     return _YearBlock(sheet=sheet, year_row=top + 1, first_row=first, last_row=first + max(len(table), 1) - 1,
-                      median_cols=(median[0], median[-1]) if median else None, total_rows=total_rows)
+                      columns=columns, rows=rows)
 
 
 def _fy_cost_chart(wb: Workbook, block: _YearBlock, scenarios: list[str]):
     """A clustered column chart of each scenario's median total cost per financial year."""
     chart = wb.add_chart({"type": "column"})
     sheet = block.sheet
+    medians = sorted(c for (q, _), c in block.columns.items() if np.isclose(q, 0.5))
     for i, scen in enumerate(scenarios):
-        r = block.total_rows.get(scen)
-        if r is None or block.median_cols is None:
+        r = block.rows.get((scen, tv.TOTAL_GROUP))
+        if r is None or not medians:
             continue
-        c0, c1 = block.median_cols
+        c0, c1 = medians[0], medians[-1]
         chart.add_series({"name": f"Median: {scen}", "categories": [sheet, block.year_row, c0, block.year_row, c1],
                           "values": [sheet, r, c0, r, c1],
                           "fill": {"color": SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]}})

@@ -254,6 +254,34 @@ def costs_by_month(forecast: Forecast) -> pd.DataFrame:
     return wide.loc[:, keep]
 
 
+BREAKDOWN_LABELS = {"age_band": "Age band", "placement_group": "Placement group", "source_group": "Referral source",
+                    "cost_group": "Cost group"}
+
+
+def breakdowns_by_year(forecast: Forecast, quantile: float = 0.5) -> pd.DataFrame:
+    """Each measure's breakdowns (age band, placement group, referral source…) per financial year.
+
+    Rows ``(measure, breakdown, group)`` in the engine's order; columns ``(scenario, period)``; values are the
+    ``quantile`` (default the median) of the engine's ``fy`` rows. Medians of groups need not add up to the
+    median of the total. Costs are left out (they have their own view).
+    """
+    t = forecast.table
+    sub = t.loc[(t["period_type"] == "fy") & (t["breakdown"] != "total") & t["measure"].isin(MEASURES)
+                & np.isclose(t["quantile"].astype(float), quantile)]
+    if sub.empty:
+        return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["measure", "breakdown", "group"]),
+                            columns=pd.MultiIndex.from_tuples([], names=["scenario", "period"]), dtype=float)
+    sub = sub.assign(**{c: sub[c].astype(str) for c in ("measure", "breakdown", "group", "scenario", "period")})
+    wide = sub.set_index(["measure", "breakdown", "group", "scenario", "period"])["value"].astype(float).unstack(
+        ["scenario", "period"])
+    rows = list(dict.fromkeys(zip(sub["measure"], sub["breakdown"], sub["group"], strict=True)))
+    order = {m: i for i, m in enumerate(MEASURES)}
+    rows.sort(key=lambda k: order[k[0]])  # stable: keeps the engine's order within a measure
+    periods = sorted(set(sub["period"]))
+    cols = [(s, p) for s in scenario_names(forecast) for p in periods if (s, p) in set(wide.columns)]
+    return wide.loc[rows, pd.MultiIndex.from_tuples(cols, names=["scenario", "period"])]
+
+
 def workforce_table(forecast: Forecast, period_type: str = "month") -> pd.DataFrame:
     """``social_workers`` (full-time equivalents needed at the end of the period): every breakdown held."""
     rows = forecast.table.loc[forecast.table["measure"] == "social_workers", "breakdown"]
