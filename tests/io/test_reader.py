@@ -277,3 +277,16 @@ def test_ids_in_scientific_notation_are_warned(tmp_path):
     sci = [p for p in a.quality.problems if p.kind == "id_in_scientific_notation"]
     assert len(sci) == 1 and sci[0].row == 2 and "rows: 2, 3" in sci[0].message
     assert "1.23457" not in sci[0].message and len(a.referrals) == 3
+
+
+def test_undated_workbooks_one_per_list_are_one_extract(tmp_path):
+    workbook(tmp_path / "referrals.xlsx", {"Referrals": [REFERRALS.headers, ref_row(1, "30/12/2020")]})
+    workbook(tmp_path / "cp.xlsx", {"CP": [CP_PLANS.headers, cp_row(1, "01/12/2020")]})
+    workbook(tmp_path / "cla.xlsx", {"CLA": [LOOKED_AFTER.headers, la_row(1, "18/12/2020")]})
+    a = read_annex_a(sorted(tmp_path.iterdir()), key=KEY)
+    assert len(a.extracts) == 1 and a.extract_date == T("2020-12-30")
+    assert set(a.cp_plans["extract_date"]) == {T("2020-12-30")}
+    # the same list in two undated workbooks: two extracts, newest wins
+    workbook(tmp_path / "referrals_old.xlsx", {"Referrals": [REFERRALS.headers, ref_row(1, "30/06/2020")]})
+    b = read_annex_a(sorted(tmp_path.iterdir()), key=KEY)
+    assert [e.extract_date for e in b.extracts][-1] == T("2020-12-30") and len(b.extracts) == 4

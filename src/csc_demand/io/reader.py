@@ -22,7 +22,8 @@ TODAY = "today"
 
 @dataclass
 class _Group:
-    """The files of one extract (one workbook; or files sharing a date in their names; or a CSV folder)."""
+    """The files of one extract: files sharing a date in their names; or undated files (one workbook or
+    CSV per list) when no list appears twice among them; otherwise each undated workbook alone."""
 
     name_date: pd.Timestamp | None
     files: list[str] = field(default_factory=list)
@@ -36,6 +37,19 @@ def _group_key(f: InputFile, index: int) -> tuple[object, pd.Timestamp | None]:
     if f.is_text:
         return ("text", f.folder or ""), None
     return ("file", index), None
+
+
+def _join_undated(groups: list[_Group]) -> list[_Group]:
+    """Files with no date in their names are one extract (e.g. one workbook or CSV per list) unless the
+    same list appears in more than one of them, which means they are different extracts."""
+    undated = [g for g in groups if g.name_date is None]
+    if len(undated) < 2:
+        return groups
+    tables = [t for g in undated for t in {p.spec.table for p in g.parts}]
+    if len(tables) != len(set(tables)):
+        return groups
+    joined = _Group(None, [f for g in undated for f in g.files], [p for g in undated for p in g.parts])
+    return [g for g in groups if g.name_date is not None] + [joined]
 
 
 def _read_parts(sheets: list[RawSheet], key: bytes, quality: QualityReport) -> list[ListPart]:
@@ -164,7 +178,7 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
                                  "problem; meanwhile, try saving the file again from Excel.") from None
     if not groups:
         raise CscDemandError("None of the files could be read; see the messages above.")
-    return _assemble(list(groups.values()), user_date, quality)
+    return _assemble(_join_undated(list(groups.values())), user_date, quality)
 
 
 def read_pasted(texts: Mapping[str, str], *, extract_date: str | pd.Timestamp | None = None,
