@@ -33,8 +33,7 @@ from csc_demand.tables import ACTUAL_SCENARIO, MEASURE_LABELS, Forecast
 #: Sheet names of the measures (short enough for Excel's 31-character limit).
 MEASURE_SHEETS = {"referrals": "Referrals", "cp_starts": "CP plans started", "cp_open": "Open CP plans",
                   "cla_starts": "Care starts", "cla_open": "Children looked after"}
-#: Colours of the scenarios in charts (colour-blind-safe palette); the actuals are black.
-SCENARIO_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000080", "#8B4513")
+SCENARIO_COLOURS = tv.SCENARIO_COLOURS
 ACTUAL_COLOUR = "#000000"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 #: Number formats by measure.

@@ -21,8 +21,8 @@ from csc_demand.errors import CscDemandError
 from csc_demand.report import tables_view as tv
 from csc_demand.tables import ACTUAL_SCENARIO, MEASURE_LABELS, Forecast
 
-#: Scenario colours (colour-blind-safe) and line patterns, so that colour is never the only difference.
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000080", "#8B4513")
+#: Scenario colours (see tables_view) and line patterns, so that colour is never the only difference.
+COLOURS = tv.SCENARIO_COLOURS
 DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 4", "1 2", "12 2", "6 2 2 2")
 WIDTH, HEIGHT = 760, 340
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 78, 16, 14, 44

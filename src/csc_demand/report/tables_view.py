@@ -32,6 +32,10 @@ COLUMN_LEVELS = ("scenario", "group", "quantile")
 #: The low, middle and high quantile of the band shown in charts (P10, median, P90).
 BAND_QUANTILES = (0.1, 0.5, 0.9)
 
+#: Scenario colours in charts, in scenario order: colour-blind-safe, each at least 3:1 against white (WCAG
+#: non-text contrast). The actuals are black.
+SCENARIO_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#A6407F", "#6A4C93", "#595959", "#000080", "#8B4513")
+
 #: Plain-English unit of each measure (axis titles, captions).
 MEASURE_UNITS = {
     "referrals": "Referrals in the month", "cp_starts": "Plans started in the month",
