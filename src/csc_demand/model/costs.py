@@ -39,17 +39,23 @@ def monthly_placement_share(sim: Simulation, grid: Grid) -> np.ndarray:
     return out / np.where(tot > 0, tot, 1.0)
 
 
-def costs_gbp(sim: Simulation, grid: Grid) -> np.ndarray:
-    """£ per month per draw by cost group: (draws, months, COST_GROUPS), at each month's prices."""
+def cost_parts(sim: Simulation, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pieces of the cost: child-weeks of care and of child protection plans per draw and month
+    (draws, months), £ per child-week of care by month and placement group (months, groups: the placement
+    mix × unit cost × inflation) and £ per plan-week by month (months,)."""
     unit = sim.scenario.costs.weekly_gbp()
     infl = inflation_factor(grid, sim.scenario.costs.inflation_pct_per_year)
-    cla_w = child_weeks(sim.cla_open, grid)
-    cp_w = child_weeks(sim.cp_open, grid)
-    share = monthly_placement_share(sim, grid)
     price = np.array([unit[g] for g in PLACEMENT_GROUP_ORDER])
-    cla = cla_w[:, :, None] * (share * price[None, :] * infl[:, None])[None, :, :]
-    cp = (cp_w * unit[CP_COST_GROUP] * infl[None, :])[:, :, None]
-    return np.concatenate([cla, cp], axis=2)
+    unit_cla = monthly_placement_share(sim, grid) * price[None, :] * infl[:, None]
+    unit_cp = unit[CP_COST_GROUP] * infl
+    return child_weeks(sim.cla_open, grid), child_weeks(sim.cp_open, grid), unit_cla, unit_cp
+
+
+def costs_gbp(sim: Simulation, grid: Grid) -> np.ndarray:
+    """£ per month per draw by cost group: (draws, months, COST_GROUPS), at each month's prices."""
+    cla_cw, cp_cw, unit_cla, unit_cp = cost_parts(sim, grid)
+    return np.concatenate([cla_cw[:, :, None] * unit_cla[None, :, :], (cp_cw * unit_cp[None, :])[:, :, None]],
+                          axis=2)
 
 
 def social_workers(cp_open_month_end: np.ndarray, cla_open_month_end: np.ndarray, caseload: float) -> np.ndarray:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from csc_demand.errors import CscDemandError
 from csc_demand.model.baseline import SOURCE_GROUP_ORDER
-from csc_demand.model.costs import COST_GROUPS, costs_gbp, social_workers
+from csc_demand.model.costs import COST_GROUPS, cost_parts, social_workers
 from csc_demand.model.estimate import Estimates, estimate
 from csc_demand.model.project import Simulation, simulate
 from csc_demand.model.timegrid import Grid, make_grid
@@ -26,38 +26,52 @@ from csc_demand.tables import AGE_BAND_LABELS, FORECAST_COLUMNS, PLACEMENT_GROUP
 MAX_DRAWS = 100_000
 
 
+_TEXT_COLUMNS = ("scenario", "measure", "period_type", "period", "breakdown", "group")
+
+
 class _Rows:
-    """Accumulates long-table rows as column arrays (one DataFrame is built at the end)."""
+    """Accumulates long-table rows as integer codes and numbers; one DataFrame is built at the end (the text
+    columns are made by one ``take`` each, which is much faster than building millions of Python strings)."""
 
     def __init__(self, scenario: str, grid: Grid, qs: np.ndarray):
         self.scenario = scenario
         self.grid = grid
         self.qs = qs
-        self.cols: dict[str, list] = {c: [] for c in FORECAST_COLUMNS}
+        self.values: dict[str, dict[str, int]] = {c: {} for c in _TEXT_COLUMNS}
+        self.codes: dict[str, list[np.ndarray]] = {c: [] for c in _TEXT_COLUMNS}
+        self.numbers: dict[str, list[np.ndarray]] = {"period_start": [], "quantile": [], "value": []}
+        self.periods = {"month": (grid.month_labels, np.array(grid.month_starts, dtype="datetime64[ns]")),
+                        "fy": (list(grid.fy_labels), np.array(grid.fy_starts, dtype="datetime64[ns]"))}
+
+    def _code(self, column: str, items: Sequence[str]) -> np.ndarray:
+        table = self.values[column]
+        return np.array([table.setdefault(x, len(table)) for x in items], dtype=np.int64)
 
     def add(self, measure: str, period_type: str, breakdown: str, groups: Sequence[str], values: np.ndarray) -> None:
         """``values``: (quantiles, periods, groups)."""
-        if period_type == "month":
-            labels, starts = self.grid.month_labels, self.grid.month_starts
-        else:
-            labels, starts = list(self.grid.fy_labels), list(self.grid.fy_starts)
+        labels, starts = self.periods[period_type]
         n_q, n_p, n_g = values.shape
         if n_p == 0:
             return
         n = n_q * n_p * n_g
-        c = self.cols
-        c["scenario"].append(np.full(n, self.scenario, dtype=object))
-        c["measure"].append(np.full(n, measure, dtype=object))
-        c["period_type"].append(np.full(n, period_type, dtype=object))
-        c["period"].append(np.tile(np.repeat(np.array(labels, dtype=object), n_g), n_q))
-        c["period_start"].append(np.tile(np.repeat(np.array(starts, dtype="datetime64[ns]"), n_g), n_q))
-        c["breakdown"].append(np.full(n, breakdown, dtype=object))
-        c["group"].append(np.tile(np.array(list(groups), dtype=object), n_q * n_p))
-        c["quantile"].append(np.repeat(self.qs, n_p * n_g))
-        c["value"].append(values.reshape(-1).astype(float))
+        for column, value in (("scenario", self.scenario), ("measure", measure), ("period_type", period_type),
+                              ("breakdown", breakdown)):
+            self.codes[column].append(np.full(n, self._code(column, [value])[0]))
+        self.codes["period"].append(np.tile(np.repeat(self._code("period", labels), n_g), n_q))
+        self.codes["group"].append(np.tile(self._code("group", list(groups)), n_q * n_p))
+        self.numbers["period_start"].append(np.tile(np.repeat(starts, n_g), n_q))
+        self.numbers["quantile"].append(np.repeat(self.qs, n_p * n_g))
+        self.numbers["value"].append(values.reshape(-1).astype(float))
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame({k: np.concatenate(v) if v else np.array([]) for k, v in self.cols.items()})
+        cols = {}
+        for c in FORECAST_COLUMNS:
+            if c in self.codes:
+                uniques = pd.array(list(self.values[c]), dtype="str")
+                cols[c] = uniques.take(np.concatenate(self.codes[c])) if self.codes[c] else uniques[:0]
+            else:
+                cols[c] = np.concatenate(self.numbers[c]) if self.numbers[c] else np.array([])
+        return pd.DataFrame(cols)
 
 
 def _q(x: np.ndarray, qs: np.ndarray) -> np.ndarray:
@@ -74,16 +88,23 @@ def _q(x: np.ndarray, qs: np.ndarray) -> np.ndarray:
 
 
 def _flow(rows: _Rows, measure: str, monthly: np.ndarray, shares: dict[str, tuple[Sequence[str], np.ndarray]]):
-    """A flow: per-draw monthly totals (draws, months); shares: breakdown → (groups, (months, groups))."""
+    """A flow: per-draw monthly totals (draws, months); shares: breakdown → (groups, shares), the shares either
+    the same every month (groups,) or by month (months, groups)."""
     g = rows.grid
     qm = _q(monthly, rows.qs)
     rows.add(measure, "month", "total", ["All"], qm[:, :, None])
     fy = monthly @ g.fy_months.T
-    if fy.shape[1]:
-        rows.add(measure, "fy", "total", ["All"], _q(fy, rows.qs)[:, :, None])
+    qf = _q(fy, rows.qs) if fy.shape[1] else None
+    if qf is not None:
+        rows.add(measure, "fy", "total", ["All"], qf[:, :, None])
     for name, (groups, share) in shares.items():
+        if share.ndim == 1:
+            rows.add(measure, "month", name, groups, qm[:, :, None] * share[None, None, :])
+            if qf is not None:
+                rows.add(measure, "fy", name, groups, qf[:, :, None] * share[None, None, :])
+            continue
         rows.add(measure, "month", name, groups, qm[:, :, None] * share[None, :, :])
-        if fy.shape[1]:
+        if qf is not None:
             per_draw = np.einsum("dm,fm,mg->dfg", monthly, g.fy_months, share)
             rows.add(measure, "fy", name, groups, _q(per_draw, rows.qs))
 
@@ -122,7 +143,7 @@ def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
     age = age[:len(age_groups)]
     _flow(rows, "referrals", refs_m, {
         "source_group": ([g for g, k in zip(SOURCE_GROUP_ORDER, keep) if k], src_share[:, keep]),
-        "age_band": (age_groups, np.tile(_norm(age)[None, :], (n_m, 1))),
+        "age_band": (age_groups, _norm(age)),
     })
     # starts and open
     cp_open_m = sim.cp_open @ sw.T
@@ -130,19 +151,25 @@ def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
     for key, starts, open_m, central in (("cp", sim.cp_starts, cp_open_m, sim.cp),
                                           ("cla", sim.cla_starts, cla_open_m, sim.cla)):
         _flow(rows, f"{key}_starts", starts @ fw.T,
-              {"age_band": (bands, np.tile(central.start_band_share[None, :], (n_m, 1)))})
+              {"age_band": (bands, central.start_band_share)})
         stock_shares = {"age_band": (bands, _norm(sw @ central.open_band_share))}
         if key == "cla":
             stock_shares["placement_group"] = (list(PLACEMENT_GROUP_ORDER), _norm(sw @ sim.placement_share))
         _stock(rows, f"{key}_open", open_m, stock_shares)
-    # costs: per draw, by group and in total
-    cost = costs_gbp(sim, grid)
-    total = cost.sum(axis=2)
+    # costs: per draw in total; by group, each group's cost is a fixed multiple of a draw's child-weeks
+    cla_cw, cp_cw, unit_cla, unit_cp = cost_parts(sim, grid)
+    total = cla_cw * unit_cla.sum(axis=1)[None, :] + cp_cw * unit_cp[None, :]
+    q_cla, q_cp = _q(cla_cw, qs), _q(cp_cw, qs)
+    by_group = np.concatenate([q_cla[:, :, None] * unit_cla[None, :, :], (q_cp * unit_cp[None, :])[:, :, None]],
+                              axis=2)
     rows.add("cost_gbp", "month", "total", ["All"], _q(total, qs)[:, :, None])
-    rows.add("cost_gbp", "month", "cost_group", COST_GROUPS, _q(cost, qs))
+    rows.add("cost_gbp", "month", "cost_group", COST_GROUPS, by_group)
     if len(grid.fy_labels):
-        rows.add("cost_gbp", "fy", "total", ["All"], _q(total @ grid.fy_months.T, qs)[:, :, None])
-        rows.add("cost_gbp", "fy", "cost_group", COST_GROUPS, _q(np.einsum("dmg,fm->dfg", cost, grid.fy_months), qs))
+        fm = grid.fy_months
+        rows.add("cost_gbp", "fy", "total", ["All"], _q(total @ fm.T, qs)[:, :, None])
+        fy_groups = np.concatenate([np.einsum("dm,fm,mg->dfg", cla_cw, fm, unit_cla),
+                                    ((cp_cw * unit_cp[None, :]) @ fm.T)[:, :, None]], axis=2)
+        rows.add("cost_gbp", "fy", "cost_group", COST_GROUPS, _q(fy_groups, qs))
     sw_m = social_workers(cp_open_m, cla_open_m, sim.scenario.caseload_per_worker)
     qsw = _q(sw_m, qs)
     rows.add("social_workers", "month", "total", ["All"], qsw[:, :, None])

@@ -99,15 +99,19 @@ def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Se
     return fit_baseline(h, season, mask, est.dispersion, multiplier=mult), season
 
 
-def _lagged(past: np.ndarray, future: np.ndarray, pmf: np.ndarray) -> np.ndarray:
-    """Lagged referrals of future weeks: ``out[..., k] = Σ_l pmf[l] × referrals[k - l]`` over the weeks before
-    the extract date (``past``, oldest first, length ≥ len(pmf)) and after it (``future``, last axis weeks)."""
-    n_lag = len(pmf)
+def _lagged(past: np.ndarray, future: np.ndarray, pmfs: list[np.ndarray]) -> list[np.ndarray]:
+    """Lagged referrals of future weeks for each lag distribution: ``out[..., k] = Σ_l pmf[l] × referrals[k - l]``
+    over the weeks before the extract date (``past``, oldest first, length ≥ len(pmf)) and after it
+    (``future``, last axis weeks). One FFT convolution along the weeks serves every distribution."""
+    n_lag = max(len(p) for p in pmfs)
     weeks = future.shape[-1]
     full = np.concatenate([np.broadcast_to(past[-n_lag:], future.shape[:-1] + (n_lag,)), future], axis=-1)
-    out = np.zeros(future.shape)
-    for lag in np.flatnonzero(pmf > 0):
-        out += pmf[lag] * full[..., n_lag - lag:n_lag - lag + weeks]
+    n = 1 << int(np.ceil(np.log2(full.shape[-1] + n_lag)))
+    f = np.fft.rfft(full, n, axis=-1)
+    out = []
+    for pmf in pmfs:
+        conv = np.fft.irfft(f * np.fft.rfft(pmf, n), n, axis=-1)
+        out.append(np.maximum(conv[..., n_lag:n_lag + weeks], 0.0))
     return out
 
 
@@ -120,6 +124,8 @@ def referral_counts(mean: np.ndarray, dispersion: float, rng: np.random.Generato
     (a gamma-mixed Poisson; Poisson when the dispersion is 1), or its normal approximation rounded to whole
     numbers (never below zero) where the mean is above :data:`NORMAL_ABOVE`, which is much faster."""
     big = mean > NORMAL_ABOVE
+    if big.all():
+        return np.maximum(np.rint(mean + np.sqrt(dispersion * mean) * rng.standard_normal(mean.shape)), 0.0)
     out = np.empty(mean.shape)
     if big.any():
         z = rng.standard_normal(int(big.sum()))
@@ -139,18 +145,22 @@ def referral_counts(mean: np.ndarray, dispersion: float, rng: np.random.Generato
 BINOMIAL_NORMAL_VARIANCE = 9.0
 
 
-def binomial(n: np.ndarray, p: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def binomial(n: np.ndarray, p: np.ndarray, rng: np.random.Generator, z: np.ndarray | None = None) -> np.ndarray:
     """Binomial(n, p) counts; where the variance n·p·(1−p) is above :data:`BINOMIAL_NORMAL_VARIANCE` they are
     drawn by the normal approximation, rounded and kept within 0..n (several times faster than exact draws
-    for the large caseloads of big authorities, and indistinguishable once summed over a month)."""
+    for the large caseloads of big authorities, and indistinguishable once summed over a month). ``z``:
+    standard normal draws of the same shape to use (drawn here when not given)."""
     n, p = np.broadcast_arrays(n, p)
     var = n * p * (1.0 - p)
     big = var > BINOMIAL_NORMAL_VARIANCE
     n_big = int(np.count_nonzero(big))
     if n_big == 0:
         return rng.binomial(n, p)
-    z = rng.standard_normal(n.shape)
-    approx = np.clip(np.rint(n * p + np.sqrt(var) * z), 0, n).astype(np.int64)
+    if z is None:
+        z = rng.standard_normal(n.shape)
+    approx = np.rint(n * p + np.sqrt(var) * z)
+    np.clip(approx, 0, n, out=approx)
+    approx = approx.astype(np.int64)
     if n_big == big.size:
         return approx
     small = ~big
@@ -195,8 +205,8 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, rng: np
     referrals = referral_counts(params.baseline_per_week[:, None] * factor[None, :], est.dispersion, rng)
     # starts: binomial conversions of lagged referrals (past weeks from the data)
     hist = est.recent_weekly_referrals
-    n_cp = np.rint(_lagged(hist, referrals, est.cp.conversion.lag_pmf)).astype(np.int64)
-    n_cla = np.rint(_lagged(hist, referrals, est.cla.conversion.lag_pmf)).astype(np.int64)
+    lag_cp, lag_cla = est.cp.conversion.lag_pmf, est.cla.conversion.lag_pmf
+    n_cp, n_cla = (np.rint(x).astype(np.int64) for x in _lagged(hist, referrals, [lag_cp, lag_cla]))
     cp_starts = binomial(n_cp, params.cp_per_referral[:, None], rng)
     cla_starts = binomial(n_cla, params.cla_per_referral[:, None], rng)
     # central paths
@@ -205,10 +215,9 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, rng: np
     p_cp = ov.cp_starts_per_referral if ov.cp_starts_per_referral is not None else est.cp.conversion.per_referral
     p_cla = ov.cla_starts_per_referral if ov.cla_starts_per_referral is not None \
         else est.cla.conversion.per_referral
-    cp_c = _central(est.cp, _lagged(hist, central_refs, est.cp.conversion.lag_pmf), p_cp,
-                    _theta_override(est.cp, ov.cp_median_duration_weeks), weeks)
-    cla_c = _central(est.cla, _lagged(hist, central_refs, est.cla.conversion.lag_pmf), p_cla,
-                     _theta_override(est.cla, ov.cla_median_duration_weeks), weeks)
+    c_cp, c_cla = _lagged(hist, central_refs, [lag_cp, lag_cla])
+    cp_c = _central(est.cp, c_cp, p_cp, _theta_override(est.cp, ov.cp_median_duration_weeks), weeks)
+    cla_c = _central(est.cla, c_cla, p_cla, _theta_override(est.cla, ov.cla_median_duration_weeks), weeks)
     # stocks: binomial exits week by week
     q = np.stack([1.0 - (1.0 - cp_c.exit_prob[None, :]) ** params.cp_hazard_ratio[:, None],
                   1.0 - (1.0 - cla_c.exit_prob[None, :]) ** params.cla_hazard_ratio[:, None]])
@@ -219,9 +228,10 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, rng: np
     open_[0, 0] = est.cp.open_now
     open_[0, 1] = est.cla.open_now
     ends = np.empty((weeks, 2, draws), dtype=np.int64)
+    z = rng.standard_normal((weeks, 2, draws))
     for w in range(weeks):
         n = open_[w] + starts[w]
-        ends[w] = binomial(n, q[w], rng)
+        ends[w] = binomial(n, q[w], rng, z[w])
         open_[w + 1] = n - ends[w]
     cp_open, cla_open = open_[:, 0].T.astype(float), open_[:, 1].T.astype(float)
     cp_ends, cla_ends = ends[:, 0].T.astype(float), ends[:, 1].T.astype(float)
