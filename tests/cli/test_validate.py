@@ -88,7 +88,12 @@ def test_unreadable_file_is_one_line_exit_1(tmp_path, capsys, key_file):
     path.write_bytes(b"not a workbook at all")
     assert main(["validate", str(path), "--json", "--key-file", str(key_file)]) == 1
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and "annex.xlsx" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "annex.xlsx" in err and "Traceback" not in err
+    result = json.loads(out)  # with --json, stdout still holds exactly one JSON object
+    assert result["ok"] is False and "annex.xlsx" in result["error"]
+    assert main(["validate", str(path), "--key-file", str(key_file)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "annex.xlsx" in err
 
 
 def test_template_and_extract_date_option(tmp_path, capsys, key_file):

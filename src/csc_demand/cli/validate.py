@@ -27,10 +27,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read, summarise, print; 0 when the lists the model needs were read, else 1."""
+    from csc_demand.errors import CscDemandError
     from csc_demand.io import format_summary, load_or_create_key, read_annex_a, validation_summary
 
-    key = load_or_create_key(args.key_file) if args.key_file else None
-    annex = read_annex_a(args.paths, extract_date=args.extract_date, key=key)
+    try:
+        key = load_or_create_key(args.key_file) if args.key_file else None
+        annex = read_annex_a(args.paths, extract_date=args.extract_date, key=key)
+    except CscDemandError as exc:
+        if not args.json:
+            raise
+        sys.stdout.write(json.dumps({"ok": False, "error": str(exc)}) + "\n")  # still one JSON object
+        print(f"csc-demand: {exc}", file=sys.stderr)
+        return 1
     summary = validation_summary(annex)
     if args.json:
         sys.stdout.write(json.dumps(summary) + "\n")

@@ -121,12 +121,13 @@ def _assemble(groups: list[_Group], user_date: pd.Timestamp | None, quality: Qua
         if t not in tables:
             spec = LISTS_BY_TABLE[t]
             required = t in REQUIRED_TABLES
+            date_header = next(f.header for f in spec.fields if f.key == spec.date_key)
             expected = "', '".join(f.header for f in spec.fields if f.key is not None and f.kind != "drop")
             quality.add(Problem(
                 "error" if required else "info", "list_not_found",
                 f"List {spec.number} ({spec.title}) was not found" + (
                     f": the model needs it. Expected a sheet or CSV with the headers '{expected}' (at least "
-                    f"'{spec.fields[0].header}' and the date column)." if required else
+                    f"'{spec.fields[0].header}' and '{date_header}')." if required else
                     " (optional; read when present).")))
 
     extracts: list[Extract] = []
