@@ -153,7 +153,7 @@ def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, t
         return MARGIN_TOP + plot_h - np.asarray(v, dtype=float) / top * plot_h
 
     out = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-           f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
+           f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" focusable="false">',
            f'<title id="{chart_id}-title">{_e(title)}</title>',
            f'<desc id="{chart_id}-desc">{_e(description)}</desc>',
            '<g font-family="Arial, Helvetica, sans-serif" font-size="12" fill="#0b0c0c">']
@@ -377,7 +377,7 @@ def _chart_section(wide: pd.DataFrame, scen: list[str], *, section_id: str, head
     table = _wide_table_html(wide, caption=f"{heading}: figures by month", period_type="month", kind=kind)
     return (f'<section class="chart" id="{section_id}" aria-labelledby="{section_id}-h"><h2 id="{section_id}-h">'
             f"{_e(heading)}</h2>{intro}<figure>{svg}{_legend(wide, scen)}</figure>"
-            f"<details><summary>Table of the figures in the chart</summary>{table}</details></section>")
+            f"<details><summary>Table of the figures in the chart: {_e(heading)}</summary>{table}</details></section>")
 
 
 def render_html(forecast: Forecast) -> str:
