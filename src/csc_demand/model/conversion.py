@@ -168,8 +168,6 @@ def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple
                       tolerance=pd.Timedelta(days=7 * LAG_WEEKS - 1))
     lag_days = (m["t"] - m["ref"]).dt.days.to_numpy(dtype=float, na_value=np.nan)
     linked = ~np.isnan(lag_days)
-    lag_w = np.floor(lag_days[linked] / 7).astype(int)
-    n_l = np.bincount(lag_w, minlength=LAG_WEEKS)[:LAG_WEEKS].astype(float)
     # starts that could show lag l: the whole of week l before the start lies in the start's observed stretch
     iv_start = np.array([np.datetime64(a) for a, _ in intervals])
     iv_end = np.array([np.datetime64(b) for _, b in intervals])
@@ -178,6 +176,10 @@ def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple
     room_days = (st - iv_start[k]) / np.timedelta64(1, "D")
     room_w = np.floor((room_days + 1) / 7 - 1).astype(int)   # largest l with 7(l+1) - 1 days before the start
     at_risk = np.array([(room_w >= l).sum() for l in range(LAG_WEEKS)], dtype=float)
+    # count a lag only for starts that could have shown it (its whole week observable)
+    lag_all = np.where(linked, np.floor(np.nan_to_num(lag_days, nan=-7) / 7), -1).astype(int)
+    seen = linked & (lag_all <= room_w)
+    n_l = np.bincount(lag_all[seen], minlength=LAG_WEEKS)[:LAG_WEEKS].astype(float)
     rate = np.where(at_risk >= MIN_AT_RISK_FOR_LAG, n_l / np.maximum(at_risk, 1), 0.0)
     n_linked = int(linked.sum())
     links = pd.DataFrame({"ref": m["ref"][linked].to_numpy(), "lag_days": lag_days[linked]})
