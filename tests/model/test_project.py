@@ -141,3 +141,20 @@ def test_scenario_matters(world_estimates):
     starts = piv.loc["cp_starts"].iloc[2:6]
     assert (starts["fall"] / starts["None"]).mean() == pytest.approx(0.7, abs=0.08)
     assert piv.loc["cp_open"].iloc[6]["fall"] < piv.loc["cp_open"].iloc[6]["None"]
+
+
+def test_overrides_replace_the_estimates(world_estimates):
+    sc = Scenario(name="o", overrides=Overrides(referrals_per_week=100.0, cp_starts_per_referral=0.2,
+                                                cp_median_duration_weeks=10.0))
+    sim = _sim(world_estimates, sc, months=12, draws=400)
+    assert sim.referrals[:, 10:].mean() == pytest.approx(100.0, rel=0.03)
+    assert sim.cp_starts[:, 30:].mean() == pytest.approx(20.0, rel=0.05)
+    # short plans: the stock settles near starts × mean duration, far below the data's (about 240)
+    assert sim.cp_open[:, -1].mean() < 0.6 * world_estimates.cp.open_now
+
+
+def test_same_random_numbers_for_every_scenario(world_estimates):
+    t = forecast(world_estimates, [Scenario(name="a"), Scenario(name="b")], months=6, draws=100).table
+    a = t[t.scenario == "a"]["value"].to_numpy()
+    b = t[t.scenario == "b"]["value"].to_numpy()
+    assert np.array_equal(a, b)

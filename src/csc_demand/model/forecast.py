@@ -187,7 +187,8 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     the app estimates once per data load). ``scenarios``: default "No further shocks". ``months``: 1–60
     calendar months after the extract date's month. ``draws``: Monte Carlo draws; ``seed``: the same seed,
     data and scenarios give the same forecast. Quantiles are those asked for plus any a scenario lists.
-    Each scenario gets its own random stream (seeded from ``seed`` and its position).
+    Every scenario uses the same random numbers (common random numbers), so differences between scenarios
+    come from the scenarios, not from chance.
     """
     est = annex_or_estimates if isinstance(annex_or_estimates, Estimates) else estimate(annex_or_estimates)
     quality = None if isinstance(annex_or_estimates, Estimates) else annex_or_estimates.quality
@@ -206,8 +207,8 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     qs = sorted(set(float(q) for q in quantiles) | {q for s in scenarios for q in s.quantiles})
     qs_arr = np.array(qs)
     frames = []
-    for i, sc in enumerate(scenarios):
-        rng = np.random.default_rng([int(seed), i])
+    for sc in scenarios:
+        rng = np.random.default_rng(int(seed))   # the same random numbers for every scenario: fair comparisons
         sim = simulate(est, sc, grid, int(draws), rng)
         frames.append(summarise(sim, grid, qs_arr))
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

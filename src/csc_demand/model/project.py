@@ -210,8 +210,9 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, rng: np
     cp_starts = binomial(n_cp, params.cp_per_referral[:, None], rng)
     cla_starts = binomial(n_cla, params.cla_per_referral[:, None], rng)
     # central paths
-    central_refs = baseline.per_week * factor
     ov = scenario.overrides
+    base_central = ov.referrals_per_week if ov.referrals_per_week is not None else baseline.per_week
+    central_refs = base_central * factor
     p_cp = ov.cp_starts_per_referral if ov.cp_starts_per_referral is not None else est.cp.conversion.per_referral
     p_cla = ov.cla_starts_per_referral if ov.cla_starts_per_referral is not None \
         else est.cla.conversion.per_referral
