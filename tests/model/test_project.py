@@ -149,8 +149,13 @@ def test_overrides_replace_the_estimates(world_estimates):
     sim = _sim(world_estimates, sc, months=12, draws=400)
     assert sim.referrals[:, 10:].mean() == pytest.approx(100.0, rel=0.03)
     assert sim.cp_starts[:, 30:].mean() == pytest.approx(20.0, rel=0.05)
-    # short plans: the stock settles near starts × mean duration, far below the data's (about 240)
-    assert sim.cp_open[:, -1].mean() < 0.6 * world_estimates.cp.open_now
+    # a median of 10 weeks (exponential-like: mean 10 / ln 2 = 14.4 weeks): the stock settles near
+    # 20 starts a week × 14.4 weeks = 289, far below the same starts with the data's durations
+    assert sim.cp_open[:, -1].mean() == pytest.approx(20 * 10 / np.log(2), rel=0.2)
+    longer = _sim(world_estimates, Scenario(name="p", overrides=Overrides(referrals_per_week=100.0,
+                                                                          cp_starts_per_referral=0.2)),
+                  months=12, draws=400)
+    assert longer.cp_open[:, -1].mean() > 1.5 * sim.cp_open[:, -1].mean()
 
 
 def test_same_random_numbers_for_every_scenario(world_estimates):
