@@ -25,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--draws", type=int, default=1000, help="Monte Carlo draws (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same forecast")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    p.add_argument("--out", metavar="FILE", help="also write the forecast to FILE (.xlsx, .html or .csv)")
+    p.add_argument("--out", metavar="FILE", help="also write the forecast, with a backtest of your own data, to FILE "
+                                                 "(.xlsx, .html or .csv)")
     p.add_argument("--key-file", metavar="FILE",
                    help="the pseudonymisation key file (default: in your csc-demand settings folder)")
     p.set_defaults(func=run)
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     fc = forecast(annex, scenarios, months=args.months, draws=args.draws, seed=args.seed)
     out = sys.stderr if args.json else sys.stdout
     if args.out:
+        fc.backtest = _backtest_or_none(annex, out)
         path = write_report(fc, args.out)
         print(f"Wrote {path}", file=out)
     if args.json:
@@ -90,3 +92,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("\n".join(summary_lines(fc)))
     return 0
+
+
+def _backtest_or_none(annex, out):
+    """The backtest for the report (how far to trust the forecast), or None with a note when the data are
+    too short for one."""
+    from csc_demand.errors import CscDemandError
+    from csc_demand.model import backtest
+
+    try:
+        return backtest(annex)
+    except CscDemandError as exc:
+        print(f"No backtest in the report: {exc}", file=out)
+        return None

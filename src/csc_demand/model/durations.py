@@ -268,7 +268,7 @@ class DurationEstimate:
         return self.pooled.median_weeks
 
 
-def fit_durations(ep: Episodes, what: str, theta: float = 1.0) -> DurationEstimate:
+def fit_durations(ep: Episodes, what: str) -> DurationEstimate:
     """Fit the curves (all ages and by band) and gather the open cohort and the start ages."""
     pooled = fit_survival(ep.entry_weeks, ep.exit_weeks, ep.event)
     by_band, pooled_flags = [], []
@@ -296,7 +296,7 @@ def fit_durations(ep: Episodes, what: str, theta: float = 1.0) -> DurationEstima
         pooled=pooled, by_band=tuple(by_band), band_pooled=tuple(pooled_flags),
         hazard_se_log=1.0 / np.sqrt(max(pooled.events, 1)), explanation=text,
         cohort_duration_weeks=(ep.exit_weeks[ep.open_at_extract]),
-        cohort_age_weeks=(ep.age_at_start_weeks + ep.exit_weeks * 1.0)[ep.open_at_extract],
+        cohort_age_weeks=(ep.age_at_start_weeks + ep.exit_weeks)[ep.open_at_extract],
         cohort_band=ep.band[ep.open_at_extract],
         start_age_weeks=ep.age_at_start_weeks, start_band=ep.band,
     )

@@ -192,7 +192,7 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     """
     est = annex_or_estimates if isinstance(annex_or_estimates, Estimates) else estimate(annex_or_estimates)
     quality = None if isinstance(annex_or_estimates, Estimates) else annex_or_estimates.quality
-    if scenarios is None:
+    if not scenarios:
         scenarios = [builtin_scenarios()[0]]
     elif isinstance(scenarios, Scenario):
         scenarios = [scenarios]
