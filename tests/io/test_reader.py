@@ -290,3 +290,17 @@ def test_undated_workbooks_one_per_list_are_one_extract(tmp_path):
     workbook(tmp_path / "referrals_old.xlsx", {"Referrals": [REFERRALS.headers, ref_row(1, "30/06/2020")]})
     b = read_annex_a(sorted(tmp_path.iterdir()), key=KEY)
     assert [e.extract_date for e in b.extracts][-1] == T("2020-12-30") and len(b.extracts) == 4
+
+
+def test_unknown_code_values_are_shown_only_when_they_look_like_codes(tmp_path):
+    rows = [LOOKED_AFTER.headers, la_row(1, "01/10/2020", placement="XX"),
+            la_row(2, "01/10/2020", placement="ZZ9 9ZQ"), la_row(3, "01/10/2020", placement="Zebedee Quuxworth"),
+            la_row(4, "01/10/2020", placement="a) Q9: Some label")]
+    workbook(tmp_path / "a_2020-12-31.xlsx", {"List_8": rows})
+    a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
+    msgs = sorted(p.message for p in a.quality.problems if p.kind == "unknown_code")
+    assert len(msgs) == 3
+    assert any("'XX' (row 2)" in m for m in msgs) and any("'Q9' (row 5)" in m for m in msgs)
+    assert any("not shown" in m and "2 rows: 3, 4" in m for m in msgs)
+    assert not any("ZZ9" in m or "Zebedee" in m for m in msgs)
+    assert a.looked_after["placement_group"].tolist() == ["Unknown"] * 4

@@ -20,7 +20,8 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
   ("Data extracted on ...");
 - ``short_break`` (*) List 8 row with legal status V3/V4 (short breaks are not periods of care);
 - ``bad_date`` another date cell unreadable (left blank); ``bad_number``; ``unknown_code`` a code or yes/no
-  value not recognised (the value is quoted; codes are never personal data);
+  value not recognised (the value is shown only
+  when it looks like a short code, never when it looks like an ID, a date or a postcode);
 - ``end_before_start``, ``birth_after_event`` (birth after the start of care, or more than 40 weeks
   after another event: unborn children are referred and put on plans), ``age_out_of_range``
   (outside -1..25), ``after_extract_date``: impossible values, warnings, the row is kept;

@@ -10,6 +10,7 @@ first rows listed).
 from __future__ import annotations
 
 from collections.abc import Callable
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +27,6 @@ MIN_AGE_YEARS, MAX_AGE_YEARS = -1, 25
 #: A birth date up to this long after a referral / plan / assessment is an unborn child's expected date.
 PREGNANCY_DAYS = 280
 _SHOWN_ROWS = 5
-_SHOWN_VALUE_CHARS = 30
 #: Pairs (earlier, later) of clean date columns checked for order.
 DATE_ORDER = (("start_date", "end_date"), ("start_date", "authorised_date"), ("start_date", "icpc_date"))
 
@@ -70,10 +70,26 @@ def rows_text(rows: np.ndarray) -> str:
     return f"{len(rows)} rows: {shown}{more}"
 
 
+_CODE_LIKE = re.compile(r"^(?:[A-Za-z]\d?\)\s*)?([A-Za-z0-9]{1,6})(?:\s*(?::|-|–)\s*[A-Za-z][A-Za-z ,'/()-]*)?$")
+_NOT_SHOWN = re.compile(r"\d{5,}|\d{1,4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,4}|"
+                        r"\b[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\b")
+NOT_SHOWN = "a value that is not shown (it does not look like a code)"
+
+
 def quote(value: object) -> str:
-    """A code value safe to show (shortened); only ever used for code columns, never IDs/names/dates."""
+    """How an unrecognised code value is shown in a message: the code itself (``'XX'``, ``'E99'`` from
+    ``"a) E99: Something"``) when it looks like a short code, otherwise :data:`NOT_SHOWN`. Anything that
+    looks like an ID, a date or a postcode is never shown, whatever column it came from."""
     s = " ".join(str(value).split())
-    return s if len(s) <= _SHOWN_VALUE_CHARS else s[: _SHOWN_VALUE_CHARS - 1] + "…"
+    m = _CODE_LIKE.match(s)
+    if m is None or _NOT_SHOWN.search(s):
+        return NOT_SHOWN
+    return f"'{m.group(1)}'"
+
+
+def _short(text: str) -> str:
+    """A header shortened for a message."""
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 class _Collector:
@@ -104,11 +120,11 @@ class _Collector:
             return
         vals = values.to_numpy(dtype=object)[m]
         r_all = rows[m]
-        keys = pd.Series(vals).astype("string").str.strip()
+        keys = pd.Series(vals).astype("string").str.strip().map(quote)
         groups = list(keys.groupby(keys, sort=False).indices.items())
-        for value, idx in groups[:20]:
+        for shown, idx in groups[:20]:
             r = r_all[idx]
-            self.add("warning", kind, f"{message}: '{quote(value)}' ({rows_text(r)}).", int(r[0]), column)
+            self.add("warning", kind, f"{message}: {shown} ({rows_text(r)}).", int(r[0]), column)
         if len(groups) > 20:
             rest = np.sort(r_all[np.concatenate([idx for _, idx in groups[20:]])])
             self.add("warning", kind, f"{message}: other values ({rows_text(rest)}).", int(rest[0]), column)
@@ -190,10 +206,10 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
                     "recorded.", h + 1,
                     f.header)
     for j in match.unmatched:
-        col.add("info", "extra_column", f"Column '{quote(match.headers[j])}' is not an Annex A List "
+        col.add("info", "extra_column", f"Column '{_short(match.headers[j])}' is not an Annex A List "
                                         f"{spec.number} column: ignored.", h + 1, match.headers[j])
     for j in match.duplicates:
-        col.add("warning", "duplicate_column", f"Column '{quote(match.headers[j])}' repeats an earlier column "
+        col.add("warning", "duplicate_column", f"Column '{_short(match.headers[j])}' repeats an earlier column "
                                                f"of List {spec.number}: only the first is read.", h + 1,
                 match.headers[j])
 
