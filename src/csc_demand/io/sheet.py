@@ -9,8 +9,8 @@ first rows listed).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
