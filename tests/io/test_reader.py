@@ -304,3 +304,9 @@ def test_unknown_code_values_are_shown_only_when_they_look_like_codes(tmp_path):
     assert any("not shown" in m and "2 rows: 3, 4" in m for m in msgs)
     assert not any("ZZ9" in m or "Zebedee" in m for m in msgs)
     assert a.looked_after["placement_group"].tolist() == ["Unknown"] * 4
+
+
+def test_same_file_given_twice_is_read_once(tmp_path):
+    workbook(tmp_path / "a.xlsx", {"List_3": [REFERRALS.headers, ref_row(1, "03/11/2020")]})
+    a = read_annex_a([tmp_path / "a.xlsx", tmp_path / "a.xlsx", tmp_path], key=KEY)
+    assert len(a.referrals) == 1 and a.quality.rows_read["referrals"] == 1 and len(a.extracts) == 1

@@ -89,6 +89,15 @@ def collect_inputs(sources: object) -> list[InputFile]:
     else:
         raise CscDemandError("Give the Annex A workbook as a file path, a folder or an uploaded file.")
     out: list[InputFile] = []
+    seen: set[Path] = set()
+
+    def once(path: Path) -> bool:  # the same file given twice (or via its folder) is read once
+        resolved = path.resolve()
+        if resolved in seen:
+            return False
+        seen.add(resolved)
+        return True
+
     for item in items:
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], (bytes, bytearray)):
             out.append(InputFile(Path(str(item[0])).name, bytes(item[1])))
@@ -107,9 +116,10 @@ def collect_inputs(sources: object) -> list[InputFile]:
                 if not files:
                     raise CscDemandError(f"The folder {path.name} holds no spreadsheet or CSV file "
                                          "(.xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt).")
-                out.extend(_read_path(p, path.name) for p in files)
+                out.extend(_read_path(p, path.name) for p in files if once(p))
             elif path.exists():
-                out.append(_read_path(path, None))
+                if once(path):
+                    out.append(_read_path(path, None))
             else:
                 raise CscDemandError(f"{path} does not exist. Check the file name and folder.")
         else:
