@@ -416,8 +416,9 @@ def _frame_sheet(ws: Worksheet, fm: _Formats, frame: pd.DataFrame | None, *, emp
 def write_excel(forecast: Forecast, path: str | Path) -> Path:
     """Write the Excel report for ``forecast`` to ``path`` (an ``.xlsx`` file) and return the path."""
     path = tv.output_path(path)
+    # in_memory: assemble the parts in memory rather than in temporary files (faster, nothing left behind)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False})
+                                         "strings_to_numbers": False, "in_memory": True})
     wb.set_properties({"title": "Children's social care demand forecast", "comments": f"csc-demand {__version__}"})
     fm = _Formats(wb)
     used: set[str] = set()
