@@ -16,7 +16,8 @@ Run: python benchmarks/eval_accuracy.py [--seeds 10] [--preset median] [--extrac
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import functools
+import operator
 import tempfile
 import time
 from pathlib import Path
@@ -48,7 +49,7 @@ def true_scenario(world) -> Scenario:
         if s.returning_share > 0:
             rs, re = pd.Timestamp(s.return_start), pd.Timestamp(s.return_end)
             months = max(1, round((re - rs).days / 30.44))
-            kw = dict(returns_pct=s.returning_share * 100, return_start=rs.date(), return_months=months)
+            kw = {"returns_pct": s.returning_share * 100, "return_start": rs.date(), "return_months": months}
         shocks.append(Shock(s.name, pd.Timestamp(s.start).date(), pd.Timestamp(s.end).date(),
                             (s.referral_ratio - 1) * 100, by_source_change_pct=by_source, **kw))
     return Scenario(name="True scenario", shocks=tuple(shocks), new_normal=nn)
@@ -90,7 +91,7 @@ def run_seed(seed: int, preset: str, extracts: str, draws: int, folder: Path) ->
             out["referrals_q1_err_without_future_shock_pct"] = 100 * (qn[0.5][q1].sum() / tr[q1].sum() - 1)
     for m in MEASURES:
         out[f"inside_p10_p90_{m}_pct"] = 100 * float(np.mean(inside[m]))
-    out["inside_p10_p90_all_pct"] = 100 * float(np.mean(sum(inside.values(), [])))
+    out["inside_p10_p90_all_pct"] = 100 * float(np.mean(functools.reduce(operator.iadd, inside.values(), [])))
     # a fitted Lockdown 1 (needs the extracts before it)
     if extracts != "single":
         lock = next(s for s in world.shocks if s.name == "Lockdown 1")

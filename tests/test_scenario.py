@@ -104,8 +104,8 @@ def test_validation_names_the_bad_field(extra: str, message: str) -> None:
     ('name = "x"\n[[shock]]\nname = "a"\nstart = 2021-03-01\nend = 2021-01-01', "shock 1 ('a'): end (2021-01-01) is before"),
     ('name = "x"\n[[shock]]\nstart = 2021-03-01\nend = 2021-04-01', "shock 1: name is missing"),
     ('name = "x"\n[[shock]]\nname = "a"\nend = 2021-04-01', "shock 1 ('a'): start is missing"),
-    ('name = "x"\n[[shock]]\nname = "a"\nstart = 2021-03-01\nend = 2021-04-01\n'
-     '[[shock]]\nname = "a"\nstart = 2021-05-01\nend = 2021-06-01', "two shocks are called 'a'"),
+    (('name = "x"\n[[shock]]\nname = "a"\nstart = 2021-03-01\nend = 2021-04-01\n'
+     '[[shock]]\nname = "a"\nstart = 2021-05-01\nend = 2021-06-01'), "two shocks are called 'a'"),
     ('name = "x"\n[new_normal]\nchange_pct = 4', "new_normal: from is missing"),
     ('name = "x"\n[overrides]\ncp_starts_per_referral = 1.5', "overrides: cp_starts_per_referral must be a number from 0 to 1"),
     ('name = "x"\n[overrides]\ncp_start_per_referral = 0.1', "Did you mean 'cp_starts_per_referral'?"),

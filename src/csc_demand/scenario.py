@@ -543,7 +543,7 @@ def shift_scenario_years(s: Scenario, years: int) -> Scenario:
     """The same scenario with every date moved by whole years (so seasons stay where they were)."""
     if years == 0:
         return s
-    sy = lambda d: None if d is None else _shift_years(d, years)  # noqa: E731
+    sy = lambda d: None if d is None else _shift_years(d, years)
     shocks = tuple(replace(sh, start=sy(sh.start), end=sy(sh.end), return_start=sy(sh.return_start))
                    for sh in s.shocks)
     nn = None if s.new_normal is None else replace(s.new_normal, from_date=sy(s.new_normal.from_date))

@@ -10,9 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from world import World, annex_from, simulate_world  # noqa: E402
+from world import World, annex_from, simulate_world
 
-from csc_demand.tables import AnnexA, Extract, QualityReport  # noqa: E402
+from csc_demand.tables import AnnexA, Extract, QualityReport
 
 
 def make_annex(referrals: list[tuple] | pd.DataFrame, cp: list[tuple] | pd.DataFrame = (),

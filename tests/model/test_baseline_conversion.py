@@ -9,7 +9,7 @@ from conftest import make_annex
 
 from csc_demand.errors import CscDemandError
 from csc_demand.model import estimate
-from csc_demand.model.baseline import referral_history, fit_seasonality
+from csc_demand.model.baseline import fit_seasonality, referral_history
 from csc_demand.model.conversion import fit_lag
 from csc_demand.model.timegrid import observed_intervals
 

@@ -8,7 +8,6 @@ the 18th birthday at the latest. The Annex A extract at E holds the referrals in
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np

@@ -57,8 +57,8 @@ def summary_lines(fc) -> list[str]:
     wide = t.pivot_table(index=["scenario", "period", "measure"], columns="quantile", values="value")
     periods = sorted(t["period"].unique())
     picks = [periods[i - 1] for i in (3, 6, 12, 24, 36, 48, 60) if i <= len(periods)]
-    lines = [f"Forecast from data extracted on {fc.extract_date:%d %B %Y} ({fc.draws:,} draws, seed {fc.seed}); "
-             "figures are the middle estimate with the 80% interval in brackets."]
+    lines = [(f"Forecast from data extracted on {fc.extract_date:%d %B %Y} ({fc.draws:,} draws, seed {fc.seed}); "
+             "figures are the middle estimate with the 80% interval in brackets.")]
     for sc in fc.scenarios:
         lines.append("")
         lines.append(f"{sc.name}:")

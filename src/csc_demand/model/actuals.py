@@ -13,7 +13,12 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.model.timegrid import day_mask, fy_label, observed_intervals
-from csc_demand.tables import ACTUAL_SCENARIO, FORECAST_COLUMNS, SHORT_BREAK_LEGAL_STATUSES, AnnexA
+from csc_demand.tables import (
+    ACTUAL_SCENARIO,
+    FORECAST_COLUMNS,
+    SHORT_BREAK_LEGAL_STATUSES,
+    AnnexA,
+)
 
 
 def care_periods(table: pd.DataFrame) -> pd.DataFrame:

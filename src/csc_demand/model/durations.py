@@ -152,7 +152,7 @@ def fit_survival(entry_weeks: np.ndarray, exit_weeks: np.ndarray, event: np.ndar
     values = np.maximum(values, 1e-12)
     values = np.minimum.accumulate(values)
     return Survival(values=values, tail_from_weeks=tail_from, tail_hazard_per_week=hazard, events=n_events,
-                    plans=int(len(exit_)))
+                    plans=len(exit_))
 
 
 # --- plans/periods from a clean table ----------------------------------------------------------------------

@@ -29,8 +29,8 @@ from csc_demand.model.baseline import (
 )
 from csc_demand.model.conversion import LAG_WEEKS, Conversion, fit_conversion
 from csc_demand.model.durations import (
-    band_index,
     DurationEstimate,
+    band_index,
     cohort_survivors,
     episodes,
     fit_durations,

@@ -21,7 +21,13 @@ from csc_demand.model.estimate import Estimates, estimate
 from csc_demand.model.project import Simulation, simulate
 from csc_demand.model.timegrid import Grid, make_grid
 from csc_demand.scenario import Scenario, builtin_scenarios
-from csc_demand.tables import AGE_BAND_LABELS, FORECAST_COLUMNS, PLACEMENT_GROUP_ORDER, AnnexA, Forecast
+from csc_demand.tables import (
+    AGE_BAND_LABELS,
+    FORECAST_COLUMNS,
+    PLACEMENT_GROUP_ORDER,
+    AnnexA,
+    Forecast,
+)
 
 MAX_DRAWS = 100_000
 
@@ -132,7 +138,6 @@ def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
     """The long table for one simulated scenario."""
     rows = _Rows(sim.scenario.name, grid, qs)
     fw, sw = grid.flow_weights, grid.stock_weights
-    n_m = len(grid.months)
     bands = list(AGE_BAND_LABELS)
     # referrals
     refs_m = sim.referrals @ fw.T
@@ -204,7 +209,7 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     if not 1 <= int(draws) <= MAX_DRAWS:
         raise ValueError(f"draws must be from 1 to {MAX_DRAWS}")
     grid = make_grid(est.extract_date, int(months), est.seasonality.by_weekday)
-    qs = sorted(set(float(q) for q in quantiles) | {q for s in scenarios for q in s.quantiles})
+    qs = sorted({float(q) for q in quantiles} | {q for s in scenarios for q in s.quantiles})
     qs_arr = np.array(qs)
     frames = []
     for sc in scenarios:

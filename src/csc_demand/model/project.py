@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from csc_demand.model.baseline import Baseline, Seasonality, fit_baseline, fit_seasonality, reference_mask
+from csc_demand.model.baseline import (
+    Baseline,
+    Seasonality,
+    fit_baseline,
+    fit_seasonality,
+    reference_mask,
+)
 from csc_demand.model.durations import cohort_survivors, start_kernel
 from csc_demand.model.estimate import Estimates, Flow
 from csc_demand.model.shocks import daily_factors, referral_factors

@@ -17,7 +17,6 @@ from csc_demand.errors import CscDemandError
 from csc_demand.model.baseline import (
     SOURCE_GROUP_ORDER,
     Z80,
-    History,
     Seasonality,
     dispersion,
     fit_baseline,

@@ -16,7 +16,7 @@ def _round(x: float) -> float | int | None:
     """Counts to whole numbers (they are numbers of children or referrals); NaN to null."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return None
-    return int(round(x))
+    return round(x)
 
 
 def forecast_json(forecast: Forecast) -> dict:
