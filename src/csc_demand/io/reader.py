@@ -210,4 +210,4 @@ def read_pasted(texts: Mapping[str, str], *, extract_date: str | pd.Timestamp | 
     return _assemble([group], user_date, quality)
 
 
-__all__ = ["read_annex_a", "read_pasted", "place"]
+__all__ = ["read_annex_a", "read_pasted"]
