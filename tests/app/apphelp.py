@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import os
+import shutil
+import signal
 import socket
+import subprocess
+import sys
+import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +73,39 @@ def healthy(port: int) -> bool:
             return r.status == 200
     except OSError:
         return False
+
+
+@contextlib.contextmanager
+def running_app(home: Path, log: Path, timeout_seconds: float = 60.0) -> Iterator[str]:
+    """`csc-demand app --no-browser --port N` as a real process with CSC_DEMAND_HOME=home; yields its URL.
+
+    On leaving, the process is sent SIGTERM (as an operating system would) and must stop, with its Streamlit
+    server, within 20 seconds.
+    """
+    port = free_port()
+    env = {**os.environ, "CSC_DEMAND_HOME": str(home)}
+    env.pop("CSC_DEMAND_KEY_FILE", None)
+    exe = shutil.which("csc-demand", path=str(Path(sys.executable).parent))
+    cmd = [exe] if exe else [sys.executable, "-m", "csc_demand"]
+    with log.open("w") as out:
+        proc = subprocess.Popen([*cmd, "app", "--no-browser", "--port", str(port)], env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout_seconds
+        while not healthy(port):
+            if proc.poll() is not None:
+                raise RuntimeError(f"csc-demand app exited ({proc.returncode}): {log.read_text()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"csc-demand app did not answer within {timeout_seconds:.0f} s")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+            raise RuntimeError("csc-demand app did not stop within 20 s of SIGTERM") from None
+    if healthy(port):
+        raise RuntimeError("the app's Streamlit server was still running after csc-demand app stopped")

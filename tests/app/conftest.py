@@ -7,17 +7,12 @@ the core suite runs without them.
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from apphelp import CHROMIUM, CHROMIUM_ARGS, free_port, healthy, need_browser
+from apphelp import CHROMIUM, CHROMIUM_ARGS, need_browser, running_app
+
 
 @pytest.fixture(scope="session")
 def csc_home(tmp_path_factory) -> Path:
@@ -62,33 +57,8 @@ def outgoing_connections(monkeypatch) -> list[str]:
 def app_server(csc_home, tmp_path_factory):
     """`csc-demand app --no-browser --port N` as a real process; yields its URL; stops it afterwards."""
     need_browser()
-    port = free_port()
-    env = {**os.environ, "CSC_DEMAND_HOME": str(csc_home)}
-    env.pop("CSC_DEMAND_KEY_FILE", None)
-    exe = shutil.which("csc-demand", path=str(Path(sys.executable).parent))
-    cmd = [exe] if exe else [sys.executable, "-m", "csc_demand"]
-    log = tmp_path_factory.mktemp("app_log") / "app.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([*cmd, "app", "--no-browser", "--port", str(port)], env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while not healthy(port):
-        if proc.poll() is not None:
-            pytest.fail(f"csc-demand app exited ({proc.returncode}): {log.read_text()}")
-        if time.monotonic() > deadline:
-            proc.send_signal(signal.SIGTERM)
-            pytest.fail("csc-demand app did not answer on /_stcore/health within 60 s")
-        time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-        pytest.fail("csc-demand app did not stop within 20 s of SIGTERM")
-    # the Streamlit child stopped too: nothing answers on the port any more
-    assert not healthy(port), "the app's Streamlit server was still running after csc-demand app stopped"
+    with running_app(csc_home, tmp_path_factory.mktemp("app_log") / "app.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -89,7 +89,7 @@ def test_demo_add_a_shock_see_the_chart_change_and_download_the_report(page, tmp
     assert ((ratio[ratio.index >= "2022-01-01"] - 1).abs() < 0.1).all()
 
     with page.expect_download(timeout=GO_TIMEOUT_MS) as info:
-        page.get_by_role("button", name="Download the forecast: Excel workbook (.xlsx)").click()
+        page.get_by_role("button", name="Excel workbook (.xlsx)").click()
     download = info.value
     assert download.suggested_filename == "csc-demand forecast 2020-12-31.xlsx"
     target = tmp_path / download.suggested_filename

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
-from apphelp import free_port, healthy, need_app_packages
+from apphelp import free_port, healthy, need_app_packages, running_app
 
 from csc_demand.app import MAX_UPLOAD_MB
-from csc_demand.cli import build_parser
 from csc_demand.cli import app as app_cmd
+from csc_demand.cli import build_parser
 from csc_demand.errors import CscDemandError
 
 
@@ -56,34 +54,24 @@ def test_a_free_port_is_used_as_asked_and_a_default_is_found():
     assert app_cmd.DEFAULT_PORT <= chosen < app_cmd.DEFAULT_PORT + 50 and app_cmd.port_is_free(chosen)
 
 
-def test_app_starts_answers_on_127_0_0_1_and_stops_cleanly(tmp_path):
+def test_app_starts_answers_on_127_0_0_1_only_and_stops_cleanly(tmp_path):
     need_app_packages()
-    port = free_port()
-    env = {**os.environ, "CSC_DEMAND_HOME": str(tmp_path)}
     log = tmp_path / "app.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "csc_demand", "app", "--no-browser", "--port", str(port)],
-                                env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while not healthy(port):
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the app did not answer within 60 s"
-            time.sleep(0.2)
-        # listening on the loopback address only
+    with running_app(tmp_path, log) as url:
+        port = int(url.rsplit(":", 1)[1])
+        assert healthy(port)
+        # listening on the loopback address only: not on this computer's other addresses
         other = [a[4][0] for a in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
                  if not a[4][0].startswith("127.")]
         for address in other:
             with socket.socket() as s:
                 s.settimeout(1)
                 assert s.connect_ex((address, port)) != 0, f"the app answered on {address}"
-        # the second start on the same port is refused in plain English
+        # a second start on the same port is refused in plain English
+        env = {**os.environ, "CSC_DEMAND_HOME": str(tmp_path)}
         busy = subprocess.run([sys.executable, "-m", "csc_demand", "app", "--no-browser", "--port", str(port)],
                               env=env, capture_output=True, text=True, timeout=60)
         assert busy.returncode == 1 and "already in use" in busy.stderr
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
-    assert not healthy(port), "the Streamlit server outlived csc-demand app"
+    # running_app checked that the process and its Streamlit server stopped on SIGTERM
     text = log.read_text()
-    assert f"http://127.0.0.1:{port}" in text and "Traceback" not in text
+    assert f"The app is running at {url}" in text and "Traceback" not in text

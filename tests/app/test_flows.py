@@ -81,11 +81,17 @@ def test_upload_shows_the_quality_summary_before_any_chart(at, small_workbook):
     assert not at.error, [e.value for e in at.error]
     lists = at.dataframe[0].value
     by_list = lists.set_index("List")
-    assert by_list.loc["List 3: Referral", "Rows used"] == counts["referrals"]["rows"]
+    assert by_list.loc["List 3: Referral", "Rows used"] == f"{counts['referrals']['rows']:,}"
+    assert by_list.loc["List 3: Referral", "Open at the extract date"] == ""
     assert by_list.loc["List 7: Child Protection", "Open at the extract date"] == \
-        counts["cp_plans"]["open_at_extract"]
+        f"{counts['cp_plans']['open_at_extract']:,}"
     assert by_list.loc["List 8: Children in Care", "Open at the extract date"] == \
-        counts["looked_after"]["open_at_extract"]
+        f"{counts['looked_after']['open_at_extract']:,}"
+    # short breaks are not periods of care: counted, explained and located
+    kinds = at.dataframe[1].value
+    short = kinds[kinds["What"].str.contains("Short-break")]
+    assert short["How many"].iloc[0] == counts["looked_after"]["short_break_rows"]
+    assert "sheet List_8, row " in short["First one at"].iloc[0]
     assert "extract date is **31 Dec 2020**" in _markdown(at)
     assert not at.get("plotly_chart"), "no chart before the data-quality summary has been read"
     assert "Loaded: your file" in at.sidebar.success[0].value
@@ -125,9 +131,9 @@ def test_paste_lists_from_excel(at):
     at.text_area(key="paste_List 8").input(list8)
     at.button(key="read_pasted").click().run()
     by_list = at.dataframe[0].value.set_index("List")
-    assert by_list.loc["List 3: Referral", "Rows used"] == 8
-    assert by_list.loc["List 7: Child Protection", "Open at the extract date"] == 1
-    assert by_list.loc["List 8: Children in Care", "Rows used"] == 1
+    assert by_list.loc["List 3: Referral", "Rows used"] == "8"
+    assert by_list.loc["List 7: Child Protection", "Open at the extract date"] == "1"
+    assert by_list.loc["List 8: Children in Care", "Rows used"] == "1"
     assert "the lists you pasted" in at.sidebar.success[0].value
 
 

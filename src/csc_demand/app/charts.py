@@ -11,8 +11,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from csc_demand.report.tables_view import (BAND_QUANTILES, MEASURE_UNITS, costs_table, quantile_label,
-                                           scenario_names, wide_table)
+from csc_demand.report.tables_view import (
+    BAND_QUANTILES,
+    MEASURE_UNITS,
+    costs_table,
+    quantile_label,
+    scenario_names,
+    wide_table,
+)
 from csc_demand.tables import ACTUAL_SCENARIO, MEASURE_LABELS, AnnexA, Forecast
 
 #: Okabe–Ito colours (distinguishable with the common colour-vision deficiencies).
@@ -143,26 +149,23 @@ def measure_table(forecast: Forecast, measure: str, period_type: str = "month",
 
 
 def costs_by_group(forecast: Forecast, period_type: str = "fy", scenarios: list[str] | None = None) -> pd.DataFrame:
-    """Costs (£ in the period) as rows of (period, cost group), the total first, and per scenario the median
-    (and for the total, P10 and P90 too)."""
+    """Median cost (£ in the period) per cost group: a row per (period, cost group), a column per scenario.
+
+    The totals with their P10–P90 band are in :func:`measure_table` of ``cost_gbp``.
+    """
     wide = costs_table(forecast, period_type)
     names = scenarios if scenarios is not None else scenario_names(forecast)
     starts = wide.index.get_level_values("period_start")
     periods = [month_label(d) for d in starts] if period_type == "month" else \
         [f"{p} (April to March)" for p in wide.index.get_level_values("period")]
-    groups = list(dict.fromkeys(c[1] for c in wide.columns if c[0] in names))
-    groups = ["All"] + [g for g in groups if g != "All"]
+    groups = [g for g in dict.fromkeys(c[1] for c in wide.columns if c[0] in names) if g != "All"]
     rows = []
     for i, period in enumerate(periods):
         for g in groups:
-            row = {"Period": period, "Cost group": "Total" if g == "All" else g}
+            row = {"Period": period, "Cost group": g}
             for n in names:
-                for q in BAND_QUANTILES:
-                    if g != "All" and q != 0.5:
-                        continue
-                    col = (n, g, q)
-                    if col in wide.columns:
-                        row[f"{n}: {quantile_label(q)}"] = wide[col].iloc[i]
+                if (n, g, 0.5) in wide.columns:
+                    row[f"{n}: Median"] = wide[(n, g, 0.5)].iloc[i]
             rows.append(row)
     return pd.DataFrame(rows)
 

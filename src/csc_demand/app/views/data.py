@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from csc_demand.app import state
-from csc_demand.app import MAX_UPLOAD_MB
+from csc_demand.app import MAX_UPLOAD_MB, state
 from csc_demand.errors import CscDemandError
 from csc_demand.tables import LISTS_BY_TABLE
 
@@ -53,19 +52,23 @@ def _fmt_date(value: object) -> str:
     return pd.Timestamp(value).strftime("%d %b %Y").lstrip("0")
 
 
+def _count(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else f"{int(value):,}"
+
+
 def lists_table(summary: dict) -> pd.DataFrame:
-    """The lists found, as a table for people (one row per list)."""
+    """The lists found, as a table for people (one row per list; counts as text, blank where not applicable)."""
     rows = []
     for table, info in summary.get("lists", {}).items():
         spec = LISTS_BY_TABLE.get(table)
         name = f"List {spec.number}: {spec.title}" if spec else table
         rows.append({
             "List": name,
-            "Rows used": info.get("rows"),
-            "Children": info.get("children"),
+            "Rows used": _count(info.get("rows")),
+            "Children": _count(info.get("children")),
             "First date": _fmt_date(info.get("first_date")),
             "Last date": _fmt_date(info.get("last_date")),
-            "Open at the extract date": info.get("open_at_extract"),
+            "Open at the extract date": _count(info.get("open_at_extract")),
         })
     return pd.DataFrame(rows)
 
@@ -77,6 +80,30 @@ def problems_table(problems: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(problems, columns=list(cols))
     df["row"] = pd.array(df["row"], dtype="Int64")
     return df.rename(columns=cols)
+
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "info": "For information"}
+
+
+def _where(p: dict) -> str:
+    parts = [p.get("file"), f"sheet {p['sheet']}" if p.get("sheet") else None,
+             f"row {p['row']}" if p.get("row") is not None else None,
+             f"column '{p['column']}'" if p.get("column") else None]
+    return ", ".join(x for x in parts if x)
+
+
+def problems_by_kind(problems: list[dict]) -> pd.DataFrame:
+    """Problems grouped by what they are: how many, the first message, and where the first one is."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for p in problems:
+        groups.setdefault((p.get("severity", "info"), p.get("kind", "")), []).append(p)
+    rows = [{"Severity": SEVERITY_WORDS.get(sev, sev), "How many": len(items), "What": items[0].get("message", ""),
+             "First one at": _where(items[0]), "_order": SEVERITY_ORDER.get(sev, 3)}
+            for (sev, _kind), items in groups.items()]
+    out = pd.DataFrame(rows, columns=["Severity", "How many", "What", "First one at", "_order"])
+    out = out.sort_values(["_order", "How many"], ascending=[True, False], kind="stable")
+    return out.drop(columns="_order").reset_index(drop=True)
 
 
 def render_summary() -> None:
@@ -105,11 +132,14 @@ def render_summary() -> None:
     n_err = sum(p.get("severity") == "error" for p in problems)
     n_warn = sum(p.get("severity") == "warning" for p in problems)
     if problems:
-        st.markdown(f"**{len(problems)} thing{'s' if len(problems) != 1 else ''} to check** "
-                    f"({n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}); "
-                    f"{not_used} row{'s' if not_used != 1 else ''} could not be used. Each is listed with the "
-                    "file, sheet, row and column, so you can fix it in Excel and load the file again.")
-        with st.expander("Show the problems", expanded=n_err > 0):
+        n_info = len(problems) - n_err - n_warn
+        st.markdown(f"**{len(problems)} note{'s' if len(problems) != 1 else ''} from reading the files**: "
+                    f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}, "
+                    f"{n_info} for information. {not_used} row{'s' if not_used != 1 else ''} could not be used. "
+                    "Each note names the file, sheet, row and column, so you can fix it in Excel and load the "
+                    "file again.")
+        st.dataframe(problems_by_kind(problems), hide_index=True, width="stretch")
+        with st.expander("Show every note with its location", expanded=False):
             st.dataframe(problems_table(problems), hide_index=True, width="stretch")
     else:
         st.markdown("No problems found: every row was used.")

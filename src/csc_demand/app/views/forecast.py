@@ -10,7 +10,7 @@ import streamlit as st
 from csc_demand.app import charts, downloads, state
 from csc_demand.app.views.common import show_table
 from csc_demand.errors import CscDemandError
-from csc_demand.report.tables_view import headline_table, headline_notes, quantile_label
+from csc_demand.report.tables_view import headline_notes, headline_table, quantile_label
 from csc_demand.tables import MEASURE_LABELS
 
 TITLE = "Forecast"
@@ -66,13 +66,13 @@ def render_settings() -> tuple[list[str], int, int, int]:
 
 def render_downloads(fc) -> None:
     """Download buttons for the report and for every scenario file."""
-    st.subheader("Download")
+    st.subheader("Download the forecast")
     a = state.annex()
     kinds = downloads.available_kinds()
     cols = st.columns(len(kinds))
     for col, kind in zip(cols, kinds):
         label, mime = downloads.KINDS[kind]
-        col.download_button(f"Download the forecast: {label}", data=lambda k=kind: downloads.report_bytes(fc, k),
+        col.download_button(label, data=lambda k=kind: downloads.report_bytes(fc, k),
                             file_name=downloads.file_name("forecast", a.extract_date, kind), mime=mime,
                             key=f"download_{kind}", on_click="ignore",
                             help="The forecast for the scenarios shown, with the data-quality notes. Made only "
@@ -127,7 +127,9 @@ def render() -> None:
                 "Social workers needed = open child protection plans and children looked after ÷ the caseload "
                 "per worker set in each scenario.")
     _chart(fc, "cost_gbp", names, "cost")
-    st.markdown("**Costs by financial year and cost group (£)**")
+    st.markdown("**Total cost by financial year (£)**")
+    show_table(charts.measure_table(fc, "cost_gbp", "fy", names))
+    st.markdown("**Median cost by financial year and cost group (£)**")
     show_table(charts.costs_by_group(fc, "fy", names))
     _chart(fc, "social_workers", names, "workers")
     render_downloads(fc)

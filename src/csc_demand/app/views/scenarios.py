@@ -19,8 +19,16 @@ import streamlit as st
 
 from csc_demand.app import state
 from csc_demand.errors import CscDemandError
-from csc_demand.scenario import (RETURN_PROFILES, SOURCE_GROUPS, Scenario, Shock, builtin_scenarios,
-                                 load_scenario, scenario_from_dict, scenario_to_toml)
+from csc_demand.scenario import (
+    RETURN_PROFILES,
+    SOURCE_GROUPS,
+    Scenario,
+    Shock,
+    builtin_scenarios,
+    load_scenario,
+    scenario_from_dict,
+    scenario_to_toml,
+)
 
 TITLE = "Scenarios"
 SELECTED = "scenario_selected"

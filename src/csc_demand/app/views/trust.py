@@ -33,8 +33,9 @@ def sentences(bt: pd.DataFrame) -> list[str]:
         r = ok.sort_values("horizon_months").iloc[-1]
         label = MEASURE_LABELS.get(str(measure), str(measure)).replace(" (end of period)", "").lower()
         n = int(r["cutoffs"])
-        text = (f"**{label.capitalize()}**, {int(r['horizon_months'])} months ahead ({n} past date{'s' if n != 1 else ''}"
-                f" tried): the forecast was typically "
+        tried = f"{n} past date{'s' if n != 1 else ''} tried"
+        text = (f"**{label.capitalize()}**, {int(r['horizon_months'])} months ahead ({tried}): the forecast was "
+                "typically "
                 f"{_pct(r['mape_median_pct'])} off (same as last month: {_pct(r['mape_last_value_pct'])}; "
                 f"average so far: {_pct(r['mape_window_mean_pct'])}).")
         if pd.notna(r["inside_p10_p90_pct"]):
