@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from report_factory import make_tiny_forecast
 
+from csc_demand.errors import CscDemandError
 from csc_demand.report import write_report
 from csc_demand.report import tables_view as tv
 from csc_demand.report.html import render_html
@@ -54,3 +55,9 @@ def test_headline_empty_when_forecast_ends_before_march():
     fc = make_tiny_forecast()
     fc.table = fc.table.loc[fc.table["period_start"] < pd.Timestamp("2021-03-01")]
     assert tv.headline_table(fc).empty
+
+
+def test_a_scenario_called_actual_is_refused(tmp_path):
+    fc = make_tiny_forecast("Actual")
+    with pytest.raises(CscDemandError, match="kept for the observed figures"):
+        write_report(fc, tmp_path / "r.xlsx")

@@ -113,6 +113,9 @@ def scenario_names(forecast: Forecast) -> list[str]:
     """Scenario names in report order: ``Forecast.scenarios`` order, then any others in the table."""
     named = [str(getattr(s, "name", s)) for s in forecast.scenarios]
     in_table = [str(s) for s in pd.unique(forecast.table["scenario"])]
+    if ACTUAL_SCENARIO in in_table:
+        raise CscDemandError(f"A scenario is called '{ACTUAL_SCENARIO}', the name the reports keep for the observed "
+                             "figures. Give the scenario another name and run the forecast again.")
     return [n for n in dict.fromkeys(named + in_table) if n in set(in_table)]
 
 
