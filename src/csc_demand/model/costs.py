@@ -22,7 +22,7 @@ COST_GROUPS: tuple[str, ...] = tuple(PLACEMENT_GROUP_ORDER) + (CP_COST_GROUP,)
 def child_weeks(open_: np.ndarray, grid: Grid) -> np.ndarray:
     """Child-weeks open in each month per draw: (draws, months), from stocks at week ends (draws, weeks+1)."""
     mid = (open_[:, :-1] + open_[:, 1:]) * 0.5
-    return mid @ grid.day_weights.T
+    return grid.per_month(mid, grid.day_weights)
 
 
 def inflation_factor(grid: Grid, pct_per_year: float) -> np.ndarray:

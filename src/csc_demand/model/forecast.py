@@ -99,7 +99,7 @@ def _flow(rows: _Rows, measure: str, monthly: np.ndarray, shares: dict[str, tupl
     g = rows.grid
     qm = _q(monthly, rows.qs)
     rows.add(measure, "month", "total", ["All"], qm[:, :, None])
-    fy = monthly @ g.fy_months.T
+    fy = g.per_fy(monthly)
     qf = _q(fy, rows.qs) if fy.shape[1] else None
     if qf is not None:
         rows.add(measure, "fy", "total", ["All"], qf[:, :, None])
@@ -140,7 +140,7 @@ def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
     fw, sw = grid.flow_weights, grid.stock_weights
     bands = list(AGE_BAND_LABELS)
     # referrals
-    refs_m = sim.referrals @ fw.T
+    refs_m = grid.per_month(sim.referrals, fw)
     src_share = _norm(fw @ sim.referral_group_share)
     keep = src_share.sum(axis=0) > 0
     age = sim.referral_age_shares
@@ -151,11 +151,11 @@ def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
         "age_band": (age_groups, _norm(age)),
     })
     # starts and open
-    cp_open_m = sim.cp_open @ sw.T
-    cla_open_m = sim.cla_open @ sw.T
+    cp_open_m = grid.per_month(sim.cp_open, sw)
+    cla_open_m = grid.per_month(sim.cla_open, sw)
     for key, starts, open_m, central in (("cp", sim.cp_starts, cp_open_m, sim.cp),
                                           ("cla", sim.cla_starts, cla_open_m, sim.cla)):
-        _flow(rows, f"{key}_starts", starts @ fw.T,
+        _flow(rows, f"{key}_starts", grid.per_month(starts, fw),
               {"age_band": (bands, central.start_band_share)})
         stock_shares = {"age_band": (bands, _norm(sw @ central.open_band_share))}
         if key == "cla":
@@ -171,9 +171,9 @@ def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
     rows.add("cost_gbp", "month", "cost_group", COST_GROUPS, by_group)
     if len(grid.fy_labels):
         fm = grid.fy_months
-        rows.add("cost_gbp", "fy", "total", ["All"], _q(total @ fm.T, qs)[:, :, None])
+        rows.add("cost_gbp", "fy", "total", ["All"], _q(grid.per_fy(total), qs)[:, :, None])
         fy_groups = np.concatenate([np.einsum("dm,fm,mg->dfg", cla_cw, fm, unit_cla),
-                                    ((cp_cw * unit_cp[None, :]) @ fm.T)[:, :, None]], axis=2)
+                                    grid.per_fy(cp_cw * unit_cp[None, :])[:, :, None]], axis=2)
         rows.add("cost_gbp", "fy", "cost_group", COST_GROUPS, _q(fy_groups, qs))
     sw_m = social_workers(cp_open_m, cla_open_m, sim.scenario.caseload_per_worker)
     qsw = _q(sw_m, qs)

@@ -83,6 +83,23 @@ class Grid:
     def month_starts(self) -> list[pd.Timestamp]:
         return [p.start_time for p in self.months]
 
+    def per_month(self, x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """``x @ weights.T`` for per-draw weekly arrays x (draws, weeks[+1]) and a banded weight matrix (each
+        month touches a few weeks): one small product per month, which avoids multi-threaded BLAS calls that
+        are slow for these sizes on a busy machine."""
+        out = np.empty((x.shape[0], weights.shape[0]))
+        for m in range(weights.shape[0]):
+            cols = np.flatnonzero(weights[m])
+            out[:, m] = x[:, cols[0]:cols[-1] + 1] @ weights[m, cols[0]:cols[-1] + 1]
+        return out
+
+    def per_fy(self, monthly: np.ndarray) -> np.ndarray:
+        """Sums of per-draw monthly values (draws, months) over each complete financial year: (draws, fys)."""
+        out = np.empty((monthly.shape[0], len(self.fy_labels)))
+        for f in range(len(self.fy_labels)):
+            out[:, f] = monthly[:, self.fy_months[f] > 0].sum(axis=1)
+        return out
+
     def week_end_days(self) -> np.ndarray:
         """Days after E of each week end 0..weeks."""
         return 7 * np.arange(self.weeks + 1)
