@@ -349,6 +349,7 @@ def _summary_sheet(wb: Workbook, ws: Worksheet, fm: _Formats, forecast: Forecast
     if used.lists:
         for c, label in enumerate(("List", "Rows read", "Replaced by a newer extract", "Read from")):
             ws.write_string(r, c, label, fm.header_left)
+        ws.set_row(r, 27)
         r += 1
         for name, rows, replaced, where in used.lists:
             ws.write_string(r, 0, name, fm.text)
