@@ -100,6 +100,23 @@ def test_one_user_date_for_several_files_warns(tmp_path):
 
 # --- merging extracts ---------------------------------------------------------------------------------------
 
+def test_plan_superseded_by_a_later_plan_is_closed(tmp_path):
+    june = {"List_3": [REFERRALS.headers, ref_row(1, "03/06/2020")],
+            "List_7": [CP_PLANS.headers, cp_row(1, "01/02/2020")],
+            "List_8": [LOOKED_AFTER.headers, la_row(3, "01/04/2020")]}
+    dec = {"List_3": [REFERRALS.headers, ref_row(1, "03/09/2020")],
+           "List_7": [CP_PLANS.headers, cp_row(1, "01/10/2020")],
+           "List_8": [LOOKED_AFTER.headers, la_row(3, "01/04/2020")]}
+    workbook(tmp_path / "annex_a_2020-06-30.xlsx", june)
+    workbook(tmp_path / "annex_a_2020-12-31.xlsx", dec)
+    a = read_annex_a(tmp_path, key=KEY)
+    cp = a.cp_plans.sort_values("start_date")
+    assert cp["end_date"].tolist()[0] == T("2020-10-01") and pd.isna(cp["end_date"].tolist()[1])
+    assert validation_summary(a)["lists"]["cp_plans"]["open_at_extract"] == 1
+    assert [p.kind for p in a.quality.problems if p.kind.startswith(("closed_by", "ended_between"))] == [
+        "closed_by_later_spell"]
+
+
 def test_several_extracts_merged_newest_wins(tmp_path):
     june = {"List_3": [REFERRALS.headers, ref_row(1, "03/01/2020"), ref_row(2, "05/05/2020"),
                        ref_row(3, "10/06/2020")],
@@ -122,7 +139,10 @@ def test_several_extracts_merged_newest_wins(tmp_path):
     assert len(cp) == 3 and s["lists"]["cp_plans"]["rows_replaced"] == 1
     assert cp["end_date"].iloc[0] == T("2020-09-15")  # the newer extract's end date won
     assert cp["extract_date"].tolist() == [T("2020-12-31"), T("2020-06-30"), T("2020-12-31")]
-    assert s["lists"]["cp_plans"]["open_at_extract"] == 2  # child 2 (stale from June) and child 4
+    # child 2's plan was open in June but is missing from December: it ended in between (midpoint)
+    assert s["lists"]["cp_plans"]["open_at_extract"] == 1
+    assert cp["end_date"].iloc[1] == T("2020-09-30")
+    assert any(p.kind == "ended_between_extracts" for p in a.quality.problems)
     la = a.looked_after
     assert len(la) == 1 and la["placement_group"].iloc[0] == "Residential"
     assert s["lists"]["looked_after"]["open_at_extract"] == 0

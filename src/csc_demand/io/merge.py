@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.io import parse
+from csc_demand.io.extract_date import window_start
 from csc_demand.io.sheet import ListPart, rows_text
 from csc_demand.tables import ListSpec, Problem, QualityReport
 
@@ -88,4 +89,57 @@ def merge_extracts(frames: list[pd.DataFrame], spec: ListSpec, quality: QualityR
                 f"List {spec.number} ({spec.title}): {replaced} rows also appear in a newer extract; the newer "
                 "row is used."))
     quality.rows_replaced[spec.table] = replaced
-    return _typed(frame, spec)
+    clean = _typed(frame, spec)
+    if "end_date" in clean and spec.table != "referrals":
+        clean = close_stale_spells(clean, spec, quality)
+    return clean
+
+
+def close_stale_spells(frame: pd.DataFrame, spec: ListSpec, quality: QualityReport) -> pd.DataFrame:
+    """End dates for plans / periods of care that merged extracts show must have ended, unrecorded.
+
+    Lists 6–8 hold only each child's most recent spell, so after merging several extracts:
+
+    - a spell followed by a later spell of the same child ended by the later one's start (an older
+      extract still showed it open, or the dates overlap);
+    - a spell still open in its newest extract but absent from the next extract of this list (and not
+      followed by another spell) has ended between the two: it is given the midpoint of the interval in
+      which it must have ended (up to the next extract's window start, or up to the next extract when the
+      windows overlap and the record simply disappeared).
+
+    Each kind of change is counted in one info problem; no row is dropped.
+    """
+    if frame.empty:
+        return frame
+    order = frame.sort_values(["child_id", "start_date"], kind="stable").index
+    f = frame.loc[order]
+    next_start = f.groupby("child_id", sort=False)["start_date"].shift(-1)
+    superseded = next_start.notna() & (f["end_date"].isna() | (f["end_date"] > next_start))
+    dates = np.sort(f["extract_date"].dropna().unique())
+    end = f["end_date"].copy()
+    end[superseded] = next_start[superseded]
+    vanished = pd.Series(False, index=f.index)
+    if len(dates) > 1:
+        pos = np.searchsorted(dates, f["extract_date"].to_numpy(), side="right")
+        has_next = pos < len(dates)
+        vanished = pd.Series(has_next, index=f.index) & f["end_date"].isna() & ~superseded
+        if vanished.any():
+            seen = f.loc[vanished, "extract_date"]
+            nxt = pd.to_datetime(dates[pos[vanished.to_numpy()]])
+            nxt = pd.Series(nxt, index=seen.index)
+            upper = nxt.map(window_start)
+            upper = upper.where(upper > seen, nxt)
+            end[vanished] = (seen + (upper - seen) / 2).dt.normalize()
+    for mask, kind, text in (
+            (superseded, "closed_by_later_spell",
+             "{n} rows were still open (or overlapped) when the same child's next one started; they are "
+             "taken to have ended on the day the next one started."),
+            (vanished, "ended_between_extracts",
+             "{n} rows open in one extract were missing from the next extract, so they ended in between; "
+             "the end date is taken as the midpoint of that interval.")):
+        n = int(mask.sum())
+        if n:
+            quality.add(Problem("info", kind, f"List {spec.number} ({spec.title}): " + text.format(n=n)))
+    out = frame.copy()
+    out.loc[order, "end_date"] = end.to_numpy()
+    return out

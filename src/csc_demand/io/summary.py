@@ -102,8 +102,11 @@ def format_summary(summary: dict) -> str:
         if e["rows_replaced"]:
             line += f"; {_n(e['rows_replaced'], 'row')} replaced by a newer extract"
         out.append(line)
-        for loc in summary["sources"].get(t, []):
-            out.append(f"      from {loc}")
+        locs = summary["sources"].get(t, [])
+        if len(locs) <= SHOWN_PER_KIND:
+            out.extend(f"      from {loc}" for loc in locs)
+        else:
+            out.append(f"      from {len(locs)} places: {locs[0]} … {locs[-1]}")
     out.append("")
     problems = summary["problems"]
     out.append(f"Rows not used: {summary['rows_not_used']:,}.  Problems: {len(problems):,}")
