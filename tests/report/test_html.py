@@ -159,3 +159,15 @@ def test_costs_by_group_table(page, forecast):
     assert body[0][0][2] == f"{first}: total" and body[1][0][2] == f"{first}: Fostering"
     assert [c[2] for c in body[1][1:]] == [_fmt(by_year.loc[(first, "Fostering"), (0.5, p)], "cost_gbp")
                                            for p in ("2020-21", "2021-22", "2022-23", "2023-24")]
+
+
+def test_placement_table(page, forecast):
+    table = next(t for t in page.tables if t[0][0][2] == "Placement group")
+    scen = [s.name for s in forecast.scenarios]
+    assert [c[2] for c in table[0][1:]] == scen
+    assert [c[2] for c in table[1]] == ["2020-21", "2021-22", "2022-23", "2023-24"] * 3
+    body = table[2:]
+    assert [r[0][2] for r in body] == ["Fostering", "Residential", "Supported accommodation", "Placed with parents",
+                                       "Other"]
+    b = tv.breakdowns_by_year(forecast)
+    assert [c[2] for c in body[1][1:]] == [_fmt(v) for v in b.loc[("cla_open", "placement_group", "Residential")]]

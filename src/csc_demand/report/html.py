@@ -354,19 +354,45 @@ def _headline_html(forecast: Forecast, headline: pd.DataFrame) -> str:
     return "\n".join(parts) + notes
 
 
+def _by_year_html(table: pd.DataFrame, *, caption: str, row_header: str, label, kind: str) -> str:
+    """A table with a row per label (``label(index key)``) and a column per (group, financial year)."""
+    groups = list(dict.fromkeys(c[0] for c in table.columns))
+    two_rows = len(groups) > 1
+    if two_rows:
+        spans = [(g, sum(1 for c in table.columns if c[0] == g)) for g in groups]
+        top = "".join(f'<th scope="colgroup" colspan="{n}">{_e(g)}</th>' for g, n in spans)
+        head = (f'<tr><th scope="col" rowspan="2">{_e(row_header)}</th>{top}</tr><tr>'
+                + "".join(f'<th scope="col">{_e(p)}</th>' for _, p in table.columns) + "</tr>")
+    else:
+        head = (f'<tr><th scope="col">{_e(row_header)}</th>'
+                + "".join(f'<th scope="col">{_e(p)}</th>' for _, p in table.columns) + "</tr>")
+    rows = []
+    values = table.to_numpy(dtype=float)
+    for i, key in enumerate(table.index):
+        cells = "".join(f'<td class="num">{_fmt(v, kind)}</td>' for v in values[i])
+        rows.append(f'<tr><th scope="row">{_e(label(key))}</th>{cells}</tr>')
+    return (f'<div class="scroll" role="region" tabindex="0" aria-label="{_e(caption)}"><table>'
+            f"<caption>{_e(caption)}</caption><thead>{head}</thead><tbody>" + "\n".join(rows)
+            + "</tbody></table></div>")
+
+
 def _costs_by_group_html(medians: pd.DataFrame) -> str:
     """Median cost per financial year: a row per scenario and cost group, a column per year."""
-    caption = "Median cost per financial year by cost group (£, at that year's prices)"
-    head = "".join(f'<th scope="col">{_e(period)}</th>' for _, period in medians.columns)
-    rows = []
-    values = medians.to_numpy(dtype=float)
-    for i, (scen, group) in enumerate(medians.index):
-        label = f"{scen}: {'total' if group == tv.TOTAL_GROUP else group}"
-        cells = "".join(f'<td class="num">{_fmt(v, "cost_gbp")}</td>' for v in values[i])
-        rows.append(f'<tr><th scope="row">{_e(label)}</th>{cells}</tr>')
-    return (f'<div class="scroll" role="region" tabindex="0" aria-label="{_e(caption)}"><table>'
-            f'<caption>{_e(caption)}</caption><thead><tr><th scope="col">Scenario and cost group</th>{head}'
-            "</tr></thead><tbody>" + "\n".join(rows) + "</tbody></table></div>")
+    return _by_year_html(medians, caption="Median cost per financial year by cost group (£, at that year's prices)",
+                         row_header="Scenario and cost group", kind="cost_gbp",
+                         label=lambda k: f"{k[0]}: {'total' if k[1] == tv.TOTAL_GROUP else k[1]}")
+
+
+def _placement_html(forecast: Forecast) -> str:
+    """Children looked after on 31 March by placement group (median), per scenario, when the forecast has it."""
+    table = tv.breakdowns_by_year(forecast)
+    if table.empty:
+        return ""
+    keep = [k for k in table.index if k[0] == "cla_open" and k[1] == "placement_group"]
+    if not keep:
+        return ""
+    return _by_year_html(table.loc[keep], caption="Children looked after on 31 March by placement group (median)",
+                         row_header="Placement group", kind="count", label=lambda k: k[2])
 
 
 def _chart_section(wide: pd.DataFrame, scen: list[str], *, section_id: str, heading: str, label: str,
@@ -445,7 +471,7 @@ def render_html(forecast: Forecast) -> str:
         medians = by_year.loc[:, [c for c in by_year.columns if np.isclose(c[0], 0.5)]]
         intro = (_wide_table_html(total, caption="Total cost per financial year (£, at that year's prices)",
                                   period_type="fy", kind="cost_gbp")
-                 + _costs_by_group_html(medians))
+                 + _costs_by_group_html(medians) + _placement_html(forecast))
         monthly = tv.costs_table(forecast, "month")
         monthly = monthly.loc[:, [c for c in monthly.columns if c[1] == tv.TOTAL_GROUP]]
         body.append(_chart_section(monthly, scen, section_id="costs", heading="Costs", label="Total cost (£)",
