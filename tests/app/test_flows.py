@@ -242,11 +242,23 @@ def test_scenario_file_upload_and_the_downloads(at, small_workbook):
     assert any("bad.toml" in e.value and "caseload_per_worker" in e.value for e in at.error)
 
     _page(at, "Forecast")
-    keys = {b.proto.id for b in at.get("download_button")}
-    assert keys, "download buttons are shown"
-    fc = next(v for k, v in at.session_state["cache"].items() if k[0] == "forecast")
-    data = downloads.report_bytes(fc, "csv")
-    table = pd.read_csv(io.BytesIO(data))
+    labels = [b.label for b in at.get("download_button")]
+    assert "Excel workbook (.xlsx)" in labels and "Table for other tools (.csv)" in labels
+
+    # the app shows exactly the engine's numbers for the same data, scenarios, draws and seed
+    from csc_demand.app.views.forecast import headline_flat
+    from csc_demand.io import read_annex_a
+    from csc_demand.model import estimate, forecast
+
+    scenarios = at.session_state["scenarios"]
+    fc = forecast(estimate(read_annex_a(path)), scenarios, months=36, draws=500, seed=1)
+    shown = at.dataframe[0].value
+    expected = headline_flat(fc)
+    assert list(shown.columns) == list(expected.columns)
+    numeric = [c for c in expected.columns if ":" in c]
+    assert ((shown[numeric] - expected[numeric].round(0)).abs() < 1e-9).all().all()
+
+    table = pd.read_csv(io.BytesIO(downloads.report_bytes(fc, "csv")))
     assert set(table["scenario"]) >= {"Actual", "From a colleague"}
     if "xlsx" in downloads.available_kinds():
         from openpyxl import load_workbook

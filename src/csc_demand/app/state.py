@@ -201,19 +201,28 @@ def estimate_values(s: Scenario) -> dict[str, float]:
 
 def forecast(items: Sequence[Scenario], months: int = DEFAULT_MONTHS, draws: int = INTERACTIVE_DRAWS,
              seed: int = DEFAULT_SEED):
-    """The forecast for ``items`` (kept per scenarios/months/draws/seed, so only changes recompute)."""
-    from csc_demand.model import forecast as run
+    """The forecast for ``items``, the same as ``model.forecast(estimates, items, ...)``.
+
+    Every scenario uses the same random numbers (the engine's common random numbers), so each scenario's
+    part depends only on that scenario: it is computed once per scenario/months/draws/seed and kept, and a
+    change to one scenario reruns only that one.
+    """
+    from csc_demand.tables import Forecast
 
     items = list(items)
-    key = (scenario_key(items), int(months), int(draws), int(seed))
-    return cached("forecast", key, lambda: _run_forecast(run, items, months, draws, seed))
+    parts = [cached("forecast_part", (scenario_key([s]), int(months), int(draws), int(seed)),
+                    lambda s=s: _run_forecast([s], months, draws, seed)) for s in items]
+    first = parts[0]
+    table = pd.concat([p.table for p in parts], ignore_index=True) if len(parts) > 1 else first.table
+    return Forecast(table=table, actuals=first.actuals, extract_date=first.extract_date, scenarios=tuple(items),
+                    estimates=first.estimates, draws=first.draws, seed=first.seed, months=first.months,
+                    quality=annex().quality, backtest=first.backtest, la_name=first.la_name)
 
 
-def _run_forecast(run, items: list[Scenario], months: int, draws: int, seed: int):
-    est = estimates()
-    fc = run(est, items, months=int(months), draws=int(draws), seed=int(seed))
-    fc.quality = annex().quality
-    return fc
+def _run_forecast(items: list[Scenario], months: int, draws: int, seed: int):
+    from csc_demand.model import forecast as run
+
+    return run(estimates(), items, months=int(months), draws=int(draws), seed=int(seed))
 
 
 def backtest():

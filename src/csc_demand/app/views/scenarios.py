@@ -217,7 +217,7 @@ def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
                         min_value=dt.date(2000, 1, 1), max_value=dt.date(2060, 12, 31),
                         help="Last day of the shock.")
     change = st.number_input("Change in referrals during the shock (%)", min_value=-100.0, max_value=500.0,
-                             value=float(sh.referrals_change_pct), step=5.0, key=f"{k}change",
+                             value=float(sh.referrals_change_pct), step=5.0, format="%.1f", key=f"{k}change",
                              help="For example -40 for 40% fewer referrals than usual, 10 for 10% more.")
     groups = st.multiselect("Referral sources with a different change (optional)", SOURCE_GROUPS,
                             default=[g for g in sh.by_source_change_pct if g in SOURCE_GROUPS], key=f"{k}groups",
@@ -229,16 +229,17 @@ def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
         for n, g in enumerate(groups):
             by_source[g] = cols[n % len(cols)].number_input(
                 f"Change in referrals from {g} (%)", min_value=-100.0, max_value=500.0,
-                value=float(sh.by_source_change_pct.get(g, sh.referrals_change_pct)), step=5.0,
+                value=float(sh.by_source_change_pct.get(g, sh.referrals_change_pct)), step=5.0, format="%.1f",
                 key=f"{k}src_{g}", help=f"The % change in referrals from {g} during the shock.")
     returns = st.slider("Share of the missing referrals that come back later (%)", 0, 100,
                         value=int(round(sh.returns_pct)), step=5, key=f"{k}returns",
                         help="When referrals fall, some of the children are referred later instead. 0 = none "
                              "come back; 100 = all of them do.")
     r1, r2, r3 = st.columns(3)
-    default_start = r1.checkbox("They start coming back the day after the shock ends",
+    default_start = r1.checkbox("Start the day after the shock ends",
                                 value=sh.return_start is None, key=f"{k}ret_default",
-                                help="Untick to choose another date.")
+                                help="The missing referrals start coming back the day after the shock ends. "
+                                     "Untick to choose another date.")
     return_start = None
     if not default_start:
         return_start = r1.date_input("They start coming back on", value=sh.return_start_date, key=f"{k}ret_start",
@@ -287,7 +288,7 @@ def editor(i: int, s: Scenario, est_values: dict[str, float]) -> dict:
                                              format="DD/MM/YYYY", help="Last day of the window.")
     raw["trend_pct_per_year"] = st.number_input(
         "Steady change in referrals (% a year)", min_value=-50.0, max_value=50.0,
-        value=float(s.trend_pct_per_year), step=0.5, key=f"{k}trend",
+        value=float(s.trend_pct_per_year), step=0.5, format="%.1f", key=f"{k}trend",
         help="For example 2 for referrals rising by 2% each year; 0 for no trend.")
 
     st.subheader("Shocks")
@@ -313,7 +314,8 @@ def editor(i: int, s: Scenario, est_values: dict[str, float]) -> dict:
                                   help="The date the new level starts."),
             "change_pct": c2.number_input("Change from the usual level (%)", min_value=-100.0, max_value=500.0,
                                           value=float(s.new_normal.change_pct) if s.new_normal else 5.0, step=1.0,
-                                          key=f"{k}nn_change", help="For example 4 for 4% more referrals for good."),
+                                          format="%.1f", key=f"{k}nn_change",
+                                          help="For example 4 for 4% more referrals for good."),
         }
 
     with st.expander("Replace estimates from the data (overrides)"):

@@ -80,4 +80,6 @@ def render() -> None:
     st.subheader("All results")
     show_table(table(bt))
     st.caption("Errors beyond the history you loaded cannot be measured; those rows say so. With more extracts "
-               "(a longer history) the backtest covers more dates and longer horizons.")
+               "(a longer history) the backtest covers more dates and longer horizons. The backtest forecasts "
+               "assume no further shocks, so a shock after a past date (such as a lockdown) shows up as a large "
+               "error: that is what a scenario is for.")
