@@ -265,3 +265,52 @@ def test_scenario_file_upload_and_the_downloads(at, small_workbook):
 
         wb = load_workbook(io.BytesIO(downloads.report_bytes(fc, "xlsx")))
         assert len(wb.sheetnames) >= 3
+
+
+def _forecast_median(app, title_start: str, scenario: str) -> pd.Series:
+    chart = next(c for c in app.get("plotly_chart") if _figure(c).layout.title.text.startswith(title_start))
+    trace = next(t for t in _figure(chart).data if t.name == f"{scenario} (median)")
+    return pd.Series(_array(trace.y), index=pd.to_datetime(_array(trace.x)))
+
+
+def test_overrides_costs_caseload_and_a_fitted_shock(at, small_workbook):
+    path, _ = small_workbook
+    _upload(at, path)
+    _page(at, "Forecast")
+    at.multiselect(key="compare").set_value(["No further shocks"]).run()
+    cost_before = _forecast_median(at, "Cost (£)", "No further shocks")
+    workers_before = _forecast_median(at, "Social workers needed", "No further shocks")
+
+    _page(at, "Scenarios")
+    k = f"s0v{at.session_state['edit_version']}_"
+    # the estimate from the data is offered as the starting value of each override (1 in 20 or so)
+    assert at.number_input(key=f"{k}ov_cla_starts_per_referral").disabled
+    assert 0.01 < at.number_input(key=f"{k}ov_cla_starts_per_referral").value < 0.2
+    at.checkbox(key=f"{k}ov_cla_starts_per_referral_on").check().run()
+    at.number_input(key=f"{k}ov_cla_starts_per_referral").set_value(0.0).run()
+    at.number_input(key=f"{k}cost_residential_gbp_per_week").set_value(12000.0).run()
+    at.number_input(key=f"{k}caseload").set_value(8.5).run()
+    assert not at.error, [e.value for e in at.error]
+    text = _markdown(at)
+    assert "children starting care per referral = 0." in text
+    assert "assume 8.5 open cases per worker" in text and "Unit costs are set by the user." in text
+
+    _page(at, "Forecast")
+    assert not any(_figure(c).layout.title.text.startswith("Children starting care") for c in at.get("plotly_chart"))
+    at.toggle(key="show_starts").set_value(True).run()
+    starts = _forecast_median(at, "Children starting care", "No further shocks")
+    assert (starts == 0).all(), "no child starts care when care starts per referral is set to 0"
+    cost_after = _forecast_median(at, "Cost (£)", "No further shocks")
+    assert (cost_after.iloc[:3] > cost_before.iloc[:3] * 1.05).all(), "dearer residential care costs more"
+    workers_after = _forecast_median(at, "Social workers needed", "No further shocks")
+    assert (workers_after.iloc[:3] > workers_before.iloc[:3] * 1.8).all(), "half the caseload, twice the workers"
+
+    # "fit this period from my data": the 2020 lockdown is in this workbook's window only partly, so fit
+    # the last quarter offered by default and add it as a shock
+    _page(at, "Scenarios")
+    at.button(key="fit").click().run()
+    assert any("referrals were" in s.value and "usual level" in s.value for s in at.success)
+    n_before = sum(1 for w in at.text_input if w.key and w.key.endswith("name") and "_sh" in w.key)
+    at.button(key="fit_add").click().run()
+    names = [w.value for w in at.text_input if w.key and "_sh" in w.key and w.key.endswith("name")]
+    assert len(names) == n_before + 1 and names[-1] == "Fitted from data"
