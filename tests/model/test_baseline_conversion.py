@@ -78,3 +78,17 @@ def test_lag_corrects_for_referrals_before_the_window() -> None:
     # lag 1: 80 of 100 starts could show it; lag 10: 20 of the 60 Oct starts could show it
     assert pmf[1] / pmf[10] == pytest.approx((80 / 100) / (20 / 60))
     assert pmf.sum() == pytest.approx(1.0)
+
+
+def test_seasonality_with_months_only_seen_in_a_shock():
+    # a year and a half of data with twice the referrals in December; April and May are left out (a shock):
+    # they get no adjustment, the other months still show December
+    days = pd.date_range("2019-06-30", "2020-12-31")
+    rows = [(f"{i:016x}", d, "Police", 5) for i, d in enumerate(np.repeat(days, np.where(days.month == 12, 2, 1)))]
+    annex = make_annex(rows, extracts=["2019-12-31", "2020-06-30", "2020-12-31"])
+    h = referral_history(annex.referrals, observed_intervals(annex), annex.extract_date)
+    use = ~np.asarray((h.days >= "2020-04-01") & (h.days <= "2020-05-31"))
+    s = fit_seasonality(h, use=use)
+    assert s.by_month is not None
+    assert 1.5 < s.by_month[11] / s.by_month[0] < 2.0     # shrunk a little: ~45 referrals a month is noisy
+    assert s.by_month[3] == pytest.approx(s.by_month[0], rel=0.02)   # April: as an ordinary month

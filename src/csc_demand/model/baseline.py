@@ -23,6 +23,8 @@ Z80 = 1.2815515655446004
 #: Seasonality needs at least this many days of history, and this many observed days in each calendar month.
 MIN_DAYS_FOR_SEASONALITY = 365
 MIN_DAYS_PER_MONTH = 14
+#: ... and at least this many calendar months with enough days (the others get no adjustment).
+MIN_MONTHS_FOR_SEASONALITY = 9
 #: Default reference window: the most recent observed stretch, at most this many days.
 DEFAULT_REFERENCE_DAYS = 365
 
@@ -113,8 +115,9 @@ def _shrink(raw: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def fit_seasonality(h: History, use: np.ndarray | None = None) -> Seasonality:
-    """Monthly factors when at least a year of history exists and every calendar month is observed enough;
-    day-of-the-week factors when four weeks are observed.
+    """Monthly factors when at least a year of history exists and at least nine calendar months are observed
+    enough (a month without enough days, e.g. only seen during a shock, gets no adjustment); day-of-the-week
+    factors when four weeks are observed.
 
     ``use`` (per day) leaves days out, e.g. a shock. Each factor is the referrals per observed day of that
     month (weekday) over the average per observed day, shrunk towards 1 by the share of the spread that
@@ -135,16 +138,19 @@ def fit_seasonality(h: History, use: np.ndarray | None = None) -> Seasonality:
             weekday = shrunk / shrunk.mean()
     month = np.asarray(h.days.month) - 1
     obs_days = np.bincount(month[observed], minlength=12).astype(float)
-    if span < MIN_DAYS_FOR_SEASONALITY or obs_days.min() < MIN_DAYS_PER_MONTH:
-        have = f"{n_obs:,} days" if n_obs < 365 else "gaps in some calendar months"
+    have = obs_days >= MIN_DAYS_PER_MONTH
+    if span < MIN_DAYS_FOR_SEASONALITY or have.sum() < MIN_MONTHS_FOR_SEASONALITY:
+        got = f"{n_obs:,} days" if n_obs < 365 else "too few days in some calendar months"
         return Seasonality(None, f"No seasonal pattern by month is used: that needs a full year of referrals and "
-                                 f"the data cover {have}. Load more extracts to add one.", weekday)
+                                 f"the data cover {got}. Load more extracts to add one.", weekday)
     adj = h.total / (weekday[dow] if weekday is not None else 1.0)
     counts = np.bincount(month[observed], weights=adj[observed], minlength=12)
-    rate = counts / obs_days
     days_in_month = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-    raw = rate / (np.sum(rate * days_in_month) / days_in_month.sum())
-    shrunk = _shrink(raw, counts)
+    rate = np.where(have, counts / np.maximum(obs_days, 1), 0.0)
+    mean_rate = np.sum(rate[have] * days_in_month[have]) / days_in_month[have].sum()
+    raw = np.where(have, rate / mean_rate, 1.0)    # a month without enough data: no adjustment
+    shrunk = np.ones(12)
+    shrunk[have] = _shrink(raw[have], counts[have])
     factor = shrunk / (np.sum(shrunk * days_in_month) / days_in_month.sum())
     lo, hi = int(np.argmin(factor)), int(np.argmax(factor))
     names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
