@@ -7,7 +7,7 @@ of the median at 3, 6 and 12 months ahead (averaged over cutoffs: MAPE), the sha
 the P10–P90 interval, and the same errors for two naive forecasts: the last observed value, and the mean of
 the observed months before C.
 
-By default the cutoffs are month ends from three months after the data begin to three months before they
+By default the cutoffs are month ends from two months after the data begin to three months before they
 end, three months apart (the latest six). Horizons the data cannot reach are listed with a note saying so.
 """
 
@@ -64,9 +64,9 @@ def truncate(annex: AnnexA, cutoff: pd.Timestamp) -> AnnexA:
 
 
 def default_cutoffs(annex: AnnexA) -> list[pd.Timestamp]:
-    """Month ends from 3 months after the data begin to 3 months before they end, 3 months apart (latest 6)."""
+    """Month ends from 2 months after the data begin to 3 months before they end, 3 months apart (latest 6)."""
     intervals = observed_intervals(annex)
-    first = intervals[0][0] + pd.DateOffset(months=3)
+    first = intervals[0][0] + pd.DateOffset(months=2)
     last = pd.Timestamp(annex.extract_date) - pd.DateOffset(months=3)
     ends = pd.date_range(first, last, freq="ME")
     if len(ends) == 0:
@@ -91,8 +91,8 @@ def backtest(annex: AnnexA, *, cutoff: dt.date | str | None = None, months: int 
     """
     cutoffs = [pd.Timestamp(cutoff)] if cutoff is not None else default_cutoffs(annex)
     if not cutoffs:
-        raise CscDemandError("The data cover too short a period for a backtest: at least three months before "
-                             "and three months after a cutoff are needed. Load more extracts.")
+        raise CscDemandError("The data cover too short a period for a backtest: at least two months before and "
+                             "three months after a cutoff (a month end) are needed. Load more extracts.")
     act = observed_series(annex)
     act_m = {m: _monthly(act, m) for m in MEASURES}
     none = Scenario(name="No further shocks")
