@@ -92,3 +92,17 @@ def test_seasonality_with_months_only_seen_in_a_shock():
     assert s.by_month is not None
     assert 1.5 < s.by_month[11] / s.by_month[0] < 2.0     # shrunk a little: ~45 referrals a month is noisy
     assert s.by_month[3] == pytest.approx(1.0, abs=0.01)   # April: no adjustment (the yearly average)
+
+
+def test_trend_is_measured_with_a_year_of_data():
+    # referrals rise steadily: 1 a day in mid-2019 to about 1.2 a day at the end of 2020 (+12% a year)
+    days = pd.date_range("2019-06-30", "2020-12-31")
+    years = (days - days[-1]).days / 365.25
+    per_day = np.rint(20 * 1.12 ** years).astype(int)
+    rows = [(f"{i:016x}", d, "Police", 5) for i, d in enumerate(np.repeat(days, per_day))]
+    est = estimate(make_annex(rows, extracts=["2019-12-31", "2020-06-30", "2020-12-31"]))
+    assert est.trend.pct_per_year == pytest.approx(12.0, abs=1.5)
+    assert est.trend.low < est.trend.pct_per_year < est.trend.high
+    assert "the forecast uses no trend unless the scenario sets one" in est.trend.explanation
+    short = estimate(make_annex(_days("2020-06-30", 185, 2)))
+    assert short.trend.pct_per_year is None and "needs a year" in short.trend.explanation

@@ -254,3 +254,43 @@ def fit_baseline(h: History, season: Seasonality, mask: np.ndarray, phi: float,
 
 def _fmt(d: pd.Timestamp) -> str:
     return f"{d.day} {d.strftime('%b %Y')}"
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The observed steady change in referrals (% a year) with an 80% interval, or None without a year of data.
+
+    Information only: the forecast uses a trend only when the scenario sets ``trend_pct_per_year``.
+    """
+
+    pct_per_year: float | None
+    low: float | None
+    high: float | None
+    explanation: str
+
+
+def fit_trend(h: History, season: Seasonality, phi: float) -> Trend:
+    """Log-linear fit of seasonally adjusted weekly referrals on time (whole observed weeks, weighted by their
+    counts), when the observed weeks span at least a year; the standard error allows for over-dispersion."""
+    n = len(h.days)
+    n_weeks = n // 7
+    sl = slice(n - 7 * n_weeks, n)
+    obs = h.total[sl].reshape(n_weeks, 7).sum(axis=1)
+    exp = season.factor(h.days[sl]).reshape(n_weeks, 7).sum(axis=1)
+    full = h.observed[sl].reshape(n_weeks, 7).all(axis=1) & (obs > 0)
+    t = (np.arange(n_weeks) - n_weeks + 1) / (365.25 / 7)
+    if full.sum() < 52 or t[full].max() - t[full].min() < 0.99:
+        return Trend(None, None, None, "No trend is estimated: that needs a year of referrals. The forecast uses "
+                                       "none unless the scenario sets one.")
+    y, x, w = np.log(obs[full] / exp[full]), t[full], obs[full]
+    xm = np.sum(w * x) / w.sum()
+    ym = np.sum(w * y) / w.sum()
+    sxx = np.sum(w * (x - xm) ** 2)
+    slope = np.sum(w * (x - xm) * (y - ym)) / sxx
+    se = np.sqrt(phi / sxx)
+    pct, lo, hi = ((np.exp(v) - 1) * 100 for v in (slope, slope - Z80 * se, slope + Z80 * se))
+    word = "risen" if pct > 0 else "fallen"
+    return Trend(float(pct), float(lo), float(hi),
+                 f"Referrals have {word} by {abs(pct):.1f}% a year over the data (80% interval {lo:+.1f}% to "
+                 f"{hi:+.1f}%), after allowing for the seasons; the forecast uses no trend unless the scenario sets "
+                 "one (trend_pct_per_year).")

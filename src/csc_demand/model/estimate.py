@@ -21,9 +21,11 @@ from csc_demand.model.baseline import (
     Baseline,
     History,
     Seasonality,
+    Trend,
     dispersion,
     fit_baseline,
     fit_seasonality,
+    fit_trend,
     reference_mask,
     referral_history,
 )
@@ -82,11 +84,14 @@ class Estimates:
     cla: Flow = field(repr=False)
     placement_mix: np.ndarray = field(repr=False)
     actuals: pd.DataFrame = field(repr=False)
+    trend: Trend | None = None
     notes: tuple[str, ...] = ()
 
     def explain(self) -> list[str]:
         """Every estimate as a plain-English sentence, for reports and the app."""
         out = [self.baseline.explanation, self.seasonality.explanation]
+        if self.trend is not None:
+            out.append(self.trend.explanation)
         if self.dispersion > 1.05:
             out.append(f"Weekly referral counts vary {self.dispersion:.1f} times as much as pure chance would "
                        "give; the intervals allow for that.")
@@ -191,6 +196,7 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     return Estimates(extract_date=e, intervals=tuple(intervals), history=hist, seasonality=season,
                      dispersion=phi, baseline=base, referral_age_shares=age_shares, recent_weekly_referrals=recent,
                      cp=cp, cla=cla, placement_mix=placement, actuals=actuals(annex),
+                     trend=fit_trend(hist, season, phi),
                      notes=tuple(notes))
 
 
