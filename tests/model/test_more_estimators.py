@@ -90,3 +90,15 @@ def test_fast_binomial_matches_the_binomial() -> None:
     assert x.mean() == pytest.approx(20, rel=0.01) and x.var() == pytest.approx(19.8, rel=0.03)
     small = binomial(np.full(10_000, 5), np.full(10_000, 0.3), rng)
     assert small.min() >= 0 and small.max() <= 5 and small.mean() == pytest.approx(1.5, rel=0.05)
+
+
+def test_without_uasc_leaves_out_their_periods_of_care() -> None:
+    from csc_demand.model import without_uasc
+
+    annex = make_annex([("r1", "2020-10-01", "Police", 5)],
+                       cla=[("a", "2020-08-01", None, "2004-01-01"), ("b", "2020-09-01", None, "2010-01-01")])
+    annex.looked_after["uasc"] = pd.array([True, False], dtype="boolean")
+    out = without_uasc(annex)
+    assert list(out.looked_after["child_id"]) == ["b"]
+    assert len(annex.looked_after) == 2        # the original is unchanged
+    assert estimate(out).cla.open_now == 1

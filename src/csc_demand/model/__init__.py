@@ -7,14 +7,16 @@ Public API::
     fit = fit_shock(annex, "2020-03-23", "2020-06-30")     # a past shock's change, with an interval
     bt = backtest(annex)                                   # how well the method did on this LA's own past
     obs = actuals(annex)                                   # the observed monthly series
+    est = estimate(without_uasc(annex))                    # leave out unaccompanied asylum-seeking children
 
 Pure numpy/pandas; no UI imports.
 """
 
-from csc_demand.model.actuals import actuals
+from csc_demand.model.actuals import actuals, without_uasc
 from csc_demand.model.backtest import backtest
 from csc_demand.model.estimate import Estimates, estimate, estimates_table
 from csc_demand.model.forecast import forecast
 from csc_demand.model.shocks import ShockFit, fit_shock
 
-__all__ = ["Estimates", "ShockFit", "actuals", "backtest", "estimate", "estimates_table", "fit_shock", "forecast"]
+__all__ = ["Estimates", "ShockFit", "actuals", "backtest", "estimate", "estimates_table", "fit_shock", "forecast",
+           "without_uasc"]

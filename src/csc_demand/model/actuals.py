@@ -42,6 +42,19 @@ def open_at(table: pd.DataFrame, dates: pd.DatetimeIndex) -> np.ndarray:
     return open_.sum(axis=0)
 
 
+def without_uasc(annex: AnnexA) -> AnnexA:
+    """The same data without unaccompanied asylum-seeking children's periods of care (List 8 rows flagged
+    UASC), whose arrivals follow national policy rather than local demand: ``estimate(without_uasc(annex))``
+    forecasts the other children looked after, and its actuals match."""
+    cla = annex.tables.get("looked_after")
+    if cla is None or "uasc" not in cla:
+        return annex
+    keep = ~cla["uasc"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    tables = dict(annex.tables, looked_after=cla[keep])
+    return AnnexA(tables=tables, extract_date=annex.extract_date, extract_date_source=annex.extract_date_source,
+                  extracts=annex.extracts, quality=annex.quality)
+
+
 def _monthly_counts(dates: pd.Series, months: pd.PeriodIndex) -> np.ndarray:
     per = pd.to_datetime(dates).dropna().dt.to_period("M")
     counts = per.value_counts()
