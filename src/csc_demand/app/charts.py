@@ -63,9 +63,12 @@ def _value(frame: pd.DataFrame, scenario: str, q: float) -> pd.Series | None:
 
 
 def forecast_figure(forecast: Forecast, measure: str, scenarios: list[str] | None = None,
-                    period_type: str = "month") -> go.Figure:
-    """Actuals, then each scenario's median (its own line style) with a shaded P10–P90 band."""
-    wide = wide_table(forecast, measure, period_type)
+                    period_type: str = "month", wide: pd.DataFrame | None = None) -> go.Figure:
+    """Actuals, then each scenario's median (its own line style) with a shaded P10–P90 band.
+
+    ``wide``: the measure's :func:`wide_table` if already made (it is made here otherwise).
+    """
+    wide = wide_table(forecast, measure, period_type) if wide is None else wide
     x = wide.index.get_level_values("period_start")
     names = scenarios if scenarios is not None else scenario_names(forecast)
     styles = scenario_styles(scenario_names(forecast))
@@ -97,9 +100,10 @@ def forecast_figure(forecast: Forecast, measure: str, scenarios: list[str] | Non
     return _layout(fig, title, MEASURE_UNITS.get(measure, label))
 
 
-def forecast_alt(forecast: Forecast, measure: str, scenarios: list[str] | None = None) -> str:
-    """A short text description of :func:`forecast_figure` for screen readers."""
-    wide = wide_table(forecast, measure, "month")
+def forecast_alt(forecast: Forecast, measure: str, scenarios: list[str] | None = None,
+                 wide: pd.DataFrame | None = None) -> str:
+    """A short text description of :func:`forecast_figure` (monthly) for screen readers."""
+    wide = wide_table(forecast, measure, "month") if wide is None else wide
     x = wide.index.get_level_values("period_start")
     names = scenarios if scenarios is not None else scenario_names(forecast)
     styles = scenario_styles(scenario_names(forecast))
@@ -143,9 +147,10 @@ def flat_table(wide: pd.DataFrame, period_type: str = "month", scenarios: list[s
 
 
 def measure_table(forecast: Forecast, measure: str, period_type: str = "month",
-                  scenarios: list[str] | None = None) -> pd.DataFrame:
+                  scenarios: list[str] | None = None, wide: pd.DataFrame | None = None) -> pd.DataFrame:
     """One measure by month or financial year: actuals, then P10 / median / P90 per scenario."""
-    return flat_table(wide_table(forecast, measure, period_type), period_type, scenarios)
+    wide = wide_table(forecast, measure, period_type) if wide is None else wide
+    return flat_table(wide, period_type, scenarios)
 
 
 def costs_by_group(forecast: Forecast, period_type: str = "fy", scenarios: list[str] | None = None) -> pd.DataFrame:

@@ -131,12 +131,20 @@ def _cache() -> dict:
     return st.session_state.setdefault(CACHE, {})
 
 
-def cached(name: str, key: Any, make) -> Any:
-    """``make()`` once per loaded data set and ``key``; kept in this session's memory."""
+def cached(name: str, key: Any, make, keep: int | None = None) -> Any:
+    """``make()`` once per loaded data set and ``key``; kept in this session's memory.
+
+    With ``keep``, only the ``keep`` most recently made results of this ``name`` are kept (so a long session
+    of small changes does not fill the memory).
+    """
     c = _cache()
     full = (name, st.session_state.get(DATA_KEY), key)
     if full not in c:
         c[full] = make()
+        if keep is not None:
+            mine = [k for k in c if k[0] == name]
+            for old in mine[:-keep]:
+                del c[old]
     return c[full]
 
 
@@ -207,11 +215,21 @@ def forecast(items: Sequence[Scenario], months: int = DEFAULT_MONTHS, draws: int
     part depends only on that scenario: it is computed once per scenario/months/draws/seed and kept, and a
     change to one scenario reruns only that one.
     """
+    items = list(items)
+    keys = list(forecast_key(items, months, draws, seed))
+    return cached("forecast", tuple(keys), lambda: _combine(items, keys, months, draws, seed), keep=4)
+
+
+def forecast_key(items: Sequence[Scenario], months: int, draws: int, seed: int) -> tuple:
+    """Identifies a forecast (and so every chart and table drawn from it)."""
+    return tuple((scenario_key([s]), int(months), int(draws), int(seed)) for s in items)
+
+
+def _combine(items: list[Scenario], keys: list[tuple], months: int, draws: int, seed: int):
     from csc_demand.tables import Forecast
 
-    items = list(items)
-    parts = [cached("forecast_part", (scenario_key([s]), int(months), int(draws), int(seed)),
-                    lambda s=s: _run_forecast([s], months, draws, seed)) for s in items]
+    parts = [cached("forecast_part", k, lambda s=s: _run_forecast([s], months, draws, seed), keep=30)
+             for s, k in zip(items, keys)]
     first = parts[0]
     table = pd.concat([p.table for p in parts], ignore_index=True) if len(parts) > 1 else first.table
     return Forecast(table=table, actuals=first.actuals, extract_date=first.extract_date, scenarios=tuple(items),

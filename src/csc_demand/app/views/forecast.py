@@ -9,8 +9,10 @@ import streamlit as st
 
 from csc_demand.app import charts, downloads, state
 from csc_demand.app.views.common import show_table
+from csc_demand.app.views.scenarios import toml_file_name
 from csc_demand.errors import CscDemandError
-from csc_demand.report.tables_view import headline_notes, headline_table, quantile_label
+from csc_demand.report.tables_view import headline_notes, headline_table, quantile_label, wide_table
+from csc_demand.scenario import scenario_to_toml
 from csc_demand.tables import MEASURE_LABELS
 
 TITLE = "Forecast"
@@ -32,14 +34,28 @@ def headline_flat(fc) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _chart(fc, measure: str, names: list[str], key: str) -> None:
-    st.plotly_chart(charts.forecast_figure(fc, measure, names), key=f"chart_{key}",
-                    alt=charts.forecast_alt(fc, measure, names), config={"displaylogo": False})
+def _view(fkey: tuple, what: str, make):
+    """A chart or table of the current forecast, made once per forecast (moving between pages costs nothing)."""
+    return state.cached("view", (fkey, what), make, keep=60)
+
+
+def _wide(fc, fkey: tuple, measure: str, period_type: str):
+    return _view(fkey, f"wide {measure} {period_type}", lambda: wide_table(fc, measure, period_type))
+
+
+def _chart(fc, fkey: tuple, measure: str, names: list[str], key: str) -> None:
+    wide = _wide(fc, fkey, measure, "month")
+    fig = _view(fkey, f"figure {measure}", lambda: charts.forecast_figure(fc, measure, names, wide=wide))
+    alt = _view(fkey, f"alt {measure}", lambda: charts.forecast_alt(fc, measure, names, wide=wide))
+    st.plotly_chart(fig, key=f"chart_{key}", alt=alt, config={"displaylogo": False})
     with st.expander(f"Show {MEASURE_LABELS.get(measure, measure).lower()} as a table"):
         by = st.radio("Show by", ["Month", "Financial year (April to March)"], horizontal=True,
                       key=f"by_{key}", help="Months, or totals (open cases: at 31 March) per financial year.")
         period_type = "month" if by == "Month" else "fy"
-        show_table(charts.measure_table(fc, measure, period_type, names), 1 if measure == "social_workers" else 0)
+        table = _view(fkey, f"table {measure} {period_type}",
+                      lambda: charts.measure_table(fc, measure, period_type, names,
+                                                   wide=_wide(fc, fkey, measure, period_type)))
+        show_table(table, 1 if measure == "social_workers" else 0)
 
 
 def render_settings() -> tuple[list[str], int, int, int]:
@@ -80,7 +96,7 @@ def render_downloads(fc) -> None:
     if "xlsx" not in kinds:
         st.caption("The Excel and HTML reports need the report writer, which this installation does not have yet; "
                    "the CSV holds every number.")
-    st.caption("Scenario files (.toml) are downloaded from the Scenarios page.")
+    st.caption("Scenario files (.toml) are under 'What each scenario assumes' above, and on the Scenarios page.")
 
 
 def render() -> None:
@@ -98,38 +114,41 @@ def render() -> None:
         st.error(str(exc))
         return
     seconds = time.perf_counter() - t0
+    fkey = state.forecast_key(items, months, draws, seed)
     st.caption(f"{draws:,} simulation runs, seed {seed}, {months} months from "
                f"{charts.month_label(fc.extract_date + pd.offsets.MonthBegin(1))}. Lines: the median (middle) "
                f"result; shaded bands: P10 to P90 (8 runs in 10 fell inside). Calculated in {seconds:.2f} s.")
 
-    with st.expander("What each scenario assumes", expanded=False):
-        for s in items:
+    with st.expander("What each scenario assumes (and its scenario file)", expanded=False):
+        for n, s in enumerate(items):
             st.markdown(f"**{s.name}**")
             st.markdown("\n".join(f"- {line}" for line in s.describe()))
+            st.download_button(f"Download the scenario file for '{s.name}' (.toml)", data=scenario_to_toml(s),
+                               file_name=toml_file_name(s), mime="application/toml", key=f"toml_{n}",
+                               on_click="ignore", help="Keep it, send it to a colleague, or load it again later.")
 
     st.subheader("The next three financial years")
-    head = headline_flat(fc)
-    show_table(head)
+    show_table(_view(fkey, "headline", lambda: headline_flat(fc)))
     for note in headline_notes(fc, headline_table(fc)):
         st.caption(note)
 
     for m in MAIN_MEASURES:
         st.subheader(MEASURE_LABELS[m].replace(" (end of period)", " (at each month end)"))
-        _chart(fc, m, names, m)
+        _chart(fc, fkey, m, names, m)
     if st.toggle("Also show plans and care started each month", key="show_starts",
                  help="Child protection plans started and children starting care, per month."):
         for m in START_MEASURES:
             st.subheader(MEASURE_LABELS[m])
-            _chart(fc, m, names, m)
+            _chart(fc, fkey, m, names, m)
 
     st.header("Costs and social workers", divider="gray")
     st.markdown("Costs are children × weeks × the weekly unit costs set in each scenario, rising with inflation. "
                 "Social workers needed = open child protection plans and children looked after ÷ the caseload "
                 "per worker set in each scenario.")
-    _chart(fc, "cost_gbp", names, "cost")
+    _chart(fc, fkey, "cost_gbp", names, "cost")
     st.markdown("**Total cost by financial year (£)**")
-    show_table(charts.measure_table(fc, "cost_gbp", "fy", names))
+    show_table(_view(fkey, "table cost_gbp fy", lambda: charts.measure_table(fc, "cost_gbp", "fy", names)))
     st.markdown("**Median cost by financial year and cost group (£)**")
-    show_table(charts.costs_by_group(fc, "fy", names))
-    _chart(fc, "social_workers", names, "workers")
+    show_table(_view(fkey, "costs by group", lambda: charts.costs_by_group(fc, "fy", names)))
+    _chart(fc, fkey, "social_workers", names, "workers")
     render_downloads(fc)

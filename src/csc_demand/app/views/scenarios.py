@@ -59,6 +59,11 @@ COST_FIELDS = (
 
 # --- helpers -------------------------------------------------------------------------------------------------
 
+def toml_file_name(s: Scenario) -> str:
+    """A safe file name for a scenario: ``Second_lockdown_next_winter.toml``."""
+    return f"{re.sub(r'[^A-Za-z0-9_-]+', '_', s.name).strip('_') or 'scenario'}.toml"
+
+
 def unique_name(name: str, taken: list[str]) -> str:
     """``name``, or ``name (2)``, ``name (3)``… so that no two scenarios share a name."""
     if name not in taken:
@@ -428,7 +433,7 @@ def render() -> None:
     st.markdown("\n".join(f"- {line}" for line in new.describe()))
     st.subheader("Save or load a scenario file")
     st.download_button("Download this scenario (.toml)", data=scenario_to_toml(new),
-                       file_name=f"{re.sub(r'[^A-Za-z0-9_-]+', '_', new.name).strip('_') or 'scenario'}.toml",
+                       file_name=toml_file_name(new),
                        mime="application/toml", key="download_scenario",
                        help="A small text file you can keep, send to a colleague, or load again here or with "
                             "csc-demand forecast --scenario.")
