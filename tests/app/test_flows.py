@@ -244,6 +244,7 @@ def test_scenario_file_upload_and_the_downloads(at, small_workbook):
     _page(at, "Forecast")
     labels = [b.label for b in at.get("download_button")]
     assert "Excel workbook (.xlsx)" in labels and "Table for other tools (.csv)" in labels
+    assert "Download the scenario file for 'From a colleague' (.toml)" in labels
 
     # the app shows exactly the engine's numbers for the same data, scenarios, draws and seed
     from csc_demand.app.views.forecast import headline_flat
