@@ -23,16 +23,14 @@ def test_conversion_follows_referrals_up() -> None:
     cp = [(f"c{i:015d}", d0 + pd.Timedelta(days=i + 7), None, "2013-01-01") for i in range(0, 178, 8)]
     est = estimate(make_annex(refs, cp=cp))
     c = est.cp.conversion
-    # every linked start is at lag week 1, so T = 2 weeks and all starts come within it (share 1);
-    # cohort = referrals up to 14 days before the extract date: days 0..170 = 171 referrals, 22 followed
-    # (days 0, 8, ..., 168).
+    # every linked start is at lag week 1 (rate 1). A referral f days before the extract date counts fully when
+    # f >= 13, for (f - 6)/7 of a start when 7 <= f <= 12 (lag spread evenly over days 7-13), and not at all
+    # below: exposure = 172 (days 0..171) + (1 + 2 + 3 + 4 + 5 + 6) / 7 = 175. 23 starts followed them.
     assert c.method == "followed up"
-    assert c.per_referral == pytest.approx(22 / 171)
+    assert c.per_referral == pytest.approx(23 / 175)
     assert c.lag_pmf[1] == pytest.approx(1.0)
-    assert "22 of the 171 referrals from 30 Jun 2020 to 17 Dec 2020 were followed by one within 2 weeks" in \
-        c.explanation
-    # the flow ratio would have said 23 / 185
-    assert c.starts == 23 and c.referrals == 185
+    assert "23 child protection plans followed the 185 referrals from 30 Jun 2020 to 31 Dec 2020" in c.explanation
+    assert c.starts == 23 and c.referrals == 185     # the flow ratio would have said 23 / 185
 
 
 def test_child_weeks_inflation_and_workers() -> None:

@@ -1,12 +1,12 @@
 """Conversion: plan (or care) starts per referral, and the lag from referral to start.
 
-The rate is estimated from referrals followed forward ("1 in 11 referrals led to a plan within 6 weeks"),
-which stays right when referrals were unusual just before the window (a lockdown, then returning
-referrals): of the referrals in the reference window that are at least T weeks old, count those followed by
-a start of the same child within T weeks (counting each start once, for its most recent referral), and
-divide by the share of all starts that come within T weeks of their referral (from the lag below; T is where
-80% of the linked starts have come). Its uncertainty is a Beta posterior (Jeffreys prior) on the followed-up
-share. When too few children can be linked, the FLOW RATIO is used instead: starts on the reference days ÷
+The rate is estimated from referrals followed forward, which stays right when referrals were unusual just
+before the window (a lockdown, then returning referrals): count the starts that follow the referrals of the
+reference window (each start once, for the child's most recent referral, within 26 weeks), and divide by the
+number of those referrals weighted by the share of starts that could already have come for each, given how
+long before the extract date it was made (from the lag below: a referral made a week before the extract date
+counts only for the few starts that come that soon). Events ÷ exposure; its uncertainty is a Beta posterior
+(Jeffreys prior). When too few children can be linked, the FLOW RATIO is used instead: starts on the reference days ÷
 referrals on those days (events ÷ exposure, never a mean of ratios). By age band the flow ratio is shrunk
 towards the all-ages rate with the weight of 100 referrals, so bands with few referrals borrow from the
 rest.
@@ -33,17 +33,13 @@ LAG_WEEKS = 26
 MIN_LINKED = 20
 MIN_AT_RISK_FOR_LAG = 10
 SHRINK_REFERRALS = 100.0
-#: The follow-up time T covers this share of the linked starts; the cohort needs this many days.
-FOLLOW_UP_SHARE = 0.8
-MIN_COHORT_DAYS = 28
 
 
 @dataclass(frozen=True)
 class Conversion:
     """Starts per referral (a share) with its uncertainty, by age band, and the lag.
 
-    Per draw the rate is ``Beta(alpha, beta) × scale`` (``scale`` = 1 for a flow ratio; 1 ÷ the share of
-    starts within the follow-up time for the followed-up estimate). ``lag_pmf[l]``: share of starts that
+    Per draw the rate is drawn from ``Beta(alpha, beta)``. ``lag_pmf[l]``: share of starts that
     come ``l`` whole weeks after the referral (l = 0..25). ``method``: "followed up" or "flow ratio".
     """
 
@@ -60,7 +56,6 @@ class Conversion:
     lag_linked: int
     explanation: str
     lag_explanation: str
-    scale: float = 1.0
     method: str = "flow ratio"
 
 
@@ -94,20 +89,19 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
     by_band = (s_counts + SHRINK_REFERRALS * p) / (r_counts + SHRINK_REFERRALS)
     shrunk = tuple(bool(r < 10 * SHRINK_REFERRALS) for r in r_counts)
     lag, linked, lag_text, links, rates = fit_lag(referrals, starts, intervals, plural)
-    scale, method = 1.0, "flow ratio"
+    method = "flow ratio"
     if n_ref:
         basis = (f"{n_st:,} {plural} started and {n_ref:,} referrals from {_fmt(days_set[0])} to "
                  f"{_fmt(days_set[-1])}")
     followed = _followed_up(ref_dates, days_set, links, rates, extract_date) if linked >= MIN_LINKED else None
     if followed is not None:
-        k, n_cohort, share, t_weeks, c0, c1 = followed
-        a, b = k + 0.5, max(n_cohort - k, 0) + 0.5
-        scale, method = 1.0 / share, "followed up"
-        p = k / n_cohort * scale
-        lo, hi = (x * scale for x in _beta_interval(a, b))
-        basis = (f"{k:,} of the {n_cohort:,} referrals from {_fmt(c0)} to {_fmt(c1)} were followed by one "
-                 f"within {t_weeks} weeks, and {share * 100:.0f}% of all {plural} come that soon after a "
-                 "referral")
+        k, exposure, n_followed, c0, c1 = followed
+        a, b = k + 0.5, max(exposure - k, 0.0) + 0.5
+        method = "followed up"
+        p = k / exposure
+        lo, hi = _beta_interval(a, b)
+        basis = (f"{k:,} {plural} followed the {n_followed:,} referrals from {_fmt(c0)} to {_fmt(c1)}, allowing for "
+                 "those still to come after the extract date")
     if n_ref:
         ratio = round(1 / p) if p > 0 else None
         one_in = f"1 in {ratio:,}" if ratio and p < 0.5 else f"{p * 100:.0f}%"
@@ -117,31 +111,31 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
         text = f"No referrals in the reference window, so {plural} per referral cannot be estimated."
     return Conversion(per_referral=p, low=lo, high=hi, alpha=a, beta=b, starts=n_st, referrals=n_ref,
                       by_band=by_band, band_shrunk=shrunk, lag_pmf=lag, lag_linked=linked, explanation=text,
-                      lag_explanation=lag_text, scale=scale, method=method)
+                      lag_explanation=lag_text, method=method)
 
 
 def _followed_up(ref_dates: pd.Series, days: pd.DatetimeIndex, links: pd.DataFrame, rates: np.ndarray,
                  extract_date: pd.Timestamp):
-    """(starts linked within T weeks, cohort referrals, share of starts within T weeks, T, cohort start, end)
-    for referrals on the reference days at least T weeks before the extract date; None when impossible."""
-    total = float(rates.sum())
-    if total <= 0:
+    """(starts linked to referrals on the reference days, their expected share if every referral converted:
+    Σ over those referrals of P(lag ≤ its follow-up time), referrals, first day, last day); None if impossible.
+
+    P(lag ≤ f) comes from the weekly lag rates (spread evenly within a week), so a referral made a week before
+    the extract date counts for the small share of starts that come that soon."""
+    if rates.sum() <= 0:
         return None
-    cum = np.cumsum(rates)
-    t_weeks = int(np.searchsorted(cum, FOLLOW_UP_SHARE * total)) + 1
-    while t_weeks > 1 and (days <= extract_date - pd.Timedelta(days=7 * t_weeks)).sum() < MIN_COHORT_DAYS:
-        t_weeks -= 1
-    cutoff = extract_date - pd.Timedelta(days=7 * t_weeks)
-    cohort_days = days[days <= cutoff]
-    if len(cohort_days) < MIN_COHORT_DAYS:
+    in_days = ref_dates.isin(days).to_numpy()
+    n = int(in_days.sum())
+    if n == 0:
         return None
-    n_cohort = int(ref_dates.isin(cohort_days).sum())
-    in_cohort = links["ref"].isin(cohort_days) & (links["lag_days"] < 7 * t_weeks)
-    k = int(in_cohort.sum())
-    share = float(cum[t_weeks - 1])
-    if n_cohort == 0 or share <= 0:
+    follow = (pd.Timestamp(extract_date) - ref_dates[in_days]).dt.days.to_numpy(dtype=float)
+    # G(f): share of starts whose lag is at most f days (week l covers lags 7l .. 7l + 6)
+    lags = np.arange(len(rates))
+    part = np.clip((follow[:, None] - 7 * lags[None, :] + 1) / 7.0, 0.0, 1.0)
+    exposure = float((part * rates[None, :]).sum())
+    k = int(links["ref"].isin(days).sum())
+    if exposure <= 0:
         return None
-    return k, n_cohort, min(share, 1.0), t_weeks, cohort_days[0], cohort_days[-1]
+    return k, exposure, n, days[0], days[-1]
 
 
 def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple[pd.Timestamp, pd.Timestamp]],

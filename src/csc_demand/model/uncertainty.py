@@ -42,7 +42,7 @@ def draw_parameters(est: Estimates, scenario: Scenario, baseline: Baseline, draw
     def conv(c, override):
         if override is not None:
             return np.full(draws, float(override))
-        return rng.beta(c.alpha, c.beta, size=draws) * c.scale
+        return rng.beta(c.alpha, c.beta, size=draws)
 
     p_cp = conv(est.cp.conversion, ov.cp_starts_per_referral)
     p_cla = conv(est.cla.conversion, ov.cla_starts_per_referral)
