@@ -315,3 +315,26 @@ def test_overrides_costs_caseload_and_a_fitted_shock(at, small_workbook):
     at.button(key="fit_add").click().run()
     names = [w.value for w in at.text_input if w.key and "_sh" in w.key and w.key.endswith("name")]
     assert len(names) == n_before + 1 and names[-1] == "Fitted from data"
+
+
+def test_leaving_out_uasc_and_choices_kept_across_pages(at, small_workbook):
+    path, _ = small_workbook
+    _upload(at, path)
+    _page(at, "Forecast")
+    at.multiselect(key="compare").set_value(["New normal +10%"]).run()
+    at.select_slider(key="months").set_value(24).run()
+    with_uasc = _forecast_median(at, "Children looked after", "New normal +10%")
+    assert len(with_uasc) == 24
+
+    _page(at, "Your data")
+    at.toggle(key="exclude_uasc").set_value(True).run()
+    _page(at, "History")
+    assert "Unaccompanied asylum-seeking children left out." in at.sidebar.success[0].value
+    _page(at, "Forecast")
+    # the choices made on the Forecast page were kept while other pages were shown
+    assert at.multiselect(key="compare").value == ["New normal +10%"]
+    assert at.select_slider(key="months").value == 24
+    without = _forecast_median(at, "Children looked after", "New normal +10%")
+    assert (without < with_uasc).all(), "fewer children looked after without UASC"
+    _page(at, "Your data")
+    assert at.toggle(key="exclude_uasc").value is True

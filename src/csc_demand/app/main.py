@@ -20,11 +20,23 @@ def go_to(page: str) -> None:
     st.session_state[PAGE] = page
 
 
+#: Choices kept while their page is not shown (Streamlit forgets a widget's value when it is not drawn).
+KEPT = ("compare", "months", "draws", "seed", "scenario_selected", state.EXCLUDE_UASC, "show_starts")
+
+
+def keep_choices() -> None:
+    """Keep the user's choices on other pages (re-setting a key makes Streamlit keep it)."""
+    for key in KEPT:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def main() -> None:
     """Draw the app: sidebar page chooser, then the chosen page."""
     st.set_page_config(page_title="csc-demand: children's services demand", layout="wide",
                        initial_sidebar_state="expanded", menu_items={})
     st.session_state.setdefault(PAGE, DATA)
+    keep_choices()
     from csc_demand.app.views.data import load_demo_if_requested
 
     load_demo_if_requested()
@@ -35,8 +47,10 @@ def main() -> None:
                       "scenarios, see the forecast, check how far to trust it.")
         a = state.annex()
         if a is not None:
+            uasc = " Unaccompanied asylum-seeking children left out." if st.session_state.get(state.EXCLUDE_UASC) \
+                else ""
             st.success(f"Loaded: {state.data_label()}, extract date "
-                       f"{a.extract_date.strftime('%d %b %Y').lstrip('0')}.")
+                       f"{a.extract_date.strftime('%d %b %Y').lstrip('0')}.{uasc}")
         else:
             st.info("No data loaded yet.")
         st.caption(f"Version {__version__}. Runs on this computer only; your data is never sent anywhere.")

@@ -46,6 +46,21 @@ def annex() -> AnnexA | None:
     return st.session_state.get(ANNEX)
 
 
+#: session_state key of the "leave out unaccompanied asylum-seeking children" switch
+EXCLUDE_UASC = "exclude_uasc"
+
+
+def model_annex() -> AnnexA | None:
+    """The data the model uses: the loaded data, less unaccompanied asylum-seeking children's periods of care
+    when the user chose to leave them out (their arrivals follow national policy, not local demand)."""
+    from csc_demand.model import without_uasc
+
+    a = annex()
+    if a is None or not st.session_state.get(EXCLUDE_UASC, False):
+        return a
+    return cached("without_uasc", None, lambda: without_uasc(a))
+
+
 def data_label() -> str:
     """How the loaded data is described to the user (e.g. "the demo local authority")."""
     return st.session_state.get(DATA_LABEL, "")
@@ -138,7 +153,7 @@ def cached(name: str, key: Any, make, keep: int | None = None) -> Any:
     of small changes does not fill the memory).
     """
     c = _cache()
-    full = (name, st.session_state.get(DATA_KEY), key)
+    full = (name, st.session_state.get(DATA_KEY), bool(st.session_state.get(EXCLUDE_UASC, False)), key)
     if full not in c:
         c[full] = make()
         if keep is not None:
@@ -152,7 +167,7 @@ def estimates(reference_start: dt.date | None = None, reference_end: dt.date | N
     """The estimates from the loaded data (computed once per data set and reference window)."""
     from csc_demand.model import estimate
 
-    a = annex()
+    a = model_annex()
     return cached("estimates", (reference_start, reference_end),
                   lambda: estimate(a, reference_start=reference_start, reference_end=reference_end))
 
@@ -247,4 +262,4 @@ def backtest():
     """The backtest of the loaded data (once per data set: it reruns the model at past dates)."""
     from csc_demand.model import backtest as run
 
-    return cached("backtest", None, lambda: run(annex()))
+    return cached("backtest", None, lambda: run(model_annex()))

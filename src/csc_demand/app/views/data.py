@@ -180,6 +180,11 @@ def render() -> None:
     if state.annex() is not None:
         render_summary()
         if state.ready():
+            st.session_state.setdefault(state.EXCLUDE_UASC, False)
+            st.toggle("Leave out unaccompanied asylum-seeking children (UASC)", key=state.EXCLUDE_UASC,
+                      help="Their arrivals follow national policy rather than local demand. When on, the history, "
+                           "estimates, forecast and backtest are for the other children looked after (List 8 rows "
+                           "flagged UASC are left out).")
             from csc_demand.app.main import FORECAST, HISTORY, go_to
             c1, c2 = st.columns(2)
             c1.button("Next: the history", on_click=go_to, args=(HISTORY,), key="to_history")

@@ -68,15 +68,17 @@ def render_settings() -> tuple[list[str], int, int, int]:
     chosen = st.multiselect("Scenarios to compare", names, key=COMPARE,
                             help="Each scenario is drawn with its own line style (solid, dashed, dotted…) and "
                                  "colour. Change scenarios on the Scenarios page.")
+    st.session_state.setdefault("months", state.DEFAULT_MONTHS)
+    st.session_state.setdefault("draws", state.INTERACTIVE_DRAWS)
+    st.session_state.setdefault("seed", state.DEFAULT_SEED)
     c1, c2, c3 = st.columns(3)
-    months = c1.select_slider("Months ahead", options=[12, 24, 36, 48, 60], value=state.DEFAULT_MONTHS,
-                              key="months", help="How far ahead to forecast (up to five years).")
-    draws = c2.number_input("Simulation runs", min_value=100, max_value=5000, value=state.INTERACTIVE_DRAWS,
-                            step=100, key="draws",
+    months = c1.select_slider("Months ahead", options=[12, 24, 36, 48, 60], key="months",
+                              help="How far ahead to forecast (up to five years).")
+    draws = c2.number_input("Simulation runs", min_value=100, max_value=5000, step=100, key="draws",
                             help=f"The app uses {state.INTERACTIVE_DRAWS} runs so that changes show at once; the "
                                  "command line uses 1,000. More runs give steadier bands but take longer.")
-    seed = c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=state.DEFAULT_SEED, step=1,
-                           key="seed", help="The same data, scenario and seed always give the same forecast.")
+    seed = c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="seed",
+                           help="The same data, scenario and seed always give the same forecast.")
     return list(chosen), int(months), int(draws), int(seed)
 
 

@@ -14,7 +14,7 @@ TITLE = "History"
 def render() -> None:
     """Draw the page."""
     st.title(TITLE)
-    a = state.annex()
+    a = state.model_annex()
     st.markdown(f"What happened in {state.data_label()} up to the extract date, and what the tool measured "
                 "from it. These measurements drive every forecast unless a scenario replaces them.")
     try:
