@@ -338,3 +338,25 @@ def test_leaving_out_uasc_and_choices_kept_across_pages(at, small_workbook):
     assert (without < with_uasc).all(), "fewer children looked after without UASC"
     _page(at, "Your data")
     assert at.toggle(key="exclude_uasc").value is True
+
+
+WIDGETS = ("button", "checkbox", "toggle", "radio", "selectbox", "multiselect", "slider", "select_slider",
+           "number_input", "text_input", "text_area", "date_input", "file_uploader", "download_button")
+
+
+def test_every_control_has_a_label_and_help_text(at, small_workbook):
+    path, _ = small_workbook
+    _upload(at, path)
+    missing = []
+    for page in ("Your data", "History", "Scenarios", "Forecast", "How far to trust this", "How this works"):
+        _page(at, page)
+        if page == "Scenarios":
+            at.button(key=f"s0v{at.session_state['edit_version']}_add_shock").click().run()
+        seen = 0
+        for kind in WIDGETS:
+            for w in at.get(kind):
+                seen += 1
+                if not (w.label or "").strip() or not (w.help or "").strip():
+                    missing.append(f"{page}: {kind} {w.label!r}")
+        assert seen or page in ("History", "How far to trust this", "How this works")
+    assert not missing, missing

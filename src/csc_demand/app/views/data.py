@@ -187,8 +187,10 @@ def render() -> None:
                            "flagged UASC are left out).")
             from csc_demand.app.main import FORECAST, HISTORY, go_to
             c1, c2 = st.columns(2)
-            c1.button("Next: the history", on_click=go_to, args=(HISTORY,), key="to_history")
-            c2.button("Go to the forecast", on_click=go_to, args=(FORECAST,), key="to_forecast")
+            c1.button("Next: the history", on_click=go_to, args=(HISTORY,), key="to_history",
+                      help="Charts of the referrals, plans and care in your data, and what the tool measured.")
+            c2.button("Go to the forecast", on_click=go_to, args=(FORECAST,), key="to_forecast",
+                      help="The forecast for the example scenarios; change them on the Scenarios page.")
         st.divider()
         st.subheader("Load other data")
         if state.data_key() != "demo":
@@ -206,12 +208,14 @@ def render() -> None:
                  "at different dates (they are merged; the newest wins). Files stay in this session's memory "
                  f"only. A file over {MAX_UPLOAD_MB} MB is refused: save only Lists 3, 7 and 8 to make it "
                  "smaller.")
-        st.button("Read the files", key="read_files", on_click=_read_files, type="primary")
+        st.button("Read the files", key="read_files", on_click=_read_files, type="primary",
+                  help="Reads the chosen files in this session's memory and shows what was found.")
     with paste:
         st.markdown("In Excel, select a whole list including its header row, copy, and paste it into the box.")
         for label, what in PASTE_LISTS:
             st.text_area(f"{label}: {what}", key=f"paste_{label}", height=120,
                          help=f"Paste {label} ({what}) from Excel, header row first. The list is recognised by "
                               "its column headers.")
-        st.button("Read the pasted lists", key="read_pasted", on_click=_read_pasted, type="primary")
+        st.button("Read the pasted lists", key="read_pasted", on_click=_read_pasted, type="primary",
+                  help="Reads the pasted lists and shows what was found.")
 

@@ -377,7 +377,9 @@ def render_fit(i: int) -> None:
                       format="DD/MM/YYYY", help="First day of the period, within your data.")
         c2.date_input("Past period to", value=last, min_value=lo, max_value=hi, key=_fit_key("end"),
                       format="DD/MM/YYYY", help="Last day of the period, within your data.")
-        st.button("Fit this period from my data", key="fit", on_click=_fit, args=(i,))
+        st.button("Fit this period from my data", key="fit", on_click=_fit, args=(i,),
+                  help="Compares the referrals in the period with their usual level and says by how much they "
+                       "changed, with an 80% interval.")
         result = st.session_state.get("fit_result")
         if result and result[0] == "error":
             st.error(result[1])
@@ -403,7 +405,8 @@ def render() -> None:
     i = st.selectbox("Scenario to edit", range(len(items)), format_func=lambda n: names[n], key=SELECTED,
                      help="Pick the scenario to change. All scenarios are shown on the Forecast page.")
     c1, c2, c3 = st.columns(3)
-    c1.button("New scenario (a copy of this one)", key="new_scenario", on_click=_add_scenario)
+    c1.button("New scenario (a copy of this one)", key="new_scenario", on_click=_add_scenario,
+              help="Starts a new scenario from this one's settings; give it its own name.")
     c2.button("Delete this scenario", key="delete_scenario", on_click=_delete_scenario, disabled=len(items) < 2,
               help="You need at least one scenario.")
     c3.button("Add the built-in examples", key="restore_examples", on_click=_restore_examples,
@@ -439,5 +442,6 @@ def render() -> None:
                             "csc-demand forecast --scenario.")
     st.file_uploader("Load a scenario file (.toml)", type=["toml"], key="scenario_upload",
                      help="A scenario file saved from this app or written by hand (see the guidance page).")
-    st.button("Add the loaded scenario", key="load_scenario", on_click=_load_toml)
+    st.button("Add the loaded scenario", key="load_scenario", on_click=_load_toml,
+              help="Adds the scenario in the chosen file to your scenarios (renamed if the name is taken).")
 
