@@ -75,11 +75,12 @@ def browser():
 
 @pytest.fixture()
 def page(browser, app_server, tmp_path):
-    """A fresh browser page on the app, recording every request URL in ``page.requested``."""
+    """A fresh browser page on the app, recording every request and WebSocket URL in ``page.requested``."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     p = context.new_page()
     p.requested = []
     p.on("request", lambda req: p.requested.append(req.url))
+    p.on("websocket", lambda ws: p.requested.append(ws.url))
     p.set_default_timeout(60_000)
     p.goto(app_server)
     yield p

@@ -22,6 +22,7 @@ GO_TIMEOUT_MS = 120_000
 def _only_local(page) -> None:
     hosts = {urlsplit(u).hostname for u in page.requested if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
     assert hosts, "the browser made requests"
+    assert any(u.startswith("ws://127.0.0.1") for u in page.requested), "the app's WebSocket was recorded too"
     outside = sorted(h for h in hosts if not is_local(h or ""))
     assert not outside, f"the page asked other hosts: {outside}"
 

@@ -31,7 +31,8 @@ def test_streamlit_command_is_local_with_telemetry_off():
     opts = set(cmd[5:])
     for opt in ("--server.address=127.0.0.1", "--server.port=8599", "--server.headless=true",
                 "--browser.gatherUsageStats=false", "--global.developmentMode=false",
-                "--server.fileWatcherType=none", f"--server.maxUploadSize={MAX_UPLOAD_MB}"):
+                "--server.fileWatcherType=none", f"--server.maxUploadSize={MAX_UPLOAD_MB}",
+                "--client.showErrorDetails=type"):
         assert opt in opts
 
 
