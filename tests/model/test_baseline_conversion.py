@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_annex
+from world import make_annex
 
 from csc_demand.errors import CscDemandError
 from csc_demand.model import estimate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_annex
+from world import make_annex
 from world import World, annex_from, simulate_world
 
 from csc_demand.model import actuals, estimate, fit_shock

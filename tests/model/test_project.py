@@ -71,7 +71,8 @@ def test_table_shape_months_fys_breakdowns(world_estimates):
     t = fc.table
     months = t[t.period_type == "month"]["period"].unique()
     assert months[0] == "2021-01" and len(months) == 36
-    assert sorted(t[t.period_type == "fy"]["period"].unique()) == ["2021-22", "2022-23"]
+    # every year end inside the horizon, the first (Jan–Mar 2021) partial
+    assert sorted(t[t.period_type == "fy"]["period"].unique()) == ["2020-21", "2021-22", "2022-23"]
     assert set(t["scenario"]) == {s.name for s in fc.scenarios}
     assert set(MEASURES) | {"cost_gbp", "social_workers"} == set(t["measure"])
     sel = t[(t.measure == "cla_open") & (t.period_type == "month") & (t["quantile"] == 0.5)]

@@ -60,8 +60,10 @@ class Grid:
     ``flow_weights`` (months × weeks) turns weekly flows into monthly flows (each day of a week carries its
     day-of-the-week share of it, a seventh when no pattern is given); ``day_weights`` (months × weeks) the
     days of each week in each month ÷ 7 (for child-weeks); ``stock_weights`` (months × (weeks + 1)) interpolates the stock at each month's last day
-    between week ends 0..weeks. ``fy_months`` (financial years × months) marks the months of each COMPLETE
-    financial year inside the horizon; ``fy_last_month`` is the index of each one's March.
+    between week ends 0..weeks. ``fy_months`` (financial years × months) marks the forecast months of each
+    financial year whose 31 March falls inside the horizon (the first may be partial: the year the extract
+    date falls in, whose flows then cover only its forecast months); ``fy_last_month`` is the index of each
+    one's March.
     """
 
     extract_date: pd.Timestamp
@@ -94,7 +96,8 @@ class Grid:
         return out
 
     def per_fy(self, monthly: np.ndarray) -> np.ndarray:
-        """Sums of per-draw monthly values (draws, months) over each complete financial year: (draws, fys)."""
+        """Sums of per-draw monthly values (draws, months) over each financial year's forecast months:
+        (draws, fys)."""
         out = np.empty((monthly.shape[0], len(self.fy_labels)))
         for f in range(len(self.fy_labels)):
             out[:, f] = monthly[:, self.fy_months[f] > 0].sum(axis=1)
@@ -138,12 +141,12 @@ def make_grid(extract_date: pd.Timestamp, months: int, weekday: np.ndarray | Non
     j1 = np.minimum(j0 + 1, weeks)
     stock[np.arange(months), j0] += 1 - frac
     stock[np.arange(months), j1] += frac
-    # complete financial years
+    # financial years whose year end (March) is inside the horizon
     fy_labels, fy_starts, rows, lasts = [], [], [], []
     fy_year = np.where(periods.month >= 4, periods.year, periods.year - 1)
     for y in np.unique(fy_year):
         idx = np.flatnonzero(fy_year == y)
-        if len(idx) == 12:
+        if periods[idx[-1]].month == 3:
             fy_labels.append(fy_label(int(y)))
             fy_starts.append(pd.Timestamp(int(y), 4, 1))
             row = np.zeros(months)
