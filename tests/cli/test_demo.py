@@ -28,6 +28,10 @@ def test_demo_makes_validates_and_reuses(small_demo, capsys):
     assert "Ready: Lists 3, 7 and 8 were read." in out
     assert str(books) in out and "csc-demand validate path\\to\\annex_a.xlsx" in out
     assert "Extracts merged: 2" in out
+    reports = small_demo / "outputs"
+    assert sorted(p.name for p in reports.iterdir()) == ["demo_forecast.html", "demo_forecast.xlsx"]
+    assert str(reports / "demo_forecast.xlsx") in out and "No further shocks:" in out
+    assert "child protection plans" in out and "children looked after" in out
     before = {p.name: p.stat().st_mtime_ns for p in books.iterdir()}
     assert main(["demo"]) == 0  # reused: nothing rewritten
     assert {p.name: p.stat().st_mtime_ns for p in books.iterdir()} == before
@@ -41,7 +45,7 @@ def test_demo_remade_when_settings_change(small_demo, monkeypatch, capsys):
 
 
 def test_demo_out_folder(tmp_path, small_demo, capsys):
-    assert main(["demo", "--out", str(tmp_path / "mine")]) == 0
+    assert main(["demo", "--out", str(tmp_path / "mine"), "--draws", "50"]) == 0
     assert (tmp_path / "mine" / "annex_a" / "annex_a_2020-12-31.xlsx").exists()
     assert not small_demo.exists()
 

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     fc = forecast(annex, scenarios, months=args.months, draws=args.draws, seed=args.seed)
     out = sys.stderr if args.json else sys.stdout
     if args.out:
-        fc.backtest = _backtest_or_none(annex, out)
+        fc.backtest = backtest_or_none(annex, out)
         path = write_report(fc, args.out)
         print(f"Wrote {path}", file=out)
     if args.json:
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _backtest_or_none(annex, out):
+def backtest_or_none(annex, out):
     """The backtest for the report (how far to trust the forecast), or None with a note when the data are
     too short for one."""
     from csc_demand.errors import CscDemandError
