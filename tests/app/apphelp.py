@@ -109,3 +109,69 @@ def running_app(home: Path, log: Path, timeout_seconds: float = 60.0) -> Iterato
             raise RuntimeError("csc-demand app did not stop within 20 s of SIGTERM") from None
     if healthy(port):
         raise RuntimeError("the app's Streamlit server was still running after csc-demand app stopped")
+
+
+# --- the app server's own connections (Linux /proc) ----------------------------------------------------------
+
+def _address(hex_address: str) -> tuple[str, int]:
+    ip_hex, port_hex = hex_address.split(":")
+    raw = bytes.fromhex(ip_hex)
+    if len(raw) == 4:
+        ip = socket.inet_ntop(socket.AF_INET, raw[::-1])
+    else:
+        ip = socket.inet_ntop(socket.AF_INET6, b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4)))
+    return ip, int(port_hex, 16)
+
+
+def tcp_sockets() -> list[tuple[tuple[str, int], tuple[str, int], str, str]] | None:
+    """(local, remote, state, inode) of every TCP socket on this machine, or None where /proc is missing."""
+    rows = []
+    found = False
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(name).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        found = True
+        for line in lines:
+            f = line.split()
+            rows.append((_address(f[1]), _address(f[2]), f[3], f[9]))
+    return rows if found else None
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    out = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                out.add(link[8:-1])
+    except OSError:
+        pass
+    return out
+
+
+def listening_pid(port: int) -> int | None:
+    """The process listening on TCP ``port`` (Linux), or None."""
+    table = tcp_sockets() or []
+    inodes = {inode for local, _r, state, inode in table if local[1] == port and state == "0A"}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and _socket_inodes(int(entry)) & inodes:
+            return int(entry)
+    return None
+
+
+def remote_peers(pid: int) -> list[str]:
+    """The remote addresses of the process's TCP connections (listening sockets left out)."""
+    mine = _socket_inodes(pid)
+    return [remote[0] for _l, remote, state, inode in (tcp_sockets() or []) if inode in mine and state != "0A"]
+
+
+def loopback(ip: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses."""
+    addr = ipaddress.ip_address(ip)
+    mapped = getattr(addr, "ipv4_mapped", None)
+    return addr.is_loopback or bool(mapped and mapped.is_loopback)

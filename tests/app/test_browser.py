@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
-from apphelp import is_local, need_browser
+from apphelp import is_local, listening_pid, loopback, need_browser, remote_peers, tcp_sockets
 
 need_browser()
 
@@ -102,11 +102,21 @@ def test_demo_add_a_shock_see_the_chart_change_and_download_the_report(page, tmp
     _only_local(page)
 
 
-def test_every_page_shows_and_nothing_is_fetched_from_outside(page):
+def test_every_page_shows_and_nothing_is_fetched_from_outside(page, app_server):
     _load_demo(page)
+    port = int(app_server.rsplit(":", 1)[1])
+    server = listening_pid(port) if tcp_sockets() is not None else None   # None: no /proc (not Linux)
+    assert server is not None or tcp_sockets() is None, "the app's server process was found"
+    peers: list[str] = []
     for name in ("History", "Scenarios", "How far to trust this", "How this works", "Your data", "Forecast"):
         _go(page, name)
         assert not page.locator('[data-testid="stException"]').count(), f"an error on the {name} page"
+        if server is not None:
+            peers += remote_peers(server)
+    # the app's server (as the operating system sees it) is connected to this computer only
+    if server is not None:
+        assert peers, "the browser's connection to the app was seen"
+        assert all(loopback(ip) for ip in peers), sorted(set(peers))
     # every chart on the forecast page has a text description for screen readers
     labels = page.locator('[data-testid="stPlotlyChart"] [aria-label], [data-testid="stPlotlyChart"][aria-label]')
     assert labels.count() >= 5
