@@ -360,3 +360,11 @@ def test_every_control_has_a_label_and_help_text(at, small_workbook):
                     missing.append(f"{page}: {kind} {w.label!r}")
         assert seen or page in ("History", "How far to trust this", "How this works")
     assert not missing, missing
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_in_plain_english(at):
+    at.file_uploader(key="uploads").set_value(("notes.xlsx", b"these are not the lists", XLSX))
+    at.button(key="read_files").click().run()
+    assert at.error and "notes.xlsx" in at.error[0].value
+    assert "Traceback" not in at.error[0].value
+    assert at.sidebar.info[0].value == "No data loaded yet."
