@@ -124,7 +124,17 @@ def test_every_page_shows_and_nothing_is_fetched_from_outside(page, app_server):
 
 
 def test_upload_a_workbook_in_the_browser(page, tmp_path):
+    from csc_demand.app import MAX_UPLOAD_MB
     from csc_demand.synth import simulate, write_annex_a
+
+    # a file over the stated limit is refused, with a message saying the limit
+    big = tmp_path / "too_big.csv"
+    big.write_bytes(b"x" * ((MAX_UPLOAD_MB + 1) * 1024 * 1024))
+    page.get_by_role("button", name="Read the files").wait_for(timeout=GO_TIMEOUT_MS)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(big))
+    page.get_by_text(f"{MAX_UPLOAD_MB}.0MB or smaller").first.wait_for(timeout=GO_TIMEOUT_MS)
+    page.get_by_role("button", name="Read the files").click()
+    page.get_by_text("Choose one or more files first.").wait_for(timeout=GO_TIMEOUT_MS)
 
     world = simulate("small", seed=5, start="2016-01-01", end="2021-06-30")
     path = write_annex_a(world, "2020-12-31", tmp_path / "annex_a_2020-12-31.xlsx")
