@@ -82,8 +82,9 @@ with common colour-vision deficiencies; text is plain English.
   24 × 24 pixels (2.5.8), and the sticky header can partly cover the focused control when tabbing (2.4.11).
 - When the forecast is recalculated the new numbers are not announced to screen readers (4.1.3).
 - On very narrow screens (320 pixels wide) the wide tables scroll sideways (1.4.10).
-- Date pickers and sliders come from Streamlit's own component library; you can type dates and numbers
-  instead where a box is offered.
+- Date pickers and sliders are Streamlit's own: the date boxes accept typed dates (DD/MM/YYYY) and the
+  sliders move with the arrow keys, but a screen reader reads a slider's value as a bare number.
+
 This statement has not been checked by an independent audit. Please report any barrier you meet.
 """
 
