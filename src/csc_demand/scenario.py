@@ -378,6 +378,9 @@ def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Sc
     if "name" not in data:
         raise ctx.fail("", "name is missing: add a line such as name = \"Second lockdown\".")
     name = _text(ctx, "", "name", data["name"], required=True)
+    if name.casefold() == "actual":
+        raise ctx.fail("", "name cannot be \"Actual\": that name is kept for the actual figures. Please rename "
+                           "the scenario.")
     description = _text(ctx, "", "description", data.get("description", ""))
     ref_start = _date(ctx, "", "reference_start", data["reference_start"]) if "reference_start" in data else None
     ref_end = _date(ctx, "", "reference_end", data["reference_end"]) if "reference_end" in data else None

@@ -164,3 +164,10 @@ def test_same_random_numbers_for_every_scenario(world_estimates):
     a = t[t.scenario == "a"]["value"].to_numpy()
     b = t[t.scenario == "b"]["value"].to_numpy()
     assert np.array_equal(a, b)
+
+
+def test_a_scenario_called_actual_is_refused(world_estimates):
+    from csc_demand.errors import CscDemandError
+
+    with pytest.raises(CscDemandError, match="cannot be called 'Actual'"):
+        forecast(world_estimates, [Scenario(name="actual")], months=3, draws=10)

@@ -22,6 +22,7 @@ from csc_demand.model.project import Simulation, simulate
 from csc_demand.model.timegrid import Grid, make_grid
 from csc_demand.scenario import Scenario, builtin_scenarios
 from csc_demand.tables import (
+    ACTUAL_SCENARIO,
     AGE_BAND_LABELS,
     FORECAST_COLUMNS,
     PLACEMENT_GROUP_ORDER,
@@ -206,6 +207,9 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise CscDemandError(f"Two scenarios are called '{dup}': give each scenario its own name.")
+    if any(n.strip().casefold() == ACTUAL_SCENARIO.casefold() for n in names):
+        raise CscDemandError(f"A scenario cannot be called '{ACTUAL_SCENARIO}': that name is kept for the "
+                             "actual figures. Please rename it.")
     if not 1 <= int(draws) <= MAX_DRAWS:
         raise ValueError(f"draws must be from 1 to {MAX_DRAWS}")
     grid = make_grid(est.extract_date, int(months), est.seasonality.by_weekday)
