@@ -40,3 +40,11 @@ def test_out_with_an_unknown_ending_is_a_plain_error(workbook, tmp_path, capsys)
     assert status == 1
     assert "report.pdf" in captured.err and ".xlsx" in captured.err and "Traceback" not in captured.err
     assert not (tmp_path / "report.pdf").exists()
+
+
+def test_out_is_checked_before_the_data_are_read(tmp_path, capsys):
+    # the input does not exist: a bad --out must be reported first (no slow read before a certain failure)
+    for out, words in ((tmp_path / "report.pdf", ".xlsx"), (tmp_path / "missing" / "report.xlsx", "does not exist")):
+        status = main(["forecast", str(tmp_path / "no_such_annex_a.xlsx"), "--out", str(out)])
+        err = capsys.readouterr().err
+        assert status == 1 and words in err and "no_such_annex_a" not in err

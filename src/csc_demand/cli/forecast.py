@@ -73,10 +73,12 @@ def summary_lines(fc) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     """Read, forecast, print (text or JSON) and optionally write the report."""
     from csc_demand.model import forecast
-    from csc_demand.report import forecast_json, write_report
+    from csc_demand.report import check_report_path, forecast_json, write_report
     from csc_demand.scenario import builtin_scenarios, load_scenario
 
     check_numbers(args.months, args.draws)
+    if args.out:
+        check_report_path(args.out)   # before the slow part
     scenarios = [load_scenario(p) for p in args.scenario]   # check the scenarios before the slow read
     annex = read(args)
     if not scenarios:
