@@ -351,6 +351,17 @@ class QualityReport:
         return [p for p in self.problems if p.severity == "error"]
 
 
+#: How far back an Annex A extract's lists reach (Lists 1 and 3–8).
+WINDOW_MONTHS = 6
+
+
+def window_start(extract_date: pd.Timestamp) -> pd.Timestamp:
+    """The first day of an extract's window: the extract date minus six calendar months.
+
+    The window is ``[window_start, extract_date]``, both ends included."""
+    return pd.Timestamp(extract_date) - pd.DateOffset(months=WINDOW_MONTHS)
+
+
 @dataclass(frozen=True)
 class Extract:
     """One Annex A extract: the date it was taken and the start of its six-month window."""

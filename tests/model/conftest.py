@@ -5,14 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from world import World, annex_from, make_annex, simulate_world  # noqa: F401  (make_annex re-exported)
 
-from csc_demand.tables import AnnexA, Extract, QualityReport
 
 
 @pytest.fixture(scope="session")

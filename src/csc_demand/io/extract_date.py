@@ -85,8 +85,3 @@ def latest_event(dates: list[pd.Series], today: pd.Timestamp | None = None) -> p
             m = s.max()
             best = m if best is None or m > best else best
     return best
-
-
-def window_start(extract_date: pd.Timestamp) -> pd.Timestamp:
-    """The start of an extract's six-month window (``E - 6 months``; the window includes both ends)."""
-    return extract_date - pd.DateOffset(months=6)

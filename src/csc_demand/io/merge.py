@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.io import parse
-from csc_demand.io.extract_date import window_start
+from csc_demand.tables import window_start
 from csc_demand.io.sheet import ListPart, rows_text
 from csc_demand.tables import ListSpec, Problem, QualityReport
 

@@ -9,12 +9,21 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from csc_demand.errors import CscDemandError
-from csc_demand.io.extract_date import date_from_name, latest_event, parse_user_date, window_start
+from csc_demand.io.extract_date import date_from_name, latest_event, parse_user_date
 from csc_demand.io.merge import extract_table, merge_extracts
 from csc_demand.io.pseudonymise import load_or_create_key
 from csc_demand.io.sheet import ListPart, parse_sheet, place
 from csc_demand.io.sources import InputFile, RawSheet, collect_inputs, raw_sheets, text_rows
-from csc_demand.tables import LISTS_BY_TABLE, REQUIRED_TABLES, USED_TABLES, AnnexA, Extract, Problem, QualityReport
+from csc_demand.tables import (
+    LISTS_BY_TABLE,
+    REQUIRED_TABLES,
+    USED_TABLES,
+    AnnexA,
+    Extract,
+    Problem,
+    QualityReport,
+    window_start,
+)
 
 #: Source recorded when no date could be found anywhere (no user date, none in names, no dated rows).
 TODAY = "today"

@@ -12,15 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from csc_demand.tables import AnnexA
+from csc_demand.tables import AnnexA, window_start  # noqa: F401  (window_start re-exported)
 
 DAYS_PER_YEAR = 365.25
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
-
-
-def window_start(extract_date: pd.Timestamp) -> pd.Timestamp:
-    """The first day of an extract's six-month window (the shared definition: E minus six months)."""
-    return pd.Timestamp(extract_date) - pd.DateOffset(months=6)
 
 
 def observed_intervals(annex: AnnexA) -> list[tuple[pd.Timestamp, pd.Timestamp]]:

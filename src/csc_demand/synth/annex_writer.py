@@ -29,6 +29,7 @@ from csc_demand.tables import (
     LISTS,
     REFERRAL_SOURCE_LABELS,
     SHORT_BREAK_LEGAL_STATUSES,
+    window_start,
 )
 
 from .simulate import World, age_years
@@ -71,11 +72,6 @@ _FIRST_NAMES = ("Alex", "Sam", "Jo", "Priya", "Tom", "Aisha", "Ben", "Chloe", "D
                 "Hannah", "Imran", "Jess", "Kofi", "Laura", "Mo", "Nina", "Owen", "Rosa", "Sian", "Tariq", "Zoe")
 _SURNAMES = ("Example", "Sample", "Testwood", "Fakeham", "Notreal", "Placeholder", "Madeup", "Dummy",
              "Synthetic", "Pretend", "Mockford", "Imagine")
-
-
-def window_start(extract_date: pd.Timestamp) -> pd.Timestamp:
-    """Start of an extract's window: six calendar months before the extract date."""
-    return pd.Timestamp(extract_date) - pd.DateOffset(months=6)
 
 
 def _days(values: pd.Series | np.ndarray) -> np.ndarray:
