@@ -7,6 +7,8 @@ import json
 import math
 import sys
 
+from csc_demand.cli.common import add_input_arguments, read
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``backtest`` sub-command."""
@@ -15,14 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Cut your data at past dates, forecast from what was known then, and compare with what "
                     "happened: the error of the middle estimate 3, 6 and 12 months ahead, how often the "
                     "outcome fell inside the 80% interval, and the same errors for two simple forecasts.")
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="Annex A workbook(s) (.xlsx, .xlsm, .xls, .ods), CSV/TSV files, or folders of them")
-    p.add_argument("--extract-date", metavar="YYYY-MM-DD", help="the date the extract was taken")
+    add_input_arguments(p)
     p.add_argument("--cutoff", metavar="YYYY-MM-DD",
                    help="one cutoff date (default: several, every three months through the data)")
     p.add_argument("--draws", type=int, default=500, help="Monte Carlo draws per cutoff (default 500)")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    p.add_argument("--key-file", metavar="FILE", help="the pseudonymisation key file")
     p.set_defaults(func=run)
 
 
@@ -34,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     """Read, backtest, print."""
     import pandas as pd
 
-    from csc_demand.cli.forecast import check_numbers, read
+    from csc_demand.cli.forecast import check_numbers
     from csc_demand.errors import CscDemandError
     from csc_demand.model import backtest
     from csc_demand.tables import MEASURE_LABELS

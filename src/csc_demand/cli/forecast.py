@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from csc_demand.cli.common import add_input_arguments, read
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``forecast`` sub-command."""
@@ -14,21 +16,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Read your Annex A lists and forecast referrals, child protection plans and children looked "
                     "after month by month, with 80% intervals, for each scenario. With no --scenario the "
                     "scenario is 'no further shocks'.")
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="Annex A workbook(s) (.xlsx, .xlsm, .xls, .ods), CSV/TSV files, or folders of them")
-    p.add_argument("--extract-date", metavar="YYYY-MM-DD",
-                   help="the date the extract was taken (default: from the file name, else the latest date "
-                        "in the lists)")
+    add_input_arguments(p)
     p.add_argument("--scenario", action="append", default=[], metavar="FILE.toml",
                    help="a scenario file; repeat to run several side by side")
     p.add_argument("--months", type=int, default=36, help="months to forecast, 1 to 60 (default 36)")
     p.add_argument("--draws", type=int, default=1000, help="Monte Carlo draws (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same forecast")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--out", metavar="FILE", help="also write the forecast, with a backtest of your own data, to FILE "
                                                  "(.xlsx, .html or .csv)")
-    p.add_argument("--key-file", metavar="FILE",
-                   help="the pseudonymisation key file (default: in your csc-demand settings folder)")
     p.set_defaults(func=run)
 
 
@@ -40,14 +35,6 @@ def check_numbers(months: int, draws: int) -> None:
         raise CscDemandError(f"--months must be a whole number from 1 to 60, got {months}.")
     if not 1 <= draws <= 100_000:
         raise CscDemandError(f"--draws must be a whole number from 1 to 100000, got {draws}.")
-
-
-def read(args: argparse.Namespace):
-    """Read the Annex A files named on the command line."""
-    from csc_demand.io import load_or_create_key, read_annex_a
-
-    key = load_or_create_key(args.key_file) if getattr(args, "key_file", None) else None
-    return read_annex_a(args.paths, extract_date=args.extract_date, key=key)
 
 
 def summary_lines(fc) -> list[str]:

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from csc_demand.cli.common import add_input_arguments, read
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``validate`` sub-command."""
@@ -14,25 +16,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Read your Annex A lists, report which lists were found and where, the rows, children and "
                     "dates in each, and every row that could not be used (with its sheet, row and column). "
                     "Exit status 0 when Lists 3, 7 and 8 were read, 1 otherwise.")
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="Annex A workbook(s) (.xlsx, .xlsm, .xls, .ods), CSV/TSV files, or folders of them")
-    p.add_argument("--extract-date", metavar="YYYY-MM-DD",
-                   help="the date the extract was taken (default: from the file name, else the latest date "
-                        "in the lists)")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    p.add_argument("--key-file", metavar="FILE",
-                   help="the pseudonymisation key file (default: in your csc-demand settings folder)")
+    add_input_arguments(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Read, summarise, print; 0 when the lists the model needs were read, else 1."""
     from csc_demand.errors import CscDemandError
-    from csc_demand.io import format_summary, load_or_create_key, read_annex_a, validation_summary
+    from csc_demand.io import format_summary, validation_summary
 
     try:
-        key = load_or_create_key(args.key_file) if args.key_file else None
-        annex = read_annex_a(args.paths, extract_date=args.extract_date, key=key)
+        annex = read(args)
     except CscDemandError as exc:
         if not args.json:
             raise

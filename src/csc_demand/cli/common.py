@@ -1,0 +1,26 @@
+"""What several sub-commands share: the Annex A input arguments and reading them."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_input_arguments(p: argparse.ArgumentParser) -> None:
+    """The input arguments of every command that reads Annex A files: PATH..., --extract-date, --json,
+    --key-file."""
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="Annex A workbook(s) (.xlsx, .xlsm, .xls, .ods), CSV/TSV files, or folders of them")
+    p.add_argument("--extract-date", metavar="YYYY-MM-DD",
+                   help="the date the extract was taken (default: from the file name, else the latest date "
+                        "in the lists)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--key-file", metavar="FILE",
+                   help="the pseudonymisation key file (default: in your csc-demand settings folder)")
+
+
+def read(args: argparse.Namespace):
+    """Read the Annex A files named on the command line into an :class:`~csc_demand.tables.AnnexA`."""
+    from csc_demand.io import load_or_create_key, read_annex_a
+
+    key = load_or_create_key(args.key_file) if getattr(args, "key_file", None) else None
+    return read_annex_a(args.paths, extract_date=args.extract_date, key=key)
