@@ -68,3 +68,14 @@ def test_numbered_headers_and_format_hints():
     assert m.spec is LOOKED_AFTER
     assert {m.spec.fields[p].key for p in m.columns.values()} == {"child_id", "start_date", "legal_status",
                                                                   "end_date"}
+
+
+def test_lac_and_cla_abbreviations_read_as_looked_after():
+    # "Date Started to be LAC" / "Date Ceased to be LAC" are common in LA exports; without them List 8 is lost
+    assert normalise_header("Date Started to be LAC") == normalise_header("Date Started to be Looked After")
+    headers = ["Child ID", "Date Started to be LAC", "Legal Status", "Date Ceased to be LAC", "Reason Ceased"]
+    m = find_header([["List 8: Children Looked After"], headers], "Children in Care")
+    assert m is not None and m.spec is LOOKED_AFTER and m.header_row == 1
+    assert {m.spec.fields[p].key for p in m.columns.values()} == {"child_id", "start_date", "legal_status",
+                                                                  "end_date", "reason_ceased"}
+    assert sheet_hint("CLA") == 8 and sheet_hint("LAC list") == 8

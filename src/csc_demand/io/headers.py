@@ -33,6 +33,7 @@ def normalise_header(text: object) -> str:
     s = re.sub(r"\(\s*(?:y\s*/\s*n|yes\s*/\s*no|d{1,2}\s*/\s*m{1,2}\s*/\s*y{2,4})\s*\)", " ", s)  # hints
     s = s.replace("&", " and ")
     s = re.sub(r"[^a-z0-9]+", " ", s)
+    s = re.sub(r"\b(?:lac|cla)\b", "looked after", s)  # "Date Started to be LAC", "CLA Start Date"
     return " ".join(s.split())
 
 
@@ -99,7 +100,7 @@ _KNOWN = set(_ALL_NAMES)
 
 _SHEET_HINTS: tuple[tuple[str, int], ...] = (
     (r"contact", 1), (r"early help", 2), (r"referral", 3), (r"assessment", 4), (r"s ?47|section 47", 5),
-    (r"\bcin\b|in need", 6), (r"\bcp\b|protection", 7), (r"\bcla\b|looked after|in care", 8),
+    (r"\bcin\b|in need", 6), (r"\bcp\b|protection", 7), (r"looked after|in care", 8),
     (r"leaver", 9), (r"adopter", 11), (r"adoption", 10),
 )
 
