@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from csc_demand.errors import CscDemandError
 from csc_demand.model.baseline import (
     Baseline,
     Seasonality,
@@ -97,6 +98,12 @@ def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Se
     season = fit_seasonality(h, use=~day_mask(h.days, periods)) if past else est.seasonality
     mask = reference_mask(h, scenario.reference_start, scenario.reference_end)
     if not mask.any() or h.total[mask].sum() == 0:
+        if scenario.reference_start or scenario.reference_end:  # the user's window: never ignored silently
+            seen = h.days[h.observed]
+            raise CscDemandError(
+                f"Scenario '{scenario.name}': the reference window (reference_start / reference_end) holds no "
+                f"referrals from List 3. The referrals read cover {seen[0]:%d/%m/%Y} to {seen[-1]:%d/%m/%Y}: "
+                "choose dates inside that period, or remove both settings to use the default window.")
         return est.baseline, season
     daily = daily_factors(scenario, season, est.baseline.mix, est.extract_date, hist_start, hist_end)
     per_day = daily.sum(axis=1)
