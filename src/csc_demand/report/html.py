@@ -83,6 +83,15 @@ def _fmt(value: float, kind: str = "count") -> str:
     return f"{value:,.0f}"
 
 
+def _tick_label(value: float, kind: str = "count") -> str:
+    """A chart axis label: like :func:`_fmt`, but pounds in thousands or millions (``£500k``, ``£1.5m``) so
+    that labels stay short beside the axis title; the tables give the full figures."""
+    if kind == "cost_gbp" and abs(value) >= 1_000:
+        big = abs(value) >= 1_000_000
+        return f"£{round(value / (1e6 if big else 1e3), 3):,g}{'m' if big else 'k'}"
+    return _fmt(value, kind)
+
+
 def _kind(measure: str) -> str:
     return measure if measure in ("cost_gbp", "social_workers") else "count"
 
@@ -163,7 +172,7 @@ def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, t
         y = float(y_of(np.array([v]))[0])
         out.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                    f'stroke="#d9d9d9" stroke-width="1"/>')
-        out.append(f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(_fmt(v, kind))}</text>')
+        out.append(f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(_tick_label(v, kind))}</text>')
     out.append(f'<text transform="translate(14,{MARGIN_TOP + plot_h / 2:.0f}) rotate(-90)" text-anchor="middle">'
                f'{_e(y_title)}</text>')
     # x ticks: every January (every July too when the span is short)
