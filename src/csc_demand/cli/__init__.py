@@ -8,6 +8,7 @@ exactly one JSON object and everything else goes to stderr.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
@@ -48,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except CscDemandError as exc:
+        if getattr(args, "json", False):  # stdout still carries exactly one JSON object
+            sys.stdout.write(json.dumps({"ok": False, "error": str(exc)}) + "\n")
         print(f"csc-demand: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
