@@ -49,16 +49,16 @@ def test_no_referrals_is_a_plain_error() -> None:
         estimate(annex)
 
 
-def test_seasonality_needs_a_year_and_is_normalised() -> None:
-    # two extracts a year apart -> a contiguous year and a half; more referrals in even months
-    days = pd.date_range("2019-06-30", "2020-12-31")
+def test_seasonality_needs_two_years_and_is_normalised() -> None:
+    # six-monthly extracts -> two contiguous years; more referrals in even months
+    days = pd.date_range("2018-12-31", "2020-12-31")
     rows = [(f"{i:016x}", d, "Police", 5) for i, d in enumerate(np.repeat(days, np.where(days.month % 2 == 0, 3, 1)))]
-    annex = make_annex(rows, extracts=["2019-12-31", "2020-06-30", "2020-12-31"])
+    annex = make_annex(rows, extracts=["2019-06-30", "2019-12-31", "2020-06-30", "2020-12-31"])
     h = referral_history(annex.referrals, observed_intervals(annex), annex.extract_date)
     s = fit_seasonality(h)
     assert s.by_month is not None
-    # three times as many in even months; shrunk a little towards 1 (about 1/45 of the spread is chance)
-    assert 2.6 < s.by_month[1] / s.by_month[0] < 3.0
+    # three times as many in even months; shrunk a little towards 1 (about 1/90 of the spread is chance)
+    assert 2.8 < s.by_month[1] / s.by_month[0] < 3.0
     dim = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     assert np.sum(s.by_month * dim) / dim.sum() == pytest.approx(1.0)
 
@@ -81,17 +81,29 @@ def test_lag_corrects_for_referrals_before_the_window() -> None:
 
 
 def test_seasonality_with_months_only_seen_in_a_shock():
-    # a year and a half of data with twice the referrals in December; April and May are left out (a shock):
-    # they get no adjustment, the other months still show December
-    days = pd.date_range("2019-06-30", "2020-12-31")
+    # two years of data with twice the referrals in December; April and May 2020 are left out (a shock), so
+    # April and May are seen in one year only: they get no adjustment, the other months still show December
+    days = pd.date_range("2018-12-31", "2020-12-31")
     rows = [(f"{i:016x}", d, "Police", 5) for i, d in enumerate(np.repeat(days, np.where(days.month == 12, 2, 1)))]
-    annex = make_annex(rows, extracts=["2019-12-31", "2020-06-30", "2020-12-31"])
+    annex = make_annex(rows, extracts=["2019-06-30", "2019-12-31", "2020-06-30", "2020-12-31"])
     h = referral_history(annex.referrals, observed_intervals(annex), annex.extract_date)
     use = ~np.asarray((h.days >= "2020-04-01") & (h.days <= "2020-05-31"))
     s = fit_seasonality(h, use=use)
     assert s.by_month is not None
-    assert 1.5 < s.by_month[11] / s.by_month[0] < 2.0     # shrunk a little: ~45 referrals a month is noisy
+    assert 1.6 < s.by_month[11] / s.by_month[0] < 2.0     # shrunk a little: ~30 referrals a month is noisy
     assert s.by_month[3] == pytest.approx(1.0, abs=0.01)   # April: no adjustment (the yearly average)
+
+
+def test_a_lockdown_in_the_only_april_seen_is_not_taken_for_a_season():
+    # a year and a half of data (each of Jul–Dec seen twice, Jan–Jun once) with referrals 40% down in Apr–Jun
+    # 2020: no monthly pattern is used, rather than one that makes every future spring 40% lower
+    days = pd.date_range("2019-06-30", "2020-12-31")
+    per_day = np.where((days >= "2020-04-01") & (days <= "2020-06-30"), 3, 5)
+    rows = [(f"{i:016x}", d, "Police", 5) for i, d in enumerate(np.repeat(days, per_day))]
+    annex = make_annex(rows, extracts=["2019-12-31", "2020-06-30", "2020-12-31"])
+    h = referral_history(annex.referrals, observed_intervals(annex), annex.extract_date)
+    s = fit_seasonality(h)
+    assert s.by_month is None and "two different years" in s.explanation
 
 
 def test_trend_is_measured_with_a_year_of_data():

@@ -23,6 +23,9 @@ Z80 = 1.2815515655446004
 #: Seasonality needs at least this many days of history, and this many observed days in each calendar month.
 MIN_DAYS_FOR_SEASONALITY = 365
 MIN_DAYS_PER_MONTH = 14
+#: A calendar month's seasonal factor needs that month seen in this many different years: seen once, the
+#: season cannot be told apart from anything else that happened then (a lockdown, a change at the front door).
+MIN_YEARS_PER_MONTH = 2
 #: ... and at least this many calendar months with enough days (the others get no adjustment).
 MIN_MONTHS_FOR_SEASONALITY = 9
 #: Default reference window: the most recent observed stretch, at most this many days.
@@ -115,8 +118,9 @@ def _shrink(raw: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def fit_seasonality(h: History, use: np.ndarray | None = None) -> Seasonality:
-    """Monthly factors when at least a year of history exists and at least nine calendar months are observed
-    enough (a month without enough days, e.g. only seen during a shock, gets no adjustment); day-of-the-week
+    """Monthly factors when at least a year of history exists and at least nine calendar months are each
+    observed enough (:data:`MIN_DAYS_PER_MONTH` days) in at least :data:`MIN_YEARS_PER_MONTH` different
+    years (a month seen less, e.g. only once or only during a shock, gets no adjustment); day-of-the-week
     factors when four weeks are observed.
 
     ``use`` (per day) leaves days out, e.g. a shock. Each factor is the referrals per observed day of that
@@ -138,11 +142,15 @@ def fit_seasonality(h: History, use: np.ndarray | None = None) -> Seasonality:
             weekday = shrunk / shrunk.mean()
     month = np.asarray(h.days.month) - 1
     obs_days = np.bincount(month[observed], minlength=12).astype(float)
-    have = obs_days >= MIN_DAYS_PER_MONTH
+    year = np.asarray(h.days.year) - int(h.days.year.min())
+    per_year = np.zeros((12, int(year.max()) + 1))
+    np.add.at(per_year, (month[observed], year[observed]), 1.0)
+    have = (per_year >= MIN_DAYS_PER_MONTH).sum(axis=1) >= MIN_YEARS_PER_MONTH
     if span < MIN_DAYS_FOR_SEASONALITY or have.sum() < MIN_MONTHS_FOR_SEASONALITY:
-        got = f"{n_obs:,} days" if n_obs < 365 else "too few days in some calendar months"
-        return Seasonality(None, f"No seasonal pattern by month is used: that needs a full year of referrals and "
-                                 f"the data cover {got}. Load more extracts to add one.", weekday)
+        return Seasonality(None, f"No seasonal pattern by month is used: that needs most calendar months seen in "
+                                 f"at least two different years, and the data cover {n_obs:,} days. (A month seen "
+                                 "once mixes the season with whatever else happened then, such as a lockdown.) "
+                                 "Load more extracts to add one.", weekday)
     adj = h.total / (weekday[dow] if weekday is not None else 1.0)
     counts = np.bincount(month[observed], weights=adj[observed], minlength=12)
     days_in_month = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
