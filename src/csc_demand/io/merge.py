@@ -37,6 +37,28 @@ def _typed(frame: pd.DataFrame, spec: ListSpec) -> pd.DataFrame:
     return clean.reset_index(drop=True)
 
 
+#: No child's referral, plan or period of care in an extract starts this many years before the extract date.
+EARLIEST_EVENT_YEARS = 25
+
+
+def _drop_too_early(part: ListPart, frame: pd.DataFrame, extract_date: pd.Timestamp,
+                    quality: QualityReport) -> pd.DataFrame:
+    """Rows whose main date is more than :data:`EARLIEST_EVENT_YEARS` before the extract date are not a
+    child's record (typically a total row whose count, e.g. 5, reads as the Excel date 5 Jan 1900): each is
+    not used and explained."""
+    key = part.spec.date_key
+    early = (frame[key] < extract_date - pd.DateOffset(years=EARLIEST_EVENT_YEARS)).to_numpy(dtype=bool)
+    if not early.any():
+        return frame
+    header = part.headers.get(key, key)
+    for r in frame["_row"].to_numpy()[early]:
+        quality.add(Problem("warning", "date_too_early",
+                            f"'{header}' is more than {EARLIEST_EVENT_YEARS} years before the extract date "
+                            f"{extract_date:%d/%m/%Y}, which no child's record can be (a total row, or a number "
+                            "that is not a date?): not used.", part.file, part.sheet, int(r), header, True))
+    return frame.loc[~early]
+
+
 def extract_table(parts: list[ListPart], extract_date: pd.Timestamp, quality: QualityReport) -> pd.DataFrame:
     """One extract's rows of one list from all its parts: exact duplicate rows removed (one problem per
     duplicate, located), events after the extract date flagged, ``extract_date`` added."""
@@ -54,6 +76,7 @@ def extract_table(parts: list[ListPart], extract_date: pd.Timestamp, quality: Qu
             quality.add(Problem("info", "duplicate_row", "Exact copy of an earlier row of this list: not used.",
                                 part.file, part.sheet, int(r), None, True))
         frame = part.frame.loc[~dup]
+        frame = _drop_too_early(part, frame, extract_date, quality)
         for f in part.spec.fields:
             if f.kind == "date" and f.key in frame and f.key != "birth_month" and f.key in part.headers:
                 late = (frame[f.key] > extract_date).to_numpy(dtype=bool)
