@@ -100,9 +100,12 @@ def _print_setup(ws: Worksheet, *, landscape: bool = True, repeat_to_row: int | 
     ws.set_footer("&L&A&RPage &P of &N")
 
 
-def _write(ws: Worksheet, row: int, col: int, value, fm: _Formats, num_format: str = "#,##0.###",
+def _write(ws: Worksheet, row: int, col: int, value, fm: _Formats, num_format: str | None = None,
            date_fmt=None, text_fmt=None) -> None:
-    """Write one cell by the value's type: blank, boolean, number, date, or (always) a plain string."""
+    """Write one cell by the value's type: blank, boolean, number, date, or (always) a plain string.
+
+    Without ``num_format``, a whole number is shown as ``1,234`` and any other as ``1,234.5`` (up to three
+    decimals): never ``3.`` with a bare decimal point."""
     if value is None or value is pd.NA or value is pd.NaT:
         ws.write_blank(row, col, None, text_fmt or fm.text)
     elif isinstance(value, (bool, np.bool_)):
@@ -110,7 +113,8 @@ def _write(ws: Worksheet, row: int, col: int, value, fm: _Formats, num_format: s
     elif isinstance(value, (int, float, np.integer, np.floating)):
         v = float(value)
         if math.isfinite(v):
-            ws.write_number(row, col, v, fm.number(num_format))
+            auto = "#,##0" if v.is_integer() else "#,##0.0##"
+            ws.write_number(row, col, v, fm.number(num_format or auto))
         else:
             ws.write_blank(row, col, None, fm.text)
     elif isinstance(value, (pd.Timestamp, dt.datetime, dt.date, np.datetime64)):
