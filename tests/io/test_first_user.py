@@ -89,3 +89,25 @@ def test_total_row_with_a_count_in_the_date_column_is_not_a_referral(tmp_path):
     assert (r["rows"], r["children"], r["first_date"], r["rows_not_used"]) == (5, 5, "2020-11-01", 1)
     early = [p for p in s["problems"] if p["kind"] == "date_too_early"]
     assert len(early) == 1 and early[0]["row"] == 7 and early[0]["column"] == "Date of referral"
+
+
+def test_names_in_code_columns_are_never_shown(tmp_path):
+    # columns shifted by an inserted column put staff surnames under code headers; short ones looked like codes
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List_3"
+    ws.append(REFERRALS.headers)
+    ws.append([1, "Ali", "", "01/01/2015", 5, "03/11/2020", "Jones", "Smith"])
+    ws.append([2, "Amy-Lee", "", "01/01/2015", 5, "03/11/2020", "XX", "b) No"])
+    wb.create_sheet("List_7").append(CP_PLANS.headers)
+    la = [""] * len(LOOKED_AFTER.headers)
+    la[0], la[7], la[11], la[20], la[22] = 3, "01/10/2020", "Khan", "Wu", "E99"
+    w8 = wb.create_sheet("List_8")
+    w8.append(LOOKED_AFTER.headers)
+    w8.append(la)
+    wb.save(tmp_path / "annex_2020-12-31.xlsx")
+    s = validation_summary(read_annex_a(tmp_path / "annex_2020-12-31.xlsx", key=KEY))
+    msgs = " ".join(p["message"] for p in s["problems"] if p["kind"] == "unknown_code")
+    for name in ("Ali", "Amy", "Jones", "Smith", "Khan", "Wu"):
+        assert name not in msgs
+    assert "'XX' (row 3)" in msgs and "'E99' (row 2)" in msgs and "not shown" in msgs

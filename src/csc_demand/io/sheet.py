@@ -79,10 +79,14 @@ NOT_SHOWN = "a value that is not shown (it does not look like a code)"
 def quote(value: object) -> str:
     """How an unrecognised code value is shown in a message: the code itself (``'XX'``, ``'E99'`` from
     ``"a) E99: Something"``) when it looks like a short code, otherwise :data:`NOT_SHOWN`. Anything that
-    looks like an ID, a date or a postcode is never shown, whatever column it came from."""
+    looks like an ID, a date or a postcode is never shown, whatever column it came from; nor is a word that
+    could be a name (``'Smith'``, ``'Wu'``): a code shown holds a digit or is one or two capital letters."""
     s = " ".join(str(value).split())
     m = _CODE_LIKE.match(s)
     if m is None or _NOT_SHOWN.search(s):
+        return NOT_SHOWN
+    token = m.group(1)
+    if not (any(ch.isdigit() for ch in token) or (token.isupper() and len(token) <= 2)):
         return NOT_SHOWN
     return f"'{m.group(1)}'"
 
