@@ -79,3 +79,13 @@ def test_lac_and_cla_abbreviations_read_as_looked_after():
     assert {m.spec.fields[p].key for p in m.columns.values()} == {"child_id", "start_date", "legal_status",
                                                                   "end_date", "reason_ceased"}
     assert sheet_hint("CLA") == 8 and sheet_hint("LAC list") == 8
+
+
+def test_headers_without_spaces_from_database_exports():
+    assert normalise_header("ChildID") == normalise_header("Child ID")
+    assert normalise_header("CPPlanStartDate") == normalise_header("CP Plan Start Date")
+    assert normalise_header("DOB") == "dob" and normalise_header("UASC (Y/N)") == "uasc"
+    m = find_header([["ChildID", "ReferralDate", "ReferralSource", "ReferralNFA"]], "Sheet1")
+    assert m is not None and m.spec is REFERRALS
+    assert {m.spec.fields[p].key for p in m.columns.values()} == {"child_id", "referral_date", "source", "nfa"}
+    assert normalise_header("CiN Start Date") == normalise_header("CIN Start Date")  # spaced headers untouched

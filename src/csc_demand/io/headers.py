@@ -26,9 +26,13 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": 
 
 
 def normalise_header(text: object) -> str:
-    """Header text reduced for comparison: lower case, straight quotes, no column numbering (``6.``), no
-    ``(Y/N)`` or ``(DD/MM/YYYY)`` hints, no punctuation, single spaces."""
-    s = str(text).translate(_QUOTES).lower()
+    """Header text reduced for comparison: words split where a database export ran them together
+    (``ChildID``), lower case, straight quotes, no column numbering (``6.``), no ``(Y/N)`` or
+    ``(DD/MM/YYYY)`` hints, no punctuation, single spaces, ``LAC``/``CLA`` read as ``looked after``."""
+    s = str(text).translate(_QUOTES)
+    if not re.search(r"\s", s.strip()):  # one run-together word from a database: "ChildID", "CPPlanStartDate"
+        s = re.sub(r"([a-z])([A-Z])|([A-Z])([A-Z][a-z])", r"\1\3 \2\4", s)
+    s = s.lower()
     s = re.sub(r"^\s*\d{1,2}\s*[.)]\s+", "", s)  # column numbering: "6. Date of referral", "6) ..."
     s = re.sub(r"\(\s*(?:y\s*/\s*n|yes\s*/\s*no|d{1,2}\s*/\s*m{1,2}\s*/\s*y{2,4})\s*\)", " ", s)  # hints
     s = s.replace("&", " and ")
