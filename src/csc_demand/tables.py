@@ -67,7 +67,8 @@ class ListSpec:
 
 _ID = Field("child_id", "Child Unique ID", "id",
             ("Child ID", "Unique ID", "Child Unique Identifier", "Child Identifier", "ID", "Person ID",
-             "Client ID", "LA Child ID", "Child Reference", "Unique Child ID", "Child Number", "CUID"), required=True)
+             "Client ID", "LA Child ID", "Child Reference", "Unique Child ID", "Child Number", "CUID",
+             "Child Unique Reference", "Mosaic ID", "LCS ID", "Liquidlogic ID", "Eclipse ID"), required=True)
 _GENDER = Field("gender", "Gender", "code", ("Sex", "Child Gender"))
 _ETHNICITY = Field(None, "Ethnicity", "drop", ("Ethnic Group", "Ethnic Origin"))
 _DOB = Field("birth_month", "Date of Birth", "date", ("DOB", "Birth Date", "Child Date of Birth"))
@@ -140,7 +141,8 @@ CP_PLANS = ListSpec(7, "cp_plans", "Child Protection", _COMMON + (
     _DISABILITY,
     Field("start_date", "Child Protection Plan Start Date", "date",
           ("CP Plan Start Date", "CPP Start Date", "Plan Start Date", "Start Date of CP Plan", "CP Start Date",
-           "Date CP Plan Started", "Child Protection Plan Start"), required=True),
+           "Date CP Plan Started", "Child Protection Plan Start", "CP Start", "Start Date of CP",
+           "Date Child Protection Plan Started"), required=True),
     Field("initial_category", "Initial Category of Abuse", "code", ("Initial Category",)),
     Field("latest_category", "Latest Category of Abuse", "code", ("Latest Category", "Category of Abuse")),
     Field(None, "Date of the Last Statutory Visit", "drop", ("Date of Last Statutory Visit",)),
@@ -148,7 +150,8 @@ CP_PLANS = ListSpec(7, "cp_plans", "Child Protection", _COMMON + (
     Field(None, "Date of latest review conference", "drop", ("Date of Latest Review Conference",)),
     Field("end_date", "Child Protection Plan End Date", "date",
           ("CP Plan End Date", "CPP End Date", "Plan End Date", "End Date of CP Plan", "CP End Date",
-           "Date CP Plan Ended", "Child Protection Plan End")),
+           "Date CP Plan Ended", "Child Protection Plan End", "CP End", "End Date of CP",
+           "Date Child Protection Plan Ended")),
     Field(None, "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)",
           "drop", ()),
     Field("previous_plans", "Number of Previous Child Protection Plans", "int",

@@ -89,3 +89,13 @@ def test_headers_without_spaces_from_database_exports():
     assert m is not None and m.spec is REFERRALS
     assert {m.spec.fields[p].key for p in m.columns.values()} == {"child_id", "referral_date", "source", "nfa"}
     assert normalise_header("CiN Start Date") == normalise_header("CIN Start Date")  # spaced headers untouched
+
+
+def test_short_cp_headers_and_case_system_ids():
+    headers = ["Mosaic ID", "Gender", "CP Start", "Latest Category", "CP End", "Number of Previous CP Plans"]
+    m = find_header([headers], None)
+    assert m is not None and m.spec is CP_PLANS
+    assert {m.spec.fields[p].key for p in m.columns.values()} == {"child_id", "gender", "start_date",
+                                                                  "latest_category", "end_date", "previous_plans"}
+    m = find_header([["LCS ID", "Date Child Protection Plan Started", "Date Child Protection Plan Ended"]], None)
+    assert m is not None and m.spec is CP_PLANS and len(m.columns) == 3
