@@ -43,6 +43,20 @@ def test_baseline_and_conversion_are_flow_ratios() -> None:
     assert est2.baseline.referrals == 62 and est2.baseline.per_week == pytest.approx(14.0)
 
 
+def test_thin_data_is_said_plainly() -> None:
+    from csc_demand.model.estimate import thin_data_notes
+
+    assert thin_data_notes(300, 20, 20) == []
+    notes = thin_data_notes(299, 20, 19)
+    assert len(notes) == 2 and "only 299 referrals" in notes[0] and "Only 19 periods of care" in notes[1]
+    # the tiny fixture above: 370 referrals, 37 plan starts, 1 care start -> one warning, in the sentences
+    refs = _days("2020-06-30", 185, 2)
+    cp = [(f"c{i}", "2020-08-01", None, "2012-05-01") for i in range(37)]
+    est = estimate(make_annex(refs, cp=cp, cla=[("k1", "2020-09-01", None, "2015-01-01")]))
+    assert [n for n in est.notes if "uncertain" in n] == [thin_data_notes(370, 37, 1)[0]]
+    assert est.notes[0] in est.explain()
+
+
 def test_no_referrals_is_a_plain_error() -> None:
     annex = make_annex([("r1", "2019-01-01", "Police", 3)])
     with pytest.raises(CscDemandError, match="no referrals"):

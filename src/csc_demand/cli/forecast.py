@@ -80,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(forecast_json(fc)) + "\n")
     else:
         print("\n".join(summary_lines(fc)))
+    for note in getattr(fc.estimates, "notes", ()):
+        print(f"Note: {note}", file=out)
     return 0
 
 

@@ -144,6 +144,26 @@ def _placement_mix(cla: pd.DataFrame, ep_open: np.ndarray, bands: np.ndarray) ->
     return mix
 
 
+#: Below these counts a forecast still runs, but the estimates carry a plain warning.
+THIN_REFERRALS = 300
+THIN_STARTS = 20
+
+
+def thin_data_notes(referrals: int, cp_starts: int, cla_starts: int) -> list[str]:
+    """Plain warnings when the reference window holds few referrals or starts (the rates are then uncertain;
+    the intervals allow for it, but a reader should know)."""
+    notes = []
+    if referrals < THIN_REFERRALS:
+        notes.append(f"The usual level of referrals rests on only {referrals:,} referrals, so every number here "
+                     "is uncertain: load more extracts if you have them.")
+    for starts, what in ((cp_starts, "child protection plans"), (cla_starts, "periods of care")):
+        if starts < THIN_STARTS:
+            notes.append(f"Only {starts:,} {what} started in the reference window, so the share of referrals that "
+                         "lead to one is uncertain: load more extracts if you have them, or set it yourself in "
+                         "the scenario's overrides.")
+    return notes
+
+
 def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
              reference_end: dt.date | None = None) -> Estimates:
     """Estimate everything the projection needs from the clean Annex A tables (once per data load).
@@ -188,7 +208,7 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
         daily = np.concatenate([base.per_week / 7.0 * season.factor(pad_days), daily])
     recent = daily[-need:].reshape(LAG_WEEKS, 7).sum(axis=1)
     age_shares = hist.age_counts / max(hist.age_counts.sum(), 1.0)
-    notes = []
+    notes = thin_data_notes(base.referrals, cp.conversion.starts, cla.conversion.starts)
     if cp.open_now == 0:
         notes.append("No child protection plans were open on the extract date: check that List 7 was read.")
     if cla.open_now == 0:
