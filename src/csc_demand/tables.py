@@ -68,7 +68,8 @@ class ListSpec:
 _ID = Field("child_id", "Child Unique ID", "id",
             ("Child ID", "Unique ID", "Child Unique Identifier", "Child Identifier", "ID", "Person ID",
              "Client ID", "LA Child ID", "Child Reference", "Unique Child ID", "Child Number", "CUID",
-             "Child Unique Reference", "Mosaic ID", "LCS ID", "Liquidlogic ID", "Eclipse ID"), required=True)
+             "Child Unique Reference", "Mosaic ID", "LCS ID", "Liquidlogic ID", "Eclipse ID", "CHILD"),
+            required=True)
 _GENDER = Field("gender", "Gender", "code", ("Sex", "Child Gender"))
 _ETHNICITY = Field(None, "Ethnicity", "drop", ("Ethnic Group", "Ethnic Origin"))
 _DOB = Field("birth_month", "Date of Birth", "date", ("DOB", "Birth Date", "Child Date of Birth"))
@@ -166,14 +167,14 @@ LOOKED_AFTER = ListSpec(8, "looked_after", "Children in Care", (
     Field("start_date", "Date Started to be Looked After", "date",
           ("Date Started Looked After", "Start Date of Period of Care", "Date Became Looked After",
            "CLA Start Date", "Period of Care Start Date", "Date Started Care", "Date Entered Care",
-           "Care Start Date", "Start Date of Care", "Date Became Looked After Child"), required=True),
+           "Care Start Date", "Start Date of Care", "Date Became Looked After Child", "DECOM"), required=True),
     Field("category_of_need", "Child's Category of Need", "code", ("Category of Need",)),
     Field("subsequent_period_12m",
           "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)",
           "bool", ("Second or Subsequent Period of Care",)),
     Field(None, "Start date of current legal status", "drop", ()),
     Field("legal_status", "Child's Legal Status", "code", ("Legal Status", "Current Legal Status",
-                                                           "Legal Status Code")),
+                                                           "Legal Status Code", "LS")),
     Field(None, "Date of Latest Statutory Review", "drop", ()),
     Field(None, "Date of Last Social Work Visit", "drop", ()),
     Field(None, "What is the permanence plan for this child?", "drop", ("Permanence Plan",)),
@@ -183,12 +184,12 @@ LOOKED_AFTER = ListSpec(8, "looked_after", "Children in Care", (
     Field("placements_12m", "Number of Placements in the Last 12 months", "int", ()),
     Field("end_date", "Date Ceased to be Looked After", "date",
           ("Date Ceased Looked After", "Date Ceased", "CLA End Date", "Period of Care End Date", "Date Ceased Care",
-           "Date Left Care", "Care End Date", "End Date of Care"),),
+           "Date Left Care", "Care End Date", "End Date of Care", "DEC"),),
     Field("reason_ceased", "Reason Ceased to be Looked After", "code",
-          ("Reason Ceased", "Reason Episode Ceased", "Reason Ceased Care", "Reason for Ceasing Care")),
+          ("Reason Ceased", "Reason Episode Ceased", "Reason Ceased Care", "Reason for Ceasing Care", "REC")),
     Field("placement_start_date", "Start Date of Most Recent Placement", "date", ("Placement Start Date",)),
     Field("placement_type", "Placement Type", "code", ("Placement", "Placement Type Code", "Current Placement Type",
-                                                       "Placement Code")),
+                                                       "Placement Code", "PLACE")),
     Field(None, "Placement Provider", "drop", ()),
     Field(None, "Placement postcode", "drop", ("Placement Postcode", "Postcode")),
     Field(None, "URN of Placement", "drop", ("Placement URN", "URN")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csc_demand.io.headers import find_header, normalise_header, sheet_hint
+from csc_demand.io.headers import FUZZY_MIN_CHARS, _canonical, find_header, normalise_header, sheet_hint
 from csc_demand.tables import CP_PLANS, LISTS, LOOKED_AFTER, REFERRALS
 
 
@@ -99,3 +99,31 @@ def test_short_cp_headers_and_case_system_ids():
                                                                   "latest_category", "end_date", "previous_plans"}
     m = find_header([["LCS ID", "Date Child Protection Plan Started", "Date Child Protection Plan Ended"]], None)
     assert m is not None and m.spec is CP_PLANS and len(m.columns) == 3
+
+
+def test_ssda903_short_headers_read_as_list_8():
+    headers = ["CHILD", "SEX", "DOB", "DECOM", "LS", "PLACE", "DEC", "REC", "UASC"]
+    m = find_header([headers], "Sheet1")
+    assert m is not None and m.spec is LOOKED_AFTER and not m.unmatched and not m.duplicates
+    assert {m.headers[j]: m.spec.fields[p].key for j, p in m.columns.items()} == {
+        "CHILD": "child_id", "SEX": "gender", "DOB": "birth_month", "DECOM": "start_date", "LS": "legal_status",
+        "PLACE": "placement_type", "DEC": "end_date", "REC": "reason_ceased", "UASC": "uasc"}
+
+
+def test_short_headers_match_only_exactly():
+    short = sorted({n for spec in LISTS for f in spec.fields for n in map(normalise_header, (f.header, *f.aliases))
+                    if len(n) < FUZZY_MIN_CHARS})
+    assert {"dec", "decom", "ls", "rec", "place", "child"} <= set(short)
+    for name in short:
+        for typo in (name + "x", name[:-1], "x" + name, name + "s", name.upper() + "  extra"):
+            assert _canonical(typo, True) in (None, normalise_header(typo)), (name, typo)
+    # nor does a longer header drift onto a short one
+    assert find_header([["CHILD", "DECOMMISSIONED", "DECEASED", "LSOA", "RECORD", "PLACEHOLDER"]], None) is None
+
+
+def test_no_header_names_two_columns_of_the_same_list():
+    for spec in LISTS:
+        seen: dict[str, int] = {}
+        for i, f in enumerate(spec.fields):
+            for n in {normalise_header(h) for h in (f.header, *f.aliases)}:
+                assert seen.setdefault(n, i) == i, (spec.number, n)

@@ -171,7 +171,7 @@ def test_leading_zeros_and_float_ids_match(value):
 
 @pytest.mark.parametrize("fn", [parse.parse_dates, parse.parse_ints, parse.parse_bools, parse.parse_gender,
                                 parse.parse_abuse, parse.parse_referral_source, parse.parse_codes,
-                                parse.normalise_ids])
+                                parse.normalise_ids, parse.us_order_dates])
 def test_parsing_distinct_values_once_gives_the_same_answer(fn):
     cells = ["01/02/2020", 43900.0, dt.datetime(2020, 5, 1), "", "#N/A", None, "a) Yes", "b) Female", 2,
              "e) 2A: Schools", "E11", "00123", 123.0, "2.5", float("nan"), "x"]
@@ -179,3 +179,24 @@ def test_parsing_distinct_values_once_gives_the_same_answer(fn):
     fast, slow = fn(big), fn.__wrapped__(big)
     for a, b in zip(fast if isinstance(fast, tuple) else (fast,), slow if isinstance(slow, tuple) else (slow,)):
         pd.testing.assert_series_equal(a, b, check_names=False)
+
+
+def test_us_order_dates_are_flagged_and_never_swapped():
+    s = col("12/31/2020", "2/29/2020", "12/13/20", "12/31/2020 10:30", "02-15-2021",  # only month/day/year
+            "31/12/2020", "03/04/2020", "2/29/2021", "13/13/2020", "12/32/2020", "2020-12-31", 44196.0,
+            dt.datetime(2020, 12, 31), "", None, "x")
+    us = parse.us_order_dates(s)
+    assert us.dtype == bool and us.tolist() == [True] * 5 + [False] * 11
+    dates, bad = parse.parse_dates(s)
+    assert bad[:5].all() and dates[:5].isna().all()  # unreadable, not reinterpreted
+    assert dates[6] == T("2020-04-03")  # either order: read as day/month/year, as Annex A is
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_any_date_written_month_first_is_flagged_only_when_the_day_is_over_12(d):
+    cell = f"{d.month:02d}/{d.day:02d}/{d.year}"
+    us = parse.us_order_dates(col(cell))[0]
+    dates, bad = parse.parse_dates(col(cell))
+    assert us == (d.day > 12)
+    assert bad[0] == (d.day > 12)  # a US date is either unreadable or (day <= 12) read day-first, never flagged

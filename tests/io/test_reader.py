@@ -330,3 +330,45 @@ def test_same_file_given_twice_is_read_once(tmp_path):
     workbook(tmp_path / "a.xlsx", {"List_3": [REFERRALS.headers, ref_row(1, "03/11/2020")]})
     a = read_annex_a([tmp_path / "a.xlsx", tmp_path / "a.xlsx", tmp_path], key=KEY)
     assert len(a.referrals) == 1 and a.quality.rows_read["referrals"] == 1 and len(a.extracts) == 1
+
+
+def test_us_order_dates_are_explained_and_not_reinterpreted(tmp_path):
+    sheets = {"List_3": [REFERRALS.headers, ref_row(1, "11/13/2020"), ref_row(2, "11/14/2020"),
+                         ref_row(3, "03/11/2020"), ref_row(4, "nonsense date"),
+                         ref_row(5, "04/11/2020", dob="12/25/2015")]}
+    workbook(tmp_path / "a_2020-12-31.xlsx", sheets)
+    a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
+    # nothing swapped: the two month-first dates are not used, 03/11/2020 is 3 November as Annex A says
+    assert a.referrals["referral_date"].tolist() == [T("2020-11-03"), T("2020-11-04")]
+    assert a.referrals["birth_month"].isna().tolist() == [False, True]
+    unreadable = {p.row: p.message for p in a.quality.problems if p.kind == "unreadable_date"}
+    assert sorted(unreadable) == [2, 3, 5]
+    for r in (2, 3):
+        assert "US date (month/day/year)" in unreadable[r] and "day/month/year" in unreadable[r]
+    assert "US" not in unreadable[5]
+    us = sorted((p for p in a.quality.problems if p.kind == "us_date_order"), key=lambda p: p.row)
+    assert [(p.column, p.row) for p in us] == [("Date of referral", 2), ("Date of Birth", 6)]
+    assert "(2 rows: 2, 3)" in us[0].message and "(row 6)" in us[1].message
+    assert all("day/month/year" in p.message and "Fix the export" in p.message for p in us)
+    dob = [p for p in a.quality.problems if p.kind == "bad_date"]
+    assert len(dob) == 1 and "US date" in dob[0].message and dob[0].row == 6
+    assert not any(s in p.message for p in a.quality.problems for s in ("/13/", "/14/", "12/25", "2015"))
+    assert validation_summary(a)["rows_not_used"] == 3
+
+
+def test_ssda903_short_headers_in_an_la_list_8(tmp_path):
+    headers = ["CHILD", "SEX", "DOB", "DECOM", "LS", "PLACE", "DEC", "REC"]
+    rows = [headers, ["A1", "2", "15/03/2012", "01/10/2020", "C2", "U4", "", ""],
+            ["A2", "1", "02/07/2009", "01/02/2019", "E1", "K2", "30/11/2020", "E4A"]]
+    workbook(tmp_path / "a_2020-12-31.xlsx", {"903 extract": rows})
+    a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
+    la = a.looked_after
+    assert la["gender"].tolist() == ["female", "male"]
+    assert la["birth_month"].tolist() == [T("2012-03-01"), T("2009-07-01")]
+    assert la["start_date"].tolist() == [T("2020-10-01"), T("2019-02-01")]
+    assert la["legal_status"].tolist() == ["C2", "E1"] and la["placement_type"].tolist() == ["U4", "K2"]
+    assert la["end_date"].isna().tolist() == [True, False] and la["end_date"][1] == T("2020-11-30")
+    assert la["reason_ceased"].tolist()[1] == "E4A" and la["placement_group"].tolist() == ["Fostering",
+                                                                                           "Residential"]
+    assert validation_summary(a)["lists"]["looked_after"]["open_at_extract"] == 1
+    assert not [p for p in a.quality.problems if p.kind in ("extra_column", "unknown_code", "bad_date")]

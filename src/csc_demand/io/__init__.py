@@ -19,6 +19,9 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
 - ``repeated_header`` (*) a filter / repeated header row; ``notes_row`` (*) free text in one cell
   ("Data extracted on ...");
 - ``short_break`` (*) List 8 row with legal status V3/V4 (short breaks are not periods of care);
+- ``us_date_order`` (warning, one per column) text dates in US month/day/year order (``12/31/2020``): they
+  are unreadable (``unreadable_date`` / ``bad_date``, whose message says so) and never swapped, and the
+  column's dates that fit both orders may have been misread, so the user is asked to fix the export;
 - ``bad_date`` another date cell unreadable (left blank); ``bad_number``; ``unknown_code`` a code or yes/no
   value not recognised (the value is shown only
   when it looks like a short code, never when it looks like an ID, a date or a postcode);

@@ -2,7 +2,8 @@
 
 Headers are compared after :func:`normalise_header` (case, spaces, curly quotes, punctuation such as
 ``?`` and ``(Y/N)`` ignored), exactly against each column's official header and aliases from
-:mod:`csc_demand.tables`, then fuzzily (difflib ratio >= 0.9) to forgive typos. A list is identified by
+:mod:`csc_demand.tables`, then fuzzily (difflib ratio >= 0.9) to forgive typos; headers under eight
+characters (``DOB``, ``DEC``, ``LS``) match only exactly. A list is identified by
 which list has the most matched *distinctive* columns (those not shared by every child list, e.g. its
 dates), then the most matched columns overall, then the sheet name; never by the sheet name alone.
 """
@@ -20,6 +21,9 @@ from csc_demand.tables import LISTS, Field, ListSpec
 HEADER_SEARCH_ROWS = 20
 #: Fuzzy-match threshold (difflib ratio on normalised text).
 FUZZY_RATIO = 0.9
+#: Headers shorter than this (normalised) match only exactly, on either side: short codes such as the
+#: SSDA903 ``DEC``, ``DECOM``, ``LS``, ``REC`` are one typo away from each other and from other words.
+FUZZY_MIN_CHARS = 8
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "\u00a0": " ",
                          "–": "-", "—": "-"})
@@ -67,17 +71,18 @@ def _build_index() -> dict[int, dict[str, int]]:
 
 _BY_LIST = _build_index()
 _ALL_NAMES = sorted({n for names in _BY_LIST.values() for n in names})
+_FUZZY_NAMES = [n for n in _ALL_NAMES if len(n) >= FUZZY_MIN_CHARS]
 _SPECS = {s.number: s for s in LISTS}
 
 
 @lru_cache(maxsize=4096)
 def _fuzzy(norm: str) -> str | None:
     """The known header closest to ``norm`` if its ratio is at least :data:`FUZZY_RATIO`."""
-    if len(norm) < 8 or len(norm) > 200:
+    if len(norm) < FUZZY_MIN_CHARS or len(norm) > 200:
         return None
     best, best_ratio = None, FUZZY_RATIO
     matcher = difflib.SequenceMatcher(None, b=norm, autojunk=False)
-    for name in _ALL_NAMES:
+    for name in _FUZZY_NAMES:
         if abs(len(name) - len(norm)) > 0.2 * max(len(name), len(norm)):
             continue
         matcher.set_seq1(name)

@@ -175,6 +175,26 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, present & out.isna()
 
 
+@_by_unique
+def us_order_dates(values: pd.Series) -> pd.Series:
+    """True where a cell is text that only makes sense as a US month/day/year date (``12/31/2020``: first
+    number 1–12, second 13–31, and a real date once the two are swapped).
+
+    Such cells are unreadable to :func:`parse_dates` (Annex A dates are day/month/year) and are never
+    reinterpreted: in a column holding them, a date like ``03/04/2020`` could be either order.
+    """
+    text = cell_text(values)
+    parts = text.str.extract(_DMY)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    shape = ((first >= 1) & (first <= 12) & (second >= 13) & (second <= 31)).fillna(False).astype(bool)
+    out = pd.Series(False, index=text.index)
+    if shape.any():
+        swapped = _from_parts(_year_2digit(parts.loc[shape, 2]), parts.loc[shape, 0], parts.loc[shape, 1])
+        out[shape] = ((swapped >= MIN_DATE) & (swapped <= MAX_DATE)).to_numpy()
+    return out
+
+
 def first_of_month(dates: pd.Series) -> pd.Series:
     """The first day of each date's month (``NaT`` stays ``NaT``)."""
     return (dates - pd.to_timedelta(dates.dt.day - 1, unit="D")).astype("datetime64[ns]")

@@ -261,15 +261,29 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
             continue
         dates, bad = parse.parse_dates(values[f.key])
         header = headers.get(f.key, f.header)
+        # Month/day/year text (12/31/2020) is unreadable and never swapped: the column's order is ambiguous.
+        us = parse.us_order_dates(values[f.key]).to_numpy() & bad.to_numpy() & used
+        us_text = f"'{header}' looks like a US date (month/day/year); Annex A dates are day/month/year"
+        if us.any():
+            r = excel_rows[us]
+            col.add("warning", "us_date_order",
+                    f"'{header}' has dates in US month/day/year order ({rows_text(r)}), but Annex A uses "
+                    "day/month/year. Those dates were not read, and dates in this column that fit both orders "
+                    "(such as 03/04/2020) were read as day/month/year, so they may be wrong. Fix the export so "
+                    "that every date in this column is day/month/year, then read the file again.",
+                    int(r[0]), header)
         if f.key == spec.date_key:
             unusable = dates.isna().to_numpy() & used
-            col.not_used(excel_rows[unusable & bad.to_numpy()], "unreadable_date",
+            col.not_used(excel_rows[unusable & us], "unreadable_date", f"{us_text}: the row is not used.",
+                         header)
+            col.not_used(excel_rows[unusable & bad.to_numpy() & ~us], "unreadable_date",
                          f"'{header}' is not a readable date: the row is not used.", header)
             col.not_used(excel_rows[unusable & ~bad.to_numpy()], "missing_date",
                          f"'{header}' is blank: the row is not used.", header)
             used &= ~unusable
         else:
-            col.grouped(bad & used, excel_rows, "bad_date", f"'{header}' is not a readable date (left blank)",
+            col.grouped(pd.Series(us), excel_rows, "bad_date", f"{us_text} (left blank)", header)
+            col.grouped(bad & used & ~us, excel_rows, "bad_date", f"'{header}' is not a readable date (left blank)",
                         header)
         out[f.key] = dates
     dob = out.get("birth_month")
