@@ -262,7 +262,8 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
         dates, bad = parse.parse_dates(values[f.key])
         header = headers.get(f.key, f.header)
         # Month/day/year text (12/31/2020) is unreadable and never swapped: the column's order is ambiguous.
-        us = parse.us_order_dates(values[f.key]).to_numpy() & bad.to_numpy() & used
+        us = (parse.us_order_dates(values[f.key]).to_numpy() & bad.to_numpy() & used if bad.any()
+              else np.zeros(n, dtype=bool))
         us_text = f"'{header}' looks like a US date (month/day/year); Annex A dates are day/month/year"
         if us.any():
             r = excel_rows[us]
