@@ -54,6 +54,8 @@ def test_thin_data_is_said_plainly() -> None:
     cp = [(f"c{i}", "2020-08-01", None, "2012-05-01") for i in range(37)]
     est = estimate(make_annex(refs, cp=cp, cla=[("k1", "2020-09-01", None, "2015-01-01")]))
     assert [n for n in est.notes if "uncertain" in n] == [thin_data_notes(370, 37, 1)[0]]
+    # one six-month extract: late care starts cannot be seen, and the note says so
+    assert any("cover 185 days" in n and "older extracts" in n for n in est.notes)
     assert est.notes[0] in est.explain()
 
 

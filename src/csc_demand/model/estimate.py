@@ -147,6 +147,8 @@ def _placement_mix(cla: pd.DataFrame, ep_open: np.ndarray, bands: np.ndarray) ->
 #: Below these counts a forecast still runs, but the estimates carry a plain warning.
 THIN_REFERRALS = 300
 THIN_STARTS = 20
+#: With less observed history than this (days), late care starts cannot be seen: a note says so.
+SHORT_HISTORY_DAYS = 365
 
 
 def thin_data_notes(referrals: int, cp_starts: int, cla_starts: int) -> list[str]:
@@ -209,6 +211,12 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     recent = daily[-need:].reshape(LAG_WEEKS, 7).sum(axis=1)
     age_shares = hist.age_counts / max(hist.age_counts.sum(), 1.0)
     notes = thin_data_notes(base.referrals, cp.conversion.starts, cla.conversion.starts)
+    observed_days = sum((b - a).days + 1 for a, b in intervals)
+    if observed_days < SHORT_HISTORY_DAYS:
+        notes.append(f"The extracts loaded cover {observed_days:,} days of referrals. That cannot show children who "
+                     "come into care more than six months after a referral, so the share of referrals that lead "
+                     "to care may be estimated low (more so after a lockdown or other shock). Load older extracts "
+                     "if you have them.")
     if cp.open_now == 0:
         notes.append("No child protection plans were open on the extract date: check that List 7 was read.")
     if cla.open_now == 0:
