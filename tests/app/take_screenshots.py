@@ -43,7 +43,8 @@ def _shot(page, path: Path, max_height: int = 5200) -> None:
 
 def _go(page, name: str) -> None:
     page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
-    page.get_by_role("heading", name=name, exact=True).wait_for(timeout=TIMEOUT_MS)
+    # the page's title (h1): another page's h2 of the same name can linger while the page changes
+    page.get_by_role("heading", name=name, exact=True, level=1).wait_for(timeout=TIMEOUT_MS)
     _idle(page)
 
 
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         _idle(page)
         _shot(page, args.out / "1-start.png")
         page.get_by_role("button", name="Use the demo local authority").click()
-        page.get_by_role("heading", name="Forecast", exact=True).wait_for()
+        page.get_by_role("heading", name="Forecast", exact=True, level=1).wait_for()
         page.locator(".js-plotly-plot").first.wait_for()
         _idle(page)
         _shot(page, args.out / "2-forecast.png")

@@ -37,13 +37,14 @@ def _idle(page) -> None:
 
 def _go(page, name: str) -> None:
     page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
-    page.get_by_role("heading", name=name, exact=True).wait_for(timeout=GO_TIMEOUT_MS)
+    # the page's title (h1): another page's h2 of the same name can linger while the page changes
+    page.get_by_role("heading", name=name, exact=True, level=1).wait_for(timeout=GO_TIMEOUT_MS)
     _idle(page)
 
 
 def _load_demo(page) -> None:
     page.get_by_role("button", name="Use the demo local authority").first.click()
-    page.get_by_role("heading", name="Forecast", exact=True).wait_for(timeout=GO_TIMEOUT_MS)
+    page.get_by_role("heading", name="Forecast", exact=True, level=1).wait_for(timeout=GO_TIMEOUT_MS)
     page.locator(".js-plotly-plot").first.wait_for(timeout=GO_TIMEOUT_MS)
     _idle(page)
 
