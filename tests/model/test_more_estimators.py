@@ -100,3 +100,18 @@ def test_without_uasc_leaves_out_their_periods_of_care() -> None:
     assert list(out.looked_after["child_id"]) == ["b"]
     assert len(annex.looked_after) == 2        # the original is unchanged
     assert estimate(out).cla.open_now == 1
+
+
+def test_truncate_leaves_the_callers_tables_alone():
+    from csc_demand.model.backtest import truncate
+
+    annex = make_annex([("r1", "2020-08-03", "Police", 5), ("r2", "2020-11-02", "Police", 5)],
+                       cp=[("c1", "2020-08-10", "2020-11-20", "2012-05-01")])
+    annex.tables["contacts"] = pd.DataFrame({"child_id": ["a", "b"], "contact_date": pd.to_datetime(
+        ["2020-08-01", "2020-12-01"]), "extract_date": pd.Timestamp("2020-12-31")})
+    before = {k: v.copy() for k, v in annex.tables.items()}
+    cut = truncate(annex, pd.Timestamp("2020-10-31"))
+    for k, v in annex.tables.items():
+        pd.testing.assert_frame_equal(v, before[k])
+    assert len(cut.tables["contacts"]) == 1 and len(cut.referrals) == 1
+    assert pd.isna(cut.cp_plans["end_date"].iloc[0])

@@ -24,7 +24,7 @@ from csc_demand.model.estimate import estimate
 from csc_demand.model.forecast import forecast
 from csc_demand.model.timegrid import observed_intervals
 from csc_demand.scenario import Scenario
-from csc_demand.tables import MEASURES, AnnexA, Extract
+from csc_demand.tables import LISTS_BY_TABLE, MEASURES, AnnexA, Extract
 
 HORIZONS = (3, 6, 12)
 MAX_CUTOFFS = 6
@@ -44,14 +44,8 @@ def truncate(annex: AnnexA, cutoff: pd.Timestamp) -> AnnexA:
         raise CscDemandError(f"The cutoff {c.date()} is before the data begin: choose a later date.")
     tables = {}
     for name, t in annex.tables.items():
-        if name == "referrals" or "start_date" not in t:
-            date_col = "referral_date" if name == "referrals" else None
-            if date_col is None:
-                tables[name] = t
-                continue
-            tables[name] = t[(pd.to_datetime(t[date_col]) <= c).to_numpy()].copy()
-            continue
-        t = t[(pd.to_datetime(t["start_date"]) <= c).to_numpy()].copy()
+        key = LISTS_BY_TABLE[name].date_key if name in LISTS_BY_TABLE else None
+        t = (t[(pd.to_datetime(t[key]) <= c).to_numpy()] if key in t else t).copy()
         if "end_date" in t:
             t.loc[pd.to_datetime(t["end_date"]) > c, "end_date"] = pd.NaT
         tables[name] = t

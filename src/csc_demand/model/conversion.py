@@ -7,9 +7,8 @@ number of those referrals weighted by the share of starts that could already hav
 long before the extract date it was made (from the lag below: a referral made a week before the extract date
 counts only for the few starts that come that soon). Events ÷ exposure; its uncertainty is a Beta posterior
 (Jeffreys prior). When too few children can be linked, the FLOW RATIO is used instead: starts on the reference days ÷
-referrals on those days (events ÷ exposure, never a mean of ratios). By age band the flow ratio is shrunk
-towards the all-ages rate with the weight of 100 referrals, so bands with few referrals borrow from the
-rest.
+referrals on those days (events ÷ exposure, never a mean of ratios). The projection takes the ages of new
+starts from the observed age mix at start (see :mod:`csc_demand.model.durations`), not from per-band rates.
 
 The lag comes from children linked across lists (the same pseudonymised child in List 3 and List 7/8): for
 each start, the most recent referral of that child up to 26 weeks before it. Only starts whose lag week was
@@ -25,19 +24,16 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.model.baseline import Z80
-from csc_demand.model.durations import age_weeks_at, band_index
 from csc_demand.model.timegrid import day_mask
-from csc_demand.tables import AGE_BAND_LABELS, age_band
 
 LAG_WEEKS = 26
 MIN_LINKED = 20
 MIN_AT_RISK_FOR_LAG = 10
-SHRINK_REFERRALS = 100.0
 
 
 @dataclass(frozen=True)
 class Conversion:
-    """Starts per referral (a share) with its uncertainty, by age band, and the lag.
+    """Starts per referral (a share) with its uncertainty, and the lag.
 
     Per draw the rate is drawn from ``Beta(alpha, beta)``. ``lag_pmf[l]``: share of starts that
     come ``l`` whole weeks after the referral (l = 0..25). ``method``: "followed up" or "flow ratio".
@@ -50,10 +46,7 @@ class Conversion:
     beta: float
     starts: int
     referrals: int
-    by_band: np.ndarray
-    band_shrunk: tuple[bool, ...]
     lag_pmf: np.ndarray
-    lag_linked: int
     explanation: str
     lag_explanation: str
     method: str = "flow ratio"
@@ -78,16 +71,6 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
     a, b = n_st + 0.5, max(n_ref - n_st, 0) + 0.5
     p = n_st / n_ref if n_ref else 0.0
     lo, hi = _beta_interval(a, b)
-    # by age band: referral age from age_years (age at the referral list's extract), start age from birth month
-    n_bands = len(AGE_BAND_LABELS)
-    r_labels = (age_band(referrals["age_years"]) if "age_years" in referrals
-                else pd.Series("Unknown", index=referrals.index, dtype="string"))
-    r_band = pd.Categorical(r_labels.where(r_labels.isin(AGE_BAND_LABELS)), categories=list(AGE_BAND_LABELS)).codes
-    s_band = band_index(age_weeks_at(starts, st_dates, extract_date))
-    r_counts = np.bincount(np.asarray(r_band)[in_ref_r & (np.asarray(r_band) >= 0)], minlength=n_bands)
-    s_counts = np.bincount(s_band[in_ref_s & (s_band >= 0)], minlength=n_bands)
-    by_band = (s_counts + SHRINK_REFERRALS * p) / (r_counts + SHRINK_REFERRALS)
-    shrunk = tuple(bool(r < 10 * SHRINK_REFERRALS) for r in r_counts)
     lag, linked, lag_text, links, rates = fit_lag(referrals, starts, intervals, plural)
     method = "flow ratio"
     if n_ref:
@@ -110,7 +93,7 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
     else:
         text = f"No referrals in the reference window, so {plural} per referral cannot be estimated."
     return Conversion(per_referral=p, low=lo, high=hi, alpha=a, beta=b, starts=n_st, referrals=n_ref,
-                      by_band=by_band, band_shrunk=shrunk, lag_pmf=lag, lag_linked=linked, explanation=text,
+                      lag_pmf=lag, explanation=text,
                       lag_explanation=lag_text, method=method)
 
 

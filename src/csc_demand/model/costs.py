@@ -51,13 +51,6 @@ def cost_parts(sim: Simulation, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.
     return child_weeks(sim.cla_open, grid), child_weeks(sim.cp_open, grid), unit_cla, unit_cp
 
 
-def costs_gbp(sim: Simulation, grid: Grid) -> np.ndarray:
-    """£ per month per draw by cost group: (draws, months, COST_GROUPS), at each month's prices."""
-    cla_cw, cp_cw, unit_cla, unit_cp = cost_parts(sim, grid)
-    return np.concatenate([cla_cw[:, :, None] * unit_cla[None, :, :], (cp_cw * unit_cp[None, :])[:, :, None]],
-                          axis=2)
-
-
 def social_workers(cp_open_month_end: np.ndarray, cla_open_month_end: np.ndarray, caseload: float) -> np.ndarray:
     """Social workers (full-time equivalents) needed: open cases ÷ cases per worker."""
     return (cp_open_month_end + cla_open_month_end) / caseload

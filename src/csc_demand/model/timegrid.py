@@ -98,10 +98,6 @@ class Grid:
             out[:, f] = monthly[:, self.fy_months[f] > 0].sum(axis=1)
         return out
 
-    def week_end_days(self) -> np.ndarray:
-        """Days after E of each week end 0..weeks."""
-        return 7 * np.arange(self.weeks + 1)
-
 
 def make_grid(extract_date: pd.Timestamp, months: int, weekday: np.ndarray | None = None) -> Grid:
     """The weekly grid covering ``months`` calendar months after the extract date's month.

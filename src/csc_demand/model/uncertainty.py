@@ -55,7 +55,3 @@ def draw_parameters(est: Estimates, scenario: Scenario, baseline: Baseline, draw
     return Draws(baseline_per_week=base, cp_per_referral=p_cp, cla_per_referral=p_cla, cp_hazard_ratio=h_cp,
                  cla_hazard_ratio=h_cla)
 
-
-def quantiles_over_draws(values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
-    """Quantiles over the first axis (draws): shape (len(qs), *values.shape[1:])."""
-    return np.quantile(values, np.asarray(qs, dtype=float), axis=0)
