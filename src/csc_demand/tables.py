@@ -248,8 +248,6 @@ USED_TABLES: tuple[str, ...] = tuple(s.table for s in LISTS if s.used)
 
 # --- codes -----------------------------------------------------------------------------------------------
 
-GENDERS = ("male", "female", "unknown", "neither")
-
 #: CIN census referral source codes → the source groups used in breakdowns.
 REFERRAL_SOURCE_GROUPS: dict[str, str] = {
     "1A": "Individual", "1B": "Individual", "1C": "Individual", "1D": "Individual",
@@ -350,10 +348,6 @@ class QualityReport:
         """Rows read from a list but not used, each explained by one problem."""
         return sum(1 for p in self.problems if p.row_not_used)
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
 
 #: How far back an Annex A extract's lists reach (Lists 1 and 3–8).
 WINDOW_MONTHS = 6
@@ -414,9 +408,8 @@ class AnnexA:
 
 # --- the forecast ------------------------------------------------------------------------------------------
 
-#: The measures every forecast holds. Flows are counts in the period; stocks are counts open at its end.
-FLOW_MEASURES = ("referrals", "cp_starts", "cla_starts")
-STOCK_MEASURES = ("cp_open", "cla_open")
+#: The measures every forecast holds. Flows (referrals, starts) are counts in the period; stocks (``*_open``)
+#: are counts open at its end.
 MEASURES = ("referrals", "cp_starts", "cp_open", "cla_starts", "cla_open")
 #: Plain-English names for the measures (charts, Excel, the app).
 MEASURE_LABELS = {

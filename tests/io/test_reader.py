@@ -372,3 +372,13 @@ def test_ssda903_short_headers_in_an_la_list_8(tmp_path):
                                                                                            "Residential"]
     assert validation_summary(a)["lists"]["looked_after"]["open_at_extract"] == 1
     assert not [p for p in a.quality.problems if p.kind in ("extra_column", "unknown_code", "bad_date")]
+
+
+def test_a_repeated_run_together_header_row_is_a_filter_row_not_a_bad_date():
+    text = ("ChildID\tReferralDate\tReferralSource\n"
+            "101\t03/11/2020\tq) 6: Police\n"
+            "ChildID\tReferralDate\tReferralSource\n"
+            "102\t04/11/2020\te) 2A: Schools\n")
+    a = read_pasted({"List 3": text}, extract_date="2020-12-31", key=KEY)
+    kinds = [p.kind for p in a.quality.problems if p.row_not_used]
+    assert len(a.referrals) == 2 and kinds == ["repeated_header"]

@@ -46,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")  # a console that cannot show "›" or "–" must not crash
     try:
         return int(args.func(args) or 0)
     except CscDemandError as exc:

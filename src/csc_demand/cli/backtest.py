@@ -7,7 +7,7 @@ import json
 import math
 import sys
 
-from csc_demand.cli.common import add_input_arguments, read
+from csc_demand.cli.common import add_input_arguments, date_option, read
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,20 +30,12 @@ def _num(x: float) -> float | None:
 
 def run(args: argparse.Namespace) -> int:
     """Read, backtest, print."""
-    import pandas as pd
-
-    from csc_demand.cli.forecast import check_numbers
-    from csc_demand.errors import CscDemandError
+    from csc_demand.cli.forecast import check_draws
     from csc_demand.model import backtest
     from csc_demand.tables import MEASURE_LABELS
 
-    check_numbers(12, args.draws)
-    cutoff = None
-    if args.cutoff:
-        try:
-            cutoff = pd.to_datetime(args.cutoff, format="%Y-%m-%d")
-        except (ValueError, TypeError):
-            raise CscDemandError(f"--cutoff '{args.cutoff}' is not a date: write it as YYYY-MM-DD.") from None
+    check_draws(args.draws)
+    cutoff = date_option(args.cutoff, "--cutoff") if args.cutoff else None
     annex = read(args)
     bt = backtest(annex, cutoff=cutoff, draws=args.draws)
     if args.json:

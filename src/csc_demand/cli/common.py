@@ -18,6 +18,18 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
                    help="the pseudonymisation key file (default: in your csc-demand settings folder)")
 
 
+def date_option(text: str, option: str):
+    """The date given for ``option`` (``YYYY-MM-DD``) as a Timestamp at midnight, or a plain error."""
+    import pandas as pd
+
+    from csc_demand.errors import CscDemandError
+
+    try:
+        return pd.to_datetime(text, format="%Y-%m-%d").normalize()
+    except (ValueError, TypeError):
+        raise CscDemandError(f"{option} '{text}' is not a date: write it as YYYY-MM-DD, e.g. 2020-12-31.") from None
+
+
 def read(args: argparse.Namespace):
     """Read the Annex A files named on the command line into an :class:`~csc_demand.tables.AnnexA`."""
     from csc_demand.io import load_or_create_key, read_annex_a

@@ -31,8 +31,6 @@ def run(args: argparse.Namespace) -> int:
     from csc_demand.synth import demo_data
 
     check_numbers(36, args.draws)
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(errors="replace")
     print("Preparing the demo local authority (about 20 seconds the first time, then reused)...", file=sys.stderr)
     folder = demo_data(args.out)
     print("Reading its Annex A extracts...", file=sys.stderr)

@@ -27,14 +27,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def check_draws(draws: int) -> None:
+    """A plain-English error for an out-of-range --draws."""
+    from csc_demand.errors import CscDemandError
+    from csc_demand.model.forecast import MAX_DRAWS
+
+    if not 1 <= draws <= MAX_DRAWS:
+        raise CscDemandError(f"--draws must be a whole number from 1 to {MAX_DRAWS}, got {draws}.")
+
+
 def check_numbers(months: int, draws: int) -> None:
-    """Plain-English errors for out-of-range options."""
+    """Plain-English errors for out-of-range --months and --draws."""
     from csc_demand.errors import CscDemandError
 
     if not 1 <= months <= 60:
         raise CscDemandError(f"--months must be a whole number from 1 to 60, got {months}.")
-    if not 1 <= draws <= 100_000:
-        raise CscDemandError(f"--draws must be a whole number from 1 to 100000, got {draws}.")
+    check_draws(draws)
 
 
 def summary_lines(fc) -> list[str]:

@@ -7,8 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-import pandas as pd
-
+from csc_demand.cli.common import date_option
 from csc_demand.errors import CscDemandError
 
 
@@ -37,24 +36,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _date(text: str, option: str) -> pd.Timestamp:
-    try:
-        return pd.to_datetime(text, format="%Y-%m-%d").normalize()
-    except (ValueError, TypeError):
-        raise CscDemandError(f"{option} '{text}' is not a date: write it as YYYY-MM-DD, e.g. 2020-12-31.") from None
-
-
 def run(args: argparse.Namespace) -> int:
     """Simulate, write the workbook(s) and the truth file, say where they are."""
+    import pandas as pd
+
     from csc_demand.synth import build_lists, counts_of_lists, simulate, truth_json, write_extracts, write_lists
 
-    extract = _date(args.extract_date, "--extract-date")
-    world = simulate(args.preset, args.seed, start=_date(args.start, "--start"), end=_date(args.end, "--end"),
+    extract = date_option(args.extract_date, "--extract-date")
+    world = simulate(args.preset, args.seed, start=date_option(args.start, "--start"), end=date_option(args.end, "--end"),
                      shocks=not args.no_shocks)
     out = Path(args.out)
     counts: dict[str, dict] = {}
     if args.extracts_every_month_from:
-        first = _date(args.extracts_every_month_from, "--extracts-every-month-from")
+        first = date_option(args.extracts_every_month_from, "--extracts-every-month-from")
         if first > extract:
             raise CscDemandError("--extracts-every-month-from must be on or before --extract-date.")
         dates = list(pd.date_range(first, extract, freq="ME"))

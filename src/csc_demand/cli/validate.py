@@ -22,25 +22,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read, summarise, print; 0 when the lists the model needs were read, else 1."""
-    from csc_demand.errors import CscDemandError
     from csc_demand.io import format_summary, validation_summary
 
-    try:
-        annex = read(args)
-    except CscDemandError as exc:
-        if not args.json:
-            raise
-        sys.stdout.write(json.dumps({"ok": False, "error": str(exc)}) + "\n")  # still one JSON object
-        print(f"csc-demand: {exc}", file=sys.stderr)
-        return 1
+    annex = read(args)   # a CscDemandError becomes one line (and with --json, one JSON object) in cli.main
     summary = validation_summary(annex)
     if args.json:
         sys.stdout.write(json.dumps(summary) + "\n")
         if not summary["ok"]:
             print("csc-demand: " + _missing_message(summary), file=sys.stderr)
     else:
-        if hasattr(sys.stdout, "reconfigure"):
-            sys.stdout.reconfigure(errors="replace")  # a console that cannot show "›" must not crash
         print(format_summary(summary))
     return 0 if summary["ok"] else 1
 

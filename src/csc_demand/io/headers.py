@@ -11,6 +11,7 @@ dates), then the most matched columns overall, then the sheet name; never by the
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,12 +50,12 @@ def _names(f: Field) -> list[str]:
     return [normalise_header(n) for n in (f.header, *f.aliases)]
 
 
-_COMMON_HEADERS = {normalise_header(h) for h in ("Child Unique ID", "Gender", "Ethnicity", "Date of Birth",
-                                                 "Age of Child (Years)", "Does the Child have a Disability",
-                                                 "Allocated Team", "Allocated Worker")}
+#: Headers found in more than one list (child details, staff): they cannot tell the lists apart.
+_COMMON_HEADERS = {h for h, n in Counter(normalise_header(f.header) for s in LISTS for f in s.fields).items()
+                   if n > 1}
 
 
-def _distinctive(spec: ListSpec, f: Field) -> bool:
+def _distinctive(f: Field) -> bool:
     return normalise_header(f.header) not in _COMMON_HEADERS
 
 
@@ -157,7 +158,7 @@ def _score(canon: list[str | None], number: int) -> tuple[int, int]:
         if pos in seen:
             continue
         seen.add(pos)
-        distinctive += _distinctive(spec, spec.fields[pos])
+        distinctive += _distinctive(spec.fields[pos])
     return distinctive, len(seen)
 
 
@@ -228,7 +229,3 @@ def _mapping(spec: ListSpec, r: int, row: list[object], canon: list[str | None])
         columns[j] = pos
     return HeaderMatch(spec, r, columns, headers, tuple(unmatched), tuple(duplicates))
 
-
-def header_row_text(match: HeaderMatch) -> set[str]:
-    """The normalised header cells, to recognise a repeated header (filter) row further down."""
-    return {normalise_header(h) for h in match.headers.values()}

@@ -61,6 +61,11 @@ def _join_undated(groups: list[_Group]) -> list[_Group]:
     return [g for g in groups if g.name_date is not None] + [joined]
 
 
+def _capital(text: str) -> str:
+    """``text`` with its first letter in upper case (file and sheet names left as they are)."""
+    return text[:1].upper() + text[1:]
+
+
 def _read_parts(sheets: list[RawSheet], key: bytes, quality: QualityReport) -> list[ListPart]:
     parts = []
     for raw in sheets:
@@ -68,7 +73,7 @@ def _read_parts(sheets: list[RawSheet], key: bytes, quality: QualityReport) -> l
             part, problems = parse_sheet(raw, key)
         except Exception as exc:  # one sheet never rejects the others; no traceback (it could hold data)
             quality.add(Problem("warning", "sheet_unreadable",
-                                f"{place(raw.file, raw.sheet).capitalize()} could not be read ({type(exc).__name__}); "
+                                f"{_capital(place(raw.file, raw.sheet))} could not be read ({type(exc).__name__}); "
                                 "the other sheets were read. Please report this problem.",
                                 file=raw.file, sheet=raw.sheet))
             continue

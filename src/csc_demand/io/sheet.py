@@ -156,8 +156,10 @@ def _grid(rows: list[list[object]], start: int) -> np.ndarray:
 
 
 def _norm_col(values: np.ndarray) -> pd.Series:
-    s = pd.Series(values, dtype=object).astype("string").str.lower()
-    return s.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    """Each cell as :func:`normalise_header` sees a header (text cells only; each distinct value once)."""
+    s = pd.Series(values, dtype=object)
+    u = s.unique()
+    return s.map(dict(zip(u, (normalise_header(x) if isinstance(x, str) else "" for x in u), strict=True)))
 
 
 def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Problem]]:
@@ -225,7 +227,7 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
     # Filter rows: the header repeated (as after an Excel filter or a paste of several blocks).
     norm_headers = {j: normalise_header(match.headers[j]) for j in (id_j, date_j)}
     repeated = ((_norm_col(arr[:, id_j]) == norm_headers[id_j]) |
-                (_norm_col(arr[:, date_j]) == norm_headers[date_j])).fillna(False).to_numpy()
+                (_norm_col(arr[:, date_j]) == norm_headers[date_j])).to_numpy(dtype=bool)
     col.not_used(excel_rows[repeated], "repeated_header", "This row repeats the headers (a filter or pasted "
                  "header row): not used.", severity="info")
     used &= ~repeated

@@ -25,7 +25,6 @@ from csc_demand.tables import (ACTUAL_SCENARIO, FORECAST_COLUMNS, LISTS_BY_TABLE
 #: The three measures of the headline table (referrals in the year; plans and children open on 31 March).
 HEADLINE_MEASURES = ("referrals", "cp_open", "cla_open")
 #: Measures that are counts open at the end of a period (the rest are totals over the period).
-STOCK_MEASURES_ALL = ("cp_open", "cla_open", "social_workers")
 TOTAL_GROUP = "All"
 COLUMN_LEVELS = ("scenario", "group", "quantile")
 

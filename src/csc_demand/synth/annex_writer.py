@@ -27,6 +27,7 @@ from csc_demand.errors import CscDemandError
 from csc_demand.tables import (
     ABUSE_CATEGORIES,
     LISTS,
+    PLACEMENT_GROUPS,
     REFERRAL_SOURCE_LABELS,
     SHORT_BREAK_LEGAL_STATUSES,
     window_start,
@@ -83,12 +84,15 @@ def _yes_no(values: np.ndarray) -> np.ndarray:
     return np.where(np.asarray(values, dtype=bool), "a) Yes", "b) No").astype(object)
 
 
+_FOSTERING_CODES = [code for code, group in PLACEMENT_GROUPS.items() if group == "Fostering"]
+
+
 def _most_recent(frame: pd.DataFrame, extract_date: pd.Timestamp, ws: pd.Timestamp) -> pd.DataFrame:
     """One row per child: the most recent spell started on or before E, kept if open at E or ended in the window."""
     f = frame[frame["start_date"] <= extract_date]
     f = f.sort_values(["child_id", "start_date"], kind="stable").drop_duplicates("child_id", keep="last")
     end = f["end_date"]
-    keep = end.isna() | (end > extract_date) | (end >= ws)
+    keep = end.isna() | (end >= ws)  # open at E, or ended in the window (ws is before E)
     return f[keep.to_numpy(dtype=bool)].sort_values(["start_date", "child_id"], kind="stable")
 
 
@@ -246,7 +250,7 @@ class _Lists:
         year_ago = ref - pd.DateOffset(months=12)
         later_move = (c["placement_start_date"] > c["start_date"]).to_numpy(dtype=bool)
         placements = 1 + (moved & later_move & (c["placement_start_date"] > year_ago).to_numpy(dtype=bool)).astype(np.int64)
-        fostering = np.isin(p_type, ["U1", "U2", "U3", "U4", "U5", "U6"])
+        fostering = np.isin(p_type, _FOSTERING_CODES)
         legal = c["legal_status"].to_numpy(dtype=object)
         legal_start = np.where(legal == "E1", p_start, c["start_date"].to_numpy())
         short_break = np.isin(legal, list(SHORT_BREAK_LEGAL_STATUSES))
@@ -424,7 +428,11 @@ def write_lists(lists: dict[int, pd.DataFrame], extract_date: pd.Timestamp, path
             ws = wb.add_worksheet(f"List_{spec.number}")
             _write_sheet(ws, f"List {spec.number}: {spec.title}", lists[spec.number], date_fmt, bold)
     finally:
-        wb.close()
+        try:
+            wb.close()
+        except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
+            raise CscDemandError(f"Could not write the workbook {path}: {exc}. If the file is open in Excel, "
+                                 "close it and try again; otherwise choose another folder.") from exc
     return path
 
 

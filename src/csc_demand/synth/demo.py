@@ -75,6 +75,8 @@ def demo_data(folder: str | Path | None = None) -> Path:
     world = simulate(DEMO_PRESET, DEMO_SEED, shocks=True)
     dates = demo_extract_dates()
     counts: dict[str, dict] = {}
+    for old in books.glob("annex_a_*.xlsx"):  # an earlier demo's extracts would be merged with the new ones
+        old.unlink()
     write_extracts(world, dates, books, counts=counts)
     (root / "truth.json").write_text(json.dumps(truth_json(world, counts), indent=1), encoding="utf-8")
     stamp.write_text(json.dumps(wanted), encoding="utf-8")
