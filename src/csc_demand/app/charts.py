@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from csc_demand.report.tables_view import (
     BAND_QUANTILES,
     MEASURE_UNITS,
+    SCENARIO_COLOURS,
     costs_table,
     quantile_label,
     scenario_names,
@@ -21,8 +22,8 @@ from csc_demand.report.tables_view import (
 )
 from csc_demand.tables import ACTUAL_SCENARIO, MEASURE_LABELS, AnnexA, Forecast
 
-#: Okabe–Ito colours (distinguishable with the common colour-vision deficiencies).
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+#: The reports' scenario colours (each at least 3:1 against white), so the app and the reports match.
+COLOURS = SCENARIO_COLOURS
 #: Line styles, one per scenario, so that colour is not the only cue.
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 DASH_WORDS = {"solid": "solid line", "dash": "dashed line", "dot": "dotted line", "dashdot": "dash-dot line",

@@ -10,6 +10,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from csc_demand.report import write_report
 from csc_demand.tables import Forecast
 
 #: What each download is called on the button, and its MIME type.
@@ -21,11 +22,7 @@ KINDS = {
 
 
 def available_kinds() -> list[str]:
-    """The report formats this installation can write (CSV always; Excel and HTML with the report writer)."""
-    try:
-        from csc_demand.report import write_report  # noqa: F401
-    except ImportError:
-        return ["csv"]
+    """The report formats the user can download, in button order."""
     return list(KINDS)
 
 
@@ -35,16 +32,7 @@ def report_bytes(forecast: Forecast, kind: str) -> bytes:
         raise ValueError(f"unknown report kind {kind!r}")
     with tempfile.TemporaryDirectory(prefix="csc-demand-") as tmp:
         path = Path(tmp) / f"forecast.{kind}"
-        try:
-            from csc_demand.report import write_report
-        except ImportError:
-            from csc_demand.report.csv import write_csv
-
-            if kind != "csv":
-                raise
-            write_csv(forecast, path)
-        else:
-            write_report(forecast, path)
+        write_report(forecast, path)
         return path.read_bytes()
 
 

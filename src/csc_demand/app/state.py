@@ -93,11 +93,6 @@ def _set_annex(a: AnnexA, key: str, label: str) -> None:
     bump_edit_version()
 
 
-def clear() -> None:
-    """Forget the loaded data, its estimates and forecasts (the scenarios are kept)."""
-    for k in (ANNEX, DATA_KEY, DATA_LABEL, CACHE):
-        st.session_state.pop(k, None)
-
 
 def load_files(files: Sequence[Any], extract_date: dt.date | None = None) -> AnnexA:
     """Read uploaded files (objects with ``.name`` and ``.getvalue()``) unless the same bytes are loaded."""
@@ -200,21 +195,17 @@ def scenario_key(items: Sequence[Scenario]) -> str:
     return hashlib.sha256("\n\0".join(scenario_to_toml(s) for s in items).encode()).hexdigest()[:16]
 
 
-def dates_of(s: Scenario) -> tuple[dt.date | None, dt.date | None]:
-    """The scenario's reference window (None = chosen from the data)."""
-    return s.reference_start, s.reference_end
-
-
-def timestamp(d: dt.date | None) -> pd.Timestamp | None:
-    """A date as a pandas Timestamp (None stays None)."""
-    return None if d is None else pd.Timestamp(d)
 
 
 def estimate_values(s: Scenario) -> dict[str, float]:
-    """The figures a scenario's overrides replace, as estimated from the data (for the editor's hints)."""
-    est = estimates(s.reference_start, s.reference_end)
+    """The figures a scenario's overrides replace, as the forecast would use them (for the editor's hints).
+
+    A scenario's reference window changes only the referral baseline; conversions and durations always come
+    from the default estimates (as in :func:`csc_demand.model.project`)."""
+    est = estimates()
+    window = estimates(s.reference_start, s.reference_end) if (s.reference_start or s.reference_end) else est
     return {
-        "referrals_per_week": float(est.baseline.per_week),
+        "referrals_per_week": float(window.baseline.per_week),
         "cp_starts_per_referral": float(est.cp.conversion.per_referral),
         "cla_starts_per_referral": float(est.cla.conversion.per_referral),
         "cp_median_duration_weeks": float(est.cp.durations.median_weeks),

@@ -21,9 +21,9 @@ START_MEASURES = ("cp_starts", "cla_starts")
 COMPARE = "compare"
 
 
-def headline_flat(fc) -> pd.DataFrame:
-    """The headline table (next three financial years) flattened for the screen."""
-    head = headline_table(fc)
+def headline_flat(fc, head: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The headline table (next three financial years; ``head`` if already made) flattened for the screen."""
+    head = headline_table(fc) if head is None else head
     rows = []
     for (measure, period, _start), values in head.iterrows():
         row = {"Measure": MEASURE_LABELS.get(measure, measure).replace(" (end of period)", " on 31 March"),
@@ -95,9 +95,6 @@ def render_downloads(fc) -> None:
                             key=f"download_{kind}", on_click="ignore",
                             help="The forecast for the scenarios shown, with the data-quality notes. Made only "
                                  "when you click; nothing is saved otherwise.")
-    if "xlsx" not in kinds:
-        st.caption("The Excel and HTML reports need the report writer, which this installation does not have yet; "
-                   "the CSV holds every number.")
     st.caption("Scenario files (.toml) are under 'What each scenario assumes' above, and on the Scenarios page.")
 
 
@@ -130,8 +127,9 @@ def render() -> None:
                                on_click="ignore", help="Keep it, send it to a colleague, or load it again later.")
 
     st.subheader("The next three financial years")
-    show_table(_view(fkey, "headline", lambda: headline_flat(fc)))
-    for note in headline_notes(fc, headline_table(fc)):
+    head = _view(fkey, "headline table", lambda: headline_table(fc))
+    show_table(_view(fkey, "headline", lambda: headline_flat(fc, head)))
+    for note in headline_notes(fc, head):
         st.caption(note)
 
     for m in MAIN_MEASURES:

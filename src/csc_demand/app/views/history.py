@@ -7,6 +7,7 @@ import streamlit as st
 from csc_demand.app import charts, state
 from csc_demand.app.views.common import show_table
 from csc_demand.errors import CscDemandError
+from csc_demand.tables import MEASURE_LABELS
 
 TITLE = "History"
 
@@ -46,14 +47,13 @@ def render() -> None:
     st.subheader("Open child protection plans and children looked after")
     from csc_demand.model import actuals
 
-    act = state.cached("actuals", None, lambda: actuals(a))
+    act = est.actuals if est is not None else state.cached("actuals", None, lambda: actuals(a))
     fig = charts.stock_history_figure(act)
     table = charts.stock_history_table(act)
     if table.empty:
         st.info("There are no month ends inside the loaded history to show.")
         return
-    cp_col = "Open child protection plans (end of period)"
-    cla_col = "Children looked after (end of period)"
+    cp_col, cla_col = MEASURE_LABELS["cp_open"], MEASURE_LABELS["cla_open"]
     parts = []
     for col, what in ((cp_col, "open child protection plans (solid line)"),
                       (cla_col, "children looked after (dashed line)")):
