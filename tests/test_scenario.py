@@ -186,3 +186,14 @@ def test_toml_round_trip(name, description, shocks, nn, trend, cp, fost, caseloa
                  overrides=Overrides(cp_starts_per_referral=cp), costs=Costs(fostering_gbp_per_week=fost),
                  caseload_per_worker=caseload, reference_start=dt.date(2020, 1, 1))
     assert load_scenario(scenario_to_toml(s)) == s
+
+
+def test_return_end_date_is_whole_months_after_the_return_start() -> None:
+    def end(start: dt.date, months: int) -> dt.date:
+        return Shock(name="x", start=dt.date(2020, 1, 1), end=dt.date(2020, 2, 1), returns_pct=50,
+                     return_start=start, return_months=months).return_end_date
+
+    assert end(dt.date(2021, 3, 9), 4) == dt.date(2021, 7, 9)
+    assert end(dt.date(2021, 1, 31), 1) == dt.date(2021, 2, 28)      # no 31 February: the month's last day
+    assert end(dt.date(2020, 12, 15), 13) == dt.date(2022, 1, 15)
+    assert end(dt.date(2021, 3, 9), 0) == dt.date(2021, 3, 10)       # all at once: that one day

@@ -61,6 +61,7 @@ report about 16 to 17 cases per worker); set your own.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import math
@@ -71,12 +72,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from csc_demand.errors import CscDemandError
-from csc_demand.tables import REFERRAL_SOURCE_GROUPS
+from csc_demand.tables import SOURCE_GROUP_ORDER
 
 ReturnProfile = Literal["even", "front-loaded"]
 RETURN_PROFILES: tuple[str, ...] = ("even", "front-loaded")
 #: The referral source groups a shock may change separately.
-SOURCE_GROUPS: tuple[str, ...] = tuple(dict.fromkeys(REFERRAL_SOURCE_GROUPS.values()))
+SOURCE_GROUPS: tuple[str, ...] = SOURCE_GROUP_ORDER
 DEFAULT_QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
 DEFAULT_CASELOAD_PER_WORKER = 17.0
 
@@ -106,6 +107,18 @@ class Shock:
     def return_start_date(self) -> dt.date:
         """When the missing referrals start coming back (default: the day after the shock ends)."""
         return self.return_start if self.return_start is not None else self.end + dt.timedelta(days=1)
+
+    @property
+    def return_end_date(self) -> dt.date:
+        """The day after the last day on which missing referrals come back (``return_months`` after the
+        start; a single day when ``return_months`` is 0)."""
+        start = self.return_start_date
+        if not self.return_months:
+            return start + dt.timedelta(days=1)
+        month0 = start.year * 12 + start.month - 1 + self.return_months
+        year, month = divmod(month0, 12)
+        last_day = calendar.monthrange(year, month + 1)[1]
+        return dt.date(year, month + 1, min(start.day, last_day))
 
 
 @dataclass(frozen=True)

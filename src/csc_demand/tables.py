@@ -257,6 +257,8 @@ REFERRAL_SOURCE_GROUPS: dict[str, str] = {
     "5A": "LA services", "5B": "LA services", "5C": "LA services", "5D": "LA services",
     "6": "Police", "7": "Other legal agency", "8": "Other", "9": "Anonymous", "10": "Unknown",
 }
+#: The referral source groups in breakdown order (each once).
+SOURCE_GROUP_ORDER: tuple[str, ...] = tuple(dict.fromkeys(REFERRAL_SOURCE_GROUPS.values()))
 #: Letter prefixes of the Ofsted template's referral source codes (``"e) 2A: Schools"``).
 REFERRAL_SOURCE_LABELS: dict[str, str] = {
     "1A": "a) 1A: Individual", "1B": "b) 1B: Individual", "1C": "c) 1C: Individual", "1D": "d) 1D: Individual",

@@ -14,10 +14,9 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.model.timegrid import day_mask
-from csc_demand.tables import AGE_BAND_LABELS, REFERRAL_SOURCE_GROUPS, age_band
+from csc_demand.tables import AGE_BAND_LABELS, REFERRAL_SOURCE_GROUPS, SOURCE_GROUP_ORDER, age_band
 
 #: Source groups in a fixed order (the CIN census order), then "Unknown" for a missing or unrecognised source.
-SOURCE_GROUP_ORDER: tuple[str, ...] = tuple(dict.fromkeys(REFERRAL_SOURCE_GROUPS.values()))
 #: 80% normal interval multiplier.
 Z80 = 1.2815515655446004
 #: Seasonality needs at least this many days of history, and this many observed days in each calendar month.

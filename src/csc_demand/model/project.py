@@ -89,8 +89,8 @@ def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Se
     for s in scenario.shocks:
         periods.append((pd.Timestamp(s.start), pd.Timestamp(s.end)))
         if s.returns_pct > 0:
-            rs = pd.Timestamp(s.return_start_date)
-            periods.append((rs, rs + pd.DateOffset(months=s.return_months)))
+            periods.append((pd.Timestamp(s.return_start_date),
+                            pd.Timestamp(s.return_end_date) - pd.Timedelta(days=1)))
     past = any(a <= hist_end and b >= hist_start for a, b in periods)
     nn = scenario.new_normal is not None and pd.Timestamp(scenario.new_normal.from_date) <= hist_end
     if not (scenario.reference_start or scenario.reference_end or past or nn or scenario.trend_pct_per_year):

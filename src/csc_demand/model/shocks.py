@@ -94,7 +94,7 @@ def daily_factors(scenario: Scenario, season: Seasonality, mix: np.ndarray, extr
         if s.returns_pct > 0:
             missing = (usual[inside] * np.clip(1.0 - r, 0.0, None)[None, :]).sum(axis=0)
             rs = pd.Timestamp(s.return_start_date)
-            re = rs + pd.DateOffset(months=s.return_months) if s.return_months else rs + pd.Timedelta(days=1)
+            re = pd.Timestamp(s.return_end_date)
             n = max(int((re - rs).days), 1)
             prof = _profile(n, s.return_profile)
             idx = (rs - d0).days + np.arange(n)
