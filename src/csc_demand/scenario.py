@@ -72,7 +72,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from csc_demand.errors import CscDemandError
-from csc_demand.tables import SOURCE_GROUP_ORDER
+from csc_demand.tables import SOURCE_GROUP_ORDER, day_label
 
 ReturnProfile = Literal["even", "front-loaded"]
 RETURN_PROFILES: tuple[str, ...] = ("even", "front-loaded")
@@ -202,21 +202,21 @@ class Scenario:
         if self.description:
             out.append(self.description)
         if self.reference_start or self.reference_end:
-            a = _fmt_date(self.reference_start) if self.reference_start else "the start of the data"
-            b = _fmt_date(self.reference_end) if self.reference_end else "the extract date"
+            a = day_label(self.reference_start) if self.reference_start else "the start of the data"
+            b = day_label(self.reference_end) if self.reference_end else "the extract date"
             out.append(f"The usual level of referrals is measured from {a} to {b}.")
         if not self.shocks and self.new_normal is None and not self.trend_pct_per_year:
             out.append("No further shocks: referrals continue at their usual level.")
         for s in self.shocks:
             change = _fmt_change(s.referrals_change_pct)
-            text = f"{s.name}: from {_fmt_date(s.start)} to {_fmt_date(s.end)}, referrals are {change}"
+            text = f"{s.name}: from {day_label(s.start)} to {day_label(s.end)}, referrals are {change}"
             if s.by_source_change_pct:
                 parts = [f"from {g}: {_fmt_change(v)}" for g, v in s.by_source_change_pct.items()]
                 text += " (" + "; ".join(parts) + ")"
             text += "."
             out.append(text)
             if s.returns_pct > 0:
-                when = _fmt_date(s.return_start_date)
+                when = day_label(s.return_start_date)
                 if s.return_months == 0:
                     spread = f"all on {when}"
                 else:
@@ -228,7 +228,7 @@ class Scenario:
             elif s.referrals_change_pct < 0 or any(v < 0 for v in s.by_source_change_pct.values()):
                 out.append(f"None of the referrals missed during {s.name} come back later.")
         if self.new_normal is not None:
-            out.append(f"From {_fmt_date(self.new_normal.from_date)}, referrals settle at a new normal "
+            out.append(f"From {day_label(self.new_normal.from_date)}, referrals settle at a new normal "
                        f"{_fmt_change(self.new_normal.change_pct)}.")
         if self.trend_pct_per_year:
             word = "rise" if self.trend_pct_per_year > 0 else "fall"
@@ -258,8 +258,6 @@ class Scenario:
 
 # --- formatting helpers for describe() ----------------------------------------------------------------------
 
-def _fmt_date(d: dt.date) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}"
 
 
 def _fmt_num(x: float) -> str:

@@ -294,6 +294,11 @@ AGE_BANDS: tuple[tuple[str, int, int], ...] = (
 AGE_BAND_LABELS = tuple(b[0] for b in AGE_BANDS)
 
 
+def day_label(d) -> str:
+    """A date as people write it in reports and messages: ``5 Jan 2021`` (a date or Timestamp)."""
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
 def age_band(age_years: pd.Series) -> pd.Series:
     """Age band label for ages in whole years (``-1`` unborn → "Under 1"; missing → "Unknown")."""
     bins = [b[1] for b in AGE_BANDS] + [AGE_BANDS[-1][2]]

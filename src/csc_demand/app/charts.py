@@ -20,7 +20,13 @@ from csc_demand.report.tables_view import (
     scenario_names,
     wide_table,
 )
-from csc_demand.tables import ACTUAL_SCENARIO, MEASURE_LABELS, AnnexA, Forecast
+from csc_demand.tables import (
+    ACTUAL_SCENARIO,
+    MEASURE_LABELS,
+    AnnexA,
+    Forecast,
+    day_label,
+)
 
 #: The reports' scenario colours (each at least 3:1 against white), so the app and the reports match.
 COLOURS = SCENARIO_COLOURS
@@ -233,7 +239,7 @@ def referrals_history_table(weekly: pd.DataFrame) -> pd.DataFrame:
     order = wide.sum().sort_values(ascending=False).index.tolist()
     wide = wide[order]
     wide.insert(0, "All referrals", wide.sum(axis=1))
-    wide.index = [f"Week from {d.day} {d.strftime('%b %Y')}" for d in wide.index]
+    wide.index = [f"Week from {day_label(d)}" for d in wide.index]
     return wide.rename_axis("Week").reset_index()
 
 

@@ -40,7 +40,14 @@ def run(args: argparse.Namespace) -> int:
     """Simulate, write the workbook(s) and the truth file, say where they are."""
     import pandas as pd
 
-    from csc_demand.synth import build_lists, counts_of_lists, simulate, truth_json, write_extracts, write_lists
+    from csc_demand.synth import (
+        build_lists,
+        counts_of_lists,
+        simulate,
+        truth_json,
+        write_extracts,
+        write_lists,
+    )
 
     extract = date_option(args.extract_date, "--extract-date")
     world = simulate(args.preset, args.seed, start=date_option(args.start, "--start"), end=date_option(args.end, "--end"),

@@ -11,8 +11,8 @@ dates), then the most matched columns overall, then the sheet name; never by the
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 

@@ -7,9 +7,8 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.io import parse
-from csc_demand.tables import window_start
 from csc_demand.io.sheet import ListPart, rows_text
-from csc_demand.tables import ListSpec, Problem, QualityReport
+from csc_demand.tables import ListSpec, Problem, QualityReport, window_start
 
 
 def _empty_column(kind: str, n: int) -> pd.Series:

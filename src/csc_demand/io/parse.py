@@ -16,7 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csc_demand.tables import ABUSE_CATEGORIES, PLACEMENT_GROUPS, REFERRAL_SOURCE_GROUPS, REFERRAL_SOURCE_LABELS
+from csc_demand.tables import (
+    ABUSE_CATEGORIES,
+    PLACEMENT_GROUPS,
+    REFERRAL_SOURCE_GROUPS,
+    REFERRAL_SOURCE_LABELS,
+)
 
 #: Cell texts (lower-cased, stripped) that mean "no value".
 MISSING_MARKERS = frozenset({

@@ -13,7 +13,13 @@ from csc_demand.io.extract_date import date_from_name, latest_event, parse_user_
 from csc_demand.io.merge import extract_table, merge_extracts
 from csc_demand.io.pseudonymise import load_or_create_key
 from csc_demand.io.sheet import ListPart, parse_sheet, place
-from csc_demand.io.sources import InputFile, RawSheet, collect_inputs, raw_sheets, text_rows
+from csc_demand.io.sources import (
+    InputFile,
+    RawSheet,
+    collect_inputs,
+    raw_sheets,
+    text_rows,
+)
 from csc_demand.tables import (
     LISTS_BY_TABLE,
     REQUIRED_TABLES,

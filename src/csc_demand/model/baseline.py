@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.model.timegrid import day_mask
-from csc_demand.tables import AGE_BAND_LABELS, REFERRAL_SOURCE_GROUPS, SOURCE_GROUP_ORDER, age_band
+from csc_demand.tables import (
+    AGE_BAND_LABELS,
+    REFERRAL_SOURCE_GROUPS,
+    SOURCE_GROUP_ORDER,
+    age_band,
+    day_label,
+)
 
 #: Source groups in a fixed order (the CIN census order), then "Unknown" for a missing or unrecognised source.
 #: 80% normal interval multiplier.
@@ -251,7 +257,7 @@ def fit_baseline(h: History, season: Seasonality, mask: np.ndarray, phi: float,
     a, b = days[0], days[-1]
     lo, hi = per_week - Z80 * se, per_week + Z80 * se
     text = (f"Usually {per_week:,.0f} referrals a week (80% interval {lo:,.0f} to {hi:,.0f}), based on "
-            f"{int(total):,} referrals from {_fmt(a)} to {_fmt(b)}"
+            f"{int(total):,} referrals from {day_label(a)} to {day_label(b)}"
             + (" (seasonally adjusted)." if season.by_month is not None else "."))
     if n_days < (b - a).days + 1:
         text = text[:-1] + f", {n_days:,} days used."
@@ -259,8 +265,6 @@ def fit_baseline(h: History, season: Seasonality, mask: np.ndarray, phi: float,
                     explanation=text)
 
 
-def _fmt(d: pd.Timestamp) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from csc_demand.model.baseline import Z80
 from csc_demand.model.timegrid import day_mask
+from csc_demand.tables import day_label
 
 LAG_WEEKS = 26
 MIN_LINKED = 20
@@ -74,8 +75,8 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
     lag, linked, lag_text, links, rates = fit_lag(referrals, starts, intervals, plural)
     method = "flow ratio"
     if n_ref:
-        basis = (f"{n_st:,} {plural} started and {n_ref:,} referrals from {_fmt(days_set[0])} to "
-                 f"{_fmt(days_set[-1])}")
+        basis = (f"{n_st:,} {plural} started and {n_ref:,} referrals from {day_label(days_set[0])} to "
+                 f"{day_label(days_set[-1])}")
     followed = _followed_up(ref_dates, days_set, links, rates, extract_date) if linked >= MIN_LINKED else None
     if followed is not None:
         k, exposure, n_followed, c0, c1 = followed
@@ -83,7 +84,7 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
         method = "followed up"
         p = k / exposure
         lo, hi = _beta_interval(a, b)
-        basis = (f"{k:,} {plural} followed the {n_followed:,} referrals from {_fmt(c0)} to {_fmt(c1)}, allowing for "
+        basis = (f"{k:,} {plural} followed the {n_followed:,} referrals from {day_label(c0)} to {day_label(c1)}, allowing for "
                  "those still to come after the extract date")
     if n_ref:
         ratio = round(1 / p) if p > 0 else None
@@ -173,5 +174,3 @@ def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple
     return pmf, n_linked, text, links, rate
 
 
-def _fmt(d: pd.Timestamp) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}"

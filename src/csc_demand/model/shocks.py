@@ -26,7 +26,7 @@ from csc_demand.model.baseline import (
 )
 from csc_demand.model.timegrid import DAYS_PER_YEAR, day_mask, observed_intervals
 from csc_demand.scenario import Scenario, Shock
-from csc_demand.tables import AnnexA
+from csc_demand.tables import AnnexA, day_label
 
 
 def group_ratios(shock: Shock, mix: np.ndarray) -> np.ndarray:
@@ -192,17 +192,15 @@ def fit_shock(annex: AnnexA, start: dt.date | str, end: dt.date | str, *,
             by_source[g] = round(float(shock_counts[gi] / exp_g - 1.0) * 100.0, 1)
     change = (ratio - 1.0) * 100.0
     word = "below" if change < 0 else "above"
-    text = (f"From {_fmt(a)} to {_fmt(b)}, referrals were {abs(change):.0f}% {word} the usual level (80% interval "
+    text = (f"From {day_label(a)} to {day_label(b)}, referrals were {abs(change):.0f}% {word} the usual level (80% interval "
             f"{(lo - 1) * 100:+.0f}% to {(hi - 1) * 100:+.0f}%): {int(observed_total):,} referrals against "
-            f"{expected_total:,.0f} expected from {base.start.day} {base.start.strftime('%b %Y')} to "
-            f"{_fmt(base.end)}.")
+            f"{expected_total:,.0f} expected from {day_label(base.start)} to "
+            f"{day_label(base.end)}.")
     return ShockFit(start=a.date(), end=b.date(), change_pct=float(change), low_pct=float((lo - 1) * 100),
                     high_pct=float((hi - 1) * 100), observed=int(observed_total), expected=float(expected_total),
                     by_source_change_pct=by_source, explanation=text)
 
 
-def _fmt(d: pd.Timestamp) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}"
 
 
 __all__ = ["ShockFit", "daily_factors", "fit_shock", "group_ratios", "level_multiplier", "referral_factors"]

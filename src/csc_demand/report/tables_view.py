@@ -19,8 +19,14 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.errors import CscDemandError
-from csc_demand.tables import (ACTUAL_SCENARIO, FORECAST_COLUMNS, LISTS_BY_TABLE, MEASURE_LABELS, MEASURES,
-                               Forecast)
+from csc_demand.tables import (
+    ACTUAL_SCENARIO,
+    FORECAST_COLUMNS,
+    LISTS_BY_TABLE,
+    MEASURE_LABELS,
+    MEASURES,
+    Forecast,
+)
 
 #: The three measures of the headline table (referrals in the year; plans and children open on 31 March).
 HEADLINE_MEASURES = ("referrals", "cp_open", "cla_open")

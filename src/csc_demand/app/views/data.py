@@ -7,7 +7,7 @@ import streamlit as st
 
 from csc_demand.app import MAX_UPLOAD_MB, state
 from csc_demand.errors import CscDemandError
-from csc_demand.tables import LISTS_BY_TABLE
+from csc_demand.tables import LISTS_BY_TABLE, day_label
 
 TITLE = "Your data"
 FILE_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt"]
@@ -49,7 +49,7 @@ def render_start_buttons() -> None:
 def _fmt_date(value: object) -> str:
     if value in (None, "") or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return pd.Timestamp(value).strftime("%d %b %Y").lstrip("0")
+    return day_label(pd.Timestamp(value))
 
 
 def _count(value: object) -> str:

@@ -11,7 +11,12 @@ from csc_demand.app import charts, downloads, state
 from csc_demand.app.views.common import show_table
 from csc_demand.app.views.scenarios import toml_file_name
 from csc_demand.errors import CscDemandError
-from csc_demand.report.tables_view import headline_notes, headline_table, quantile_label, wide_table
+from csc_demand.report.tables_view import (
+    headline_notes,
+    headline_table,
+    quantile_label,
+    wide_table,
+)
 from csc_demand.scenario import scenario_to_toml
 from csc_demand.tables import MEASURE_LABELS
 

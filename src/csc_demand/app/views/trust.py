@@ -8,7 +8,7 @@ import streamlit as st
 from csc_demand.app import state
 from csc_demand.app.views.common import show_table
 from csc_demand.errors import CscDemandError
-from csc_demand.tables import MEASURE_LABELS
+from csc_demand.tables import MEASURE_LABELS, day_label
 
 TITLE = "How far to trust this"
 COLUMNS = {
@@ -70,7 +70,7 @@ def render() -> None:
     cutoffs = bt.attrs.get("cutoffs", [])
     if cutoffs:
         first, last = pd.Timestamp(cutoffs[0]), pd.Timestamp(cutoffs[-1])
-        st.caption(f"Past dates tried: {len(cutoffs)}, from {first.day} {first:%b %Y} to {last.day} {last:%b %Y}.")
+        st.caption(f"Past dates tried: {len(cutoffs)}, from {day_label(first)} to {day_label(last)}.")
     lines = sentences(bt)
     if lines:
         st.markdown("\n".join(f"- {line}" for line in lines))
