@@ -454,7 +454,9 @@ class Forecast:
     ``actuals`` has the same columns with ``scenario = "Actual"`` and ``quantile = 0.5``, over the observed
     history. Every output (chart, Excel sheet, JSON) is a view of these two tables; no output computes
     anything of its own. ``backtest`` (optional) is the backtest table, ``estimates`` the Estimates used,
-    ``scenarios`` the Scenario objects in order.
+    ``scenarios`` the Scenario objects in order. ``window_fit`` (optional) is the model against the actual
+    open plans and children looked after over the latest observed window
+    (:func:`csc_demand.model.window_fit`): counts per date only.
     """
 
     table: pd.DataFrame
@@ -468,3 +470,4 @@ class Forecast:
     quality: QualityReport | None = None
     backtest: pd.DataFrame | None = None
     la_name: str | None = None
+    window_fit: pd.DataFrame | None = None

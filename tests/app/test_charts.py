@@ -148,3 +148,19 @@ def test_costs_by_group_medians_per_group():
     assert out.loc[0, "Period"] == "2021-22 (April to March)"
     total = charts.measure_table(fc, "cost_gbp", "fy")
     assert list(total.iloc[0, 1:]) == [900.0, 1000.0, 1100.0]
+
+
+def test_window_fit_figure_and_table_hold_the_fit() -> None:
+    dates = pd.to_datetime(["2020-06-30", "2020-07-07", "2020-12-31"])
+    fit = pd.concat([pd.DataFrame({"measure": "cp_open", "date": dates, "actual": [10.0, 11, 9],
+                                   "model": [10.0, 10.5, 9.25]}),
+                     pd.DataFrame({"measure": "cla_open", "date": dates, "actual": [20.0, 21, 22],
+                                   "model": [20.0, 20.5, 21.0]})], ignore_index=True)
+    fig = charts.window_fit_figure(fit, "cla_open")
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["Actual"].y) == [20.0, 21.0, 22.0] and list(by_name["Model"].y) == [20.0, 20.5, 21.0]
+    assert by_name["Model"].line.dash == "dash" and by_name["Actual"].line.dash in (None, "solid")
+    assert fig.layout.title.text == "Children looked after: model against actual" and fig.layout.yaxis.title.text
+    table = charts.window_fit_screen_table(fit)
+    assert list(table["Date"]) == ["30 Jun 2020", "7 Jul 2020", "31 Dec 2020"]
+    assert list(table["Open child protection plans: model"]) == [10.0, 10.5, 9.25]

@@ -104,18 +104,29 @@ def test_history_and_trust_pages_explain_in_words_with_tables(at, small_workbook
     text = _markdown(at)
     assert "referrals a week" in text and "Kaplan" in text     # the estimates' own sentences
     charts = at.get("plotly_chart")
-    assert len(charts) == 2
+    assert len(charts) == 4
     assert charts[0].proto.alt.startswith("Line charts of referrals per week over ")
     assert "open child protection plans (solid line)" in charts[1].proto.alt
-    assert len(at.dataframe) == 2          # a table alternative for each chart
+    # the model against actual over the last six months: a chart and a sentence per measure, and one table
+    assert "Model against actual (last six months)" in [h.value for h in at.subheader]
+    assert charts[2].proto.alt.startswith("Line chart of open child protection plans: the actual number open")
+    assert charts[3].proto.alt.startswith("Line chart of children looked after: the actual number open")
+    assert "the model's path stays within" in text and "of the actual number of children looked after" in text
+    assert len(at.dataframe) == 3          # a table alternative for each chart or pair of charts
     weekly = at.dataframe[0].value
     assert weekly["All referrals"].sum() > 0
+    fit = at.dataframe[2].value
+    assert list(fit.columns) == ["Date", "Open child protection plans: actual", "Open child protection plans: model",
+                                 "Children looked after: actual", "Children looked after: model"]
     _page(at, "How far to trust this")
     text = _markdown(at)
     assert "months ahead (1 past date tried): the forecast was typically" in text
     results = at.dataframe[0].value
-    assert {"Months ahead", "Typical error of the forecast (%)", "Actual inside the P10–P90 band (%)"} <= \
-        set(results.columns)
+    assert {"Months ahead", "Typical error of the forecast (%)", "Actual inside the P10–P90 band (%)",
+            "Bias of the forecast (%, above 0 = too high)",
+            "Scaled error (below 1 = better than 'same as last month')"} <= set(results.columns)
+    assert "(scaled error)" in text and ("too high" in text or "too low" in text or "no lean" in text)
+    assert any(w.value.startswith("Only 1 cut date: these figures say little") for w in at.warning)
 
 
 def test_paste_lists_from_excel(at):

@@ -85,3 +85,20 @@ def test_backtest_json(workbook, capsys, key_file):
     rows = {(r["measure"], r["horizon_months"]): r for r in j["results"]}
     assert rows[("cla_open", 3)]["cutoffs"] == 1 and rows[("cla_open", 3)]["mape_median_pct"] is not None
     assert rows[("cla_open", 12)]["cutoffs"] == 0 and rows[("cla_open", 12)]["note"].startswith("Not possible")
+    assert rows[("referrals", 3)]["bias_median_pct"] is not None and rows[("referrals", 3)]["scaled_error"] is not None
+    assert rows[("referrals", 3)]["mape_same_month_last_year_pct"] is None     # no year of history
+    assert j["caution"].startswith("Only 1 cut date: these figures say little") and j["past_shocks"] == []
+
+
+def test_backtest_text_with_a_scenario_applies_its_past_shocks(workbook, tmp_path, capsys, key_file):
+    path, _ = workbook
+    sc = tmp_path / "lock.toml"
+    sc.write_text('name = "Lockdowns"\n[[shock]]\nname = "Autumn"\nstart = 2020-09-01\nend = 2020-12-31\n'
+                  'referrals_change_pct = -30\n[[shock]]\nname = "Winter"\nstart = 2020-11-01\n'
+                  'end = 2021-02-28\nreferrals_change_pct = -30\n', encoding="utf-8")
+    status = main(["backtest", str(path), "--draws", "100", "--scenario", str(sc), "--key-file", str(key_file)])
+    out, _ = capsys.readouterr()
+    assert status == 0
+    assert "Caution: Only 1 cut date" in out
+    assert "Past shocks applied from the scenario where they had begun by the cutoff: Autumn." in out  # not Winter
+    assert "bias " in out and "scaled error " in out and "same month last year n/a" in out

@@ -23,7 +23,7 @@ NONE = Scenario(name="None")
 
 
 def _sim(est, scenario=NONE, months=12, draws=200, seed=5):
-    return simulate(est, scenario, make_grid(est.extract_date, months), draws, np.random.default_rng(seed))
+    return simulate(est, scenario, make_grid(est.extract_date, months), draws, seed)
 
 
 @settings(max_examples=12, deadline=None)
@@ -164,6 +164,42 @@ def test_same_random_numbers_for_every_scenario(world_estimates):
     a = t[t.scenario == "a"]["value"].to_numpy()
     b = t[t.scenario == "b"]["value"].to_numpy()
     assert np.array_equal(a, b)
+
+
+def test_scenarios_that_differ_from_a_date_have_identical_draws_before_it(world_estimates):
+    """A shock from week 20 (and a small one, so sampling branches differ) leaves weeks 1..19 untouched."""
+    e = world_estimates.extract_date
+    day = (e + pd.Timedelta(days=7 * 19 + 1)).date()
+    plain = _sim(world_estimates, NONE, months=12, draws=300, seed=3)
+    for change in (-90.0, 60.0):
+        shocked = _sim(world_estimates, Scenario(name="s", shocks=(
+            Shock("later", day, day + dt.timedelta(days=60), change, returns_pct=50, return_months=2),)),
+            months=12, draws=300, seed=3)
+        for name in ("referrals", "cp_starts", "cla_starts", "cp_ends", "cla_ends"):
+            a, b = getattr(plain, name), getattr(shocked, name)
+            assert np.array_equal(a[:, :19], b[:, :19]), name
+            assert not np.array_equal(a[:, 19:], b[:, 19:]), name
+        assert np.array_equal(plain.cp_open[:, :20], shocked.cp_open[:, :20])
+
+
+def test_an_override_equal_to_the_estimate_changes_nothing(world_estimates):
+    est = world_estimates
+    base = forecast(est, Scenario(name="x"), months=12, draws=200).table
+    same = forecast(est, Scenario(name="x", overrides=Overrides(
+        referrals_per_week=est.baseline.per_week, cp_starts_per_referral=est.cp.conversion.per_referral,
+        cla_starts_per_referral=est.cla.conversion.per_referral)), months=12, draws=200).table
+    pd.testing.assert_frame_equal(base, same)
+
+
+def test_an_override_touches_only_what_depends_on_it(world_estimates):
+    est = world_estimates
+    plain = _sim(est, NONE, months=12, draws=200, seed=4)
+    more_cp = _sim(est, Scenario(name="o", overrides=Overrides(
+        cp_starts_per_referral=2 * est.cp.conversion.per_referral, cla_median_duration_weeks=30.0)),
+        months=12, draws=200, seed=4)
+    assert np.array_equal(plain.referrals, more_cp.referrals)
+    assert np.array_equal(plain.cla_starts, more_cp.cla_starts)
+    assert more_cp.cp_starts.mean() > 1.6 * plain.cp_starts.mean()
 
 
 def test_a_scenario_called_actual_is_refused(world_estimates):

@@ -99,7 +99,10 @@ def test_all_three_outputs_from_the_engine(engine_forecast, tmp_path):
     assert len(head) > 0
     for v in head.to_numpy(dtype=float).ravel():
         assert f'<td class="num">{_fmt(v)}</td>' in page
-    assert page.count('role="img"') == len(tv.measures_present(fc)) + 2
+    # a chart per measure, costs and workforce, and the model against actual for open plans and children looked after
+    assert tv.window_fit_measures(fc.window_fit) == ["cp_open", "cla_open"]
+    assert "Model against actual" in wb.sheetnames and 'id="window-fit"' in page
+    assert page.count('role="img"') == len(tv.measures_present(fc)) + 2 + 2
 
     back = pd.read_csv(csv_path, encoding="utf-8-sig")
     assert len(back) == len(fc.table) + len(fc.actuals)
@@ -126,13 +129,22 @@ def test_backtest_sheet_shows_the_engine_backtest(annex, engine_forecast, tmp_pa
     fc = dataclasses.replace(engine_forecast, backtest=bt)
     ws = openpyxl.load_workbook(write_report(fc, tmp_path / "r.xlsx"))["Backtest"]
     header = [c.value for c in ws[3]]
-    assert header[:4] == ["Measure", "Horizon (months)", "Cutoffs", "MAPE median (%)"]
-    assert len([r for r in ws.iter_rows(min_row=4) if r[0].value]) == len(bt)
+    assert header[:6] == ["Measure", "Horizon (months)", "Cutoffs", "MAPE median (%)", "Bias median (%)",
+                          "Scaled error"]
+    rows = [r[0].value for r in ws.iter_rows(min_row=4)]
+    assert rows.index(None) == len(bt)   # the table, then a blank row and the notes
     for i, row in enumerate(bt.itertuples(index=False)):
         cells = ws[4 + i]
         assert cells[0].value == MEASURE_LABELS[row.measure]
         assert cells[1].value == row.horizon_months
-        assert (cells[3].value is None) if np.isnan(row.mape_median_pct) else (
-            cells[3].value == pytest.approx(row.mape_median_pct))
+        for c, value in ((3, row.mape_median_pct), (4, row.bias_median_pct), (5, row.scaled_error)):
+            assert (cells[c].value is None) if np.isnan(value) else (cells[c].value == pytest.approx(value))
+    # one extract: one cut date, so the sheet and the page carry the backtest's caution and say what bias means
+    caution = bt.attrs["caution"]
+    assert caution.startswith("Only 1 cut date:")
+    assert caution in ws["A1"].value
+    assert any(r and r.startswith("Bias median: the mean signed percentage error") for r in rows)
     page = write_report(fc, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "MAPE median (%)" in page and "Open child protection plans (end of period)" in page
+    assert "Bias median (%)" in page and "Scaled error" in page
+    assert f"<strong>Caution:</strong> {escape(caution)}" in page

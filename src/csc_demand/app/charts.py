@@ -15,10 +15,12 @@ from csc_demand.report.tables_view import (
     BAND_QUANTILES,
     MEASURE_UNITS,
     SCENARIO_COLOURS,
+    WINDOW_FIT_LABELS,
     costs_table,
     quantile_label,
     scenario_names,
     wide_table,
+    window_fit_table,
 )
 from csc_demand.tables import (
     ACTUAL_SCENARIO,
@@ -266,3 +268,29 @@ def stock_history_table(actuals: pd.DataFrame) -> pd.DataFrame:
     wide.columns = [MEASURE_LABELS[m] for m in wide.columns]
     wide.index = [month_label(d) for d in wide.index]
     return wide.rename_axis("Month").reset_index()
+
+
+# --- model against actual (the latest observed window) ------------------------------------------------------
+
+def window_fit_figure(fit: pd.DataFrame, measure: str) -> go.Figure:
+    """The actual number open (solid) and the model's path (dashed) over the latest observed window, for one
+    measure of :func:`csc_demand.model.window_fit`."""
+    sub = fit.loc[fit["measure"] == measure].sort_values("date")
+    label = WINDOW_FIT_LABELS[measure]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=sub["date"], y=sub["actual"], mode="lines+markers", name="Actual",
+                             line=dict(color=ACTUAL_COLOUR, width=2.5), marker=dict(symbol="circle", size=6),
+                             hovertemplate="%{y:,.0f}"))
+    fig.add_trace(go.Scatter(x=sub["date"], y=sub["model"], mode="lines", name="Model",
+                             line=dict(color=COLOURS[0], width=2.5, dash="dash"), hovertemplate="%{y:,.0f}"))
+    fig = _layout(fig, f"{label}: model against actual", label)
+    fig.update_layout(height=340)
+    return fig
+
+
+def window_fit_screen_table(fit: pd.DataFrame) -> pd.DataFrame:
+    """The model against actual as a table for the screen: dates as ``5 Jan 2021``, then per measure the
+    actual and the model's number open."""
+    table = window_fit_table(fit)
+    table["Date"] = [day_label(d) for d in table["Date"]]
+    return table

@@ -240,7 +240,8 @@ def _combine(items: list[Scenario], keys: list[tuple], months: int, draws: int, 
     table = pd.concat([p.table for p in parts], ignore_index=True) if len(parts) > 1 else first.table
     return Forecast(table=table, actuals=first.actuals, extract_date=first.extract_date, scenarios=tuple(items),
                     estimates=first.estimates, draws=first.draws, seed=first.seed, months=first.months,
-                    quality=annex().quality, backtest=first.backtest, la_name=first.la_name)
+                    quality=annex().quality, backtest=first.backtest, la_name=first.la_name,
+                    window_fit=first.window_fit)
 
 
 def _run_forecast(items: list[Scenario], months: int, draws: int, seed: int):
@@ -250,7 +251,13 @@ def _run_forecast(items: list[Scenario], months: int, draws: int, seed: int):
 
 
 def backtest():
-    """The backtest of the loaded data (once per data set: it reruns the model at past dates)."""
+    """The backtest of the loaded data, with the first scenario's shocks and new normal applied at each past
+    date they had begun by (once per data set and set of those shocks: it reruns the model at past dates)."""
     from csc_demand.model import backtest as run
+    from csc_demand.model.backtest import known_scenario
 
-    return cached("backtest", None, lambda: run(model_annex()))
+    a = model_annex()
+    items = scenarios()
+    # only what had begun by the extract date can be applied at a past date: later changes keep the result
+    past = known_scenario(items[0] if items else None, a.extract_date)
+    return cached("backtest", scenario_key([past]), lambda: run(a, scenario=past), keep=2)

@@ -40,8 +40,9 @@ def run(args: argparse.Namespace) -> int:
     if not summary["ok"]:
         return 1
     print("Forecasting the built-in scenarios and checking the method on the LA's own past data...", file=sys.stderr)
-    fc = forecast(annex, builtin_scenarios(annex.extract_date.date()), months=36, draws=args.draws, seed=1)
-    fc.backtest = backtest_or_none(annex, sys.stdout)
+    scenarios = builtin_scenarios(annex.extract_date.date())
+    fc = forecast(annex, scenarios, months=36, draws=args.draws, seed=1)
+    fc.backtest = backtest_or_none(annex, sys.stdout, scenarios[0])
     fc.la_name = "Demo LA (made-up data)"
     outputs = folder.parent / "outputs"
     outputs.mkdir(parents=True, exist_ok=True)

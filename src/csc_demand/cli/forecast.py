@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     fc = forecast(annex, scenarios, months=args.months, draws=args.draws, seed=args.seed)
     out = sys.stderr if args.json else sys.stdout
     if args.out:
-        fc.backtest = backtest_or_none(annex, out)
+        fc.backtest = backtest_or_none(annex, out, scenarios[0])
         path = write_report(fc, args.out)
         print(f"Wrote {path}", file=out)
     if args.json:
@@ -93,14 +93,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def backtest_or_none(annex, out):
+def backtest_or_none(annex, out, scenario=None):
     """The backtest for the report (how far to trust the forecast), or None with a note when the data are
-    too short for one."""
+    too short for one. ``scenario`` (the first one forecast): its shocks and new normal that had begun by a
+    cutoff are applied to the forecast made then."""
     from csc_demand.errors import CscDemandError
     from csc_demand.model import backtest
 
     try:
-        return backtest(annex)
+        return backtest(annex, scenario=scenario)
     except CscDemandError as exc:
         print(f"No backtest in the report: {exc}", file=out)
         return None

@@ -8,6 +8,7 @@ Public API::
     bt = backtest(annex)                                   # how well the method did on this LA's own past
     obs = actuals(annex)                                   # the observed monthly series
     est = estimate(without_uasc(annex))                    # leave out unaccompanied asylum-seeking children
+    fit = window_fit(est)                                  # the model against the last six months' stocks
 
 Pure numpy/pandas; no UI imports.
 """
@@ -17,6 +18,7 @@ from csc_demand.model.backtest import backtest
 from csc_demand.model.estimate import Estimates, estimate, estimates_table
 from csc_demand.model.forecast import forecast
 from csc_demand.model.shocks import ShockFit, fit_shock
+from csc_demand.model.window_fit import window_fit
 
 __all__ = ["Estimates", "ShockFit", "actuals", "backtest", "estimate", "estimates_table", "fit_shock", "forecast",
-           "without_uasc"]
+           "window_fit", "without_uasc"]

@@ -29,17 +29,22 @@ def care_periods(table: pd.DataFrame) -> pd.DataFrame:
     return table[~ls.isin(SHORT_BREAK_LEGAL_STATUSES).fillna(False).to_numpy(dtype=bool)]
 
 
-def open_at(table: pd.DataFrame, dates: pd.DatetimeIndex) -> np.ndarray:
-    """Number open at the end of each date (start <= D and (end missing or end > D)); an open row counts only
-    up to its own extract date."""
+def open_mask(table: pd.DataFrame, dates: pd.DatetimeIndex) -> np.ndarray:
+    """Which rows are open at the end of each date: (rows, dates) booleans, True when start <= D and (end
+    missing or end > D); an open row counts only up to its own extract date."""
     start = pd.to_datetime(table["start_date"]).to_numpy()[:, None]
     end = pd.to_datetime(table["end_date"]).to_numpy()[:, None]
-    d = dates.to_numpy()[None, :]
+    d = pd.DatetimeIndex(dates).to_numpy()[None, :]
     open_ = (start <= d) & (np.isnat(end) | (end > d))
     if "extract_date" in table:
         row_e = pd.to_datetime(table["extract_date"]).to_numpy()[:, None]
         open_ &= ~(np.isnat(end) & ~np.isnat(row_e) & (d > row_e))
-    return open_.sum(axis=0)
+    return open_
+
+
+def open_at(table: pd.DataFrame, dates: pd.DatetimeIndex) -> np.ndarray:
+    """Number open at the end of each date (see :func:`open_mask`)."""
+    return open_mask(table, dates).sum(axis=0)
 
 
 def without_uasc(annex: AnnexA) -> AnnexA:

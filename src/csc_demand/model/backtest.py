@@ -1,19 +1,28 @@
 """Backtest: cut the data at past dates, forecast from what was known then, compare with what happened.
 
-At a cutoff C the data are what extracts taken up to C would have shown: referrals up to C, plans started by
-C with any end after C removed, and windows clipped at C. The forecast ("no further shocks") is compared
-with the observed months after C (:func:`~csc_demand.model.actuals.actuals`): the absolute percentage error
-of the median at 3, 6 and 12 months ahead (averaged over cutoffs: MAPE), the share of observed months inside
-the P10–P90 interval, and the same errors for two naive forecasts: the last observed value, and the mean of
-the observed months before C.
+At a cut date (cutoff) C the data are what extracts taken up to C would have shown: referrals up to C, plans
+started by C with any end after C removed, and windows clipped at C. The forecast ("no further shocks", with
+any shocks and new normal a scenario declares as having begun by C) is compared with the observed months
+after C (:func:`~csc_demand.model.actuals.actuals`). For each measure and horizon (3, 6 and 12 months ahead),
+averaged over the cut dates:
+
+- the absolute percentage error of the median (MAPE) and its signed mean (bias: above 0 = too high);
+- the share of observed months inside the P10–P90 interval;
+- the same errors for three naive forecasts: the last observed value, the mean of the observed months before
+  C, and the same month a year before (for open plans and children looked after the month end a year before,
+  for the flows that month's count; only where the data hold that month);
+- a scaled error: the mean absolute error of the median divided by that of the last value (MASE-style; below
+  1 means the forecast beat "same as now").
 
 By default the cutoffs are month ends from two months after the data begin to three months before they
 end, three months apart (the latest six). Horizons the data cannot reach are listed with a note saying so.
+With fewer than four cut dates the table's ``attrs["caution"]`` says that the figures say little.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -28,8 +37,13 @@ from csc_demand.tables import LISTS_BY_TABLE, MEASURES, AnnexA, Extract
 
 HORIZONS = (3, 6, 12)
 MAX_CUTOFFS = 6
-BACKTEST_COLUMNS = ("measure", "horizon_months", "cutoffs", "mape_median_pct", "mape_last_value_pct",
-                    "mape_window_mean_pct", "inside_p10_p90_pct", "inside_p10_p90_all_months_pct", "note")
+#: With fewer cut dates than this the backtest table carries a caution (``attrs["caution"]``).
+MIN_CUTOFFS = 4
+#: The name of the scenario forecast at each cut date (whatever scenario the caller passed).
+NO_FURTHER_SHOCKS = "No further shocks"
+BACKTEST_COLUMNS = ("measure", "horizon_months", "cutoffs", "mape_median_pct", "bias_median_pct", "scaled_error",
+                    "mape_last_value_pct", "mape_window_mean_pct", "mape_same_month_last_year_pct",
+                    "inside_p10_p90_pct", "inside_p10_p90_all_months_pct", "note")
 
 
 def truncate(annex: AnnexA, cutoff: pd.Timestamp) -> AnnexA:
@@ -69,70 +83,160 @@ def default_cutoffs(annex: AnnexA) -> list[pd.Timestamp]:
     return sorted(picked)
 
 
-def _monthly(df: pd.DataFrame, measure: str) -> pd.Series:
-    sel = df[(df["measure"] == measure) & (df["period_type"] == "month") & (df["breakdown"] == "total")]
-    return sel.set_index("period")["value"]
+def known_scenario(scenario: Scenario | None, cutoff: pd.Timestamp) -> Scenario:
+    """The scenario forecast at ``cutoff``: "No further shocks" with only the shocks and new normal of
+    ``scenario`` that start on or before ``cutoff`` (they were known then; later ones were not).
+
+    Nothing else of ``scenario`` is carried over (its name, reference window, trend, overrides, costs and
+    quantiles are assumptions about the future made today, not part of the method being tested).
+    """
+    plain = Scenario(name=NO_FURTHER_SHOCKS)
+    if scenario is None:
+        return plain
+    day = pd.Timestamp(cutoff).date()
+    shocks = tuple(s for s in scenario.shocks if s.start <= day)
+    nn = scenario.new_normal
+    return replace(plain, shocks=shocks, new_normal=nn if nn is not None and nn.from_date <= day else None)
+
+
+def _monthly_totals(df: pd.DataFrame) -> pd.Series:
+    """Monthly totals of the backtested measures, indexed by (measure, period), periods in order."""
+    sel = df[(df["period_type"] == "month") & (df["breakdown"] == "total") & df["measure"].isin(MEASURES)]
+    return sel.set_index(["measure", "period"])["value"].sort_index()
+
+
+def cut_records(forecast_table: pd.DataFrame, known: pd.DataFrame, observed: pd.DataFrame,
+                cutoff: pd.Timestamp) -> pd.DataFrame:
+    """The forecast made at ``cutoff`` beside what happened: one row per measure and observed forecast month.
+
+    ``forecast_table``: the forecast's long table (one scenario); ``known``: the actuals known at the cutoff;
+    ``observed``: the actuals of all the data. Columns: ``measure``, ``period`` (``YYYY-MM``),
+    ``horizon_months`` (calendar months after the cutoff's month), ``p10``, ``median``, ``p90``, ``actual``
+    (counts: a month's flow, or the number open at the month end), ``inside`` (P10 ≤ actual ≤ P90), and the
+    naive forecasts in the same units: ``last_value`` (the last known month), ``window_mean`` (the mean of the
+    known months) and ``same_month_last_year`` (the known value 12 months before; NaN where not known).
+    Measures with no known month are left out.
+    """
+    t = forecast_table[(forecast_table["period_type"] == "month") & (forecast_table["breakdown"] == "total")
+                       & forecast_table["measure"].isin(MEASURES)]
+    q = t.pivot_table(index=["measure", "period"], columns="quantile", values="value")
+    rec = pd.DataFrame({"p10": q[0.1], "median": q[0.5], "p90": q[0.9]})
+    rec["actual"] = _monthly_totals(observed).reindex(rec.index)
+    rec = rec[rec["actual"].notna()].reset_index()
+    past = _monthly_totals(known)
+    by_measure = past.groupby(level="measure")
+    rec["last_value"] = rec["measure"].map(by_measure.last()).astype(float)
+    rec["window_mean"] = rec["measure"].map(by_measure.mean()).astype(float)
+    rec = rec[rec["last_value"].notna()].reset_index(drop=True)
+    months = pd.PeriodIndex(rec["period"], freq="M")
+    year_before = (months - 12).strftime("%Y-%m")
+    rec["same_month_last_year"] = past.reindex(pd.MultiIndex.from_arrays([rec["measure"], year_before])).to_numpy(
+        dtype=float)
+    c = pd.Timestamp(cutoff)
+    rec["horizon_months"] = (months.year - c.year) * 12 + (months.month - c.month)
+    rec["inside"] = (rec["p10"] <= rec["actual"]) & (rec["actual"] <= rec["p90"])
+    return rec
+
+
+def summarise(records: pd.DataFrame, months: int) -> pd.DataFrame:
+    """The backtest table from the records of every cut date (:func:`cut_records`); see :func:`backtest`.
+
+    At each horizon only months with an actual above 0 count (percentage errors need one).
+    """
+    ok = records[records["horizon_months"].isin(HORIZONS) & (records["actual"] > 0)]
+    a = ok["actual"]
+    err = pd.DataFrame({
+        "measure": ok["measure"], "horizon_months": ok["horizon_months"],
+        "ape_median": 100 * (ok["median"] - a).abs() / a, "spe_median": 100 * (ok["median"] - a) / a,
+        "ae_median": (ok["median"] - a).abs(), "ae_last": (ok["last_value"] - a).abs(),
+        "ape_last": 100 * (ok["last_value"] - a).abs() / a, "ape_window": 100 * (ok["window_mean"] - a).abs() / a,
+        "ape_year": 100 * (ok["same_month_last_year"] - a).abs() / a, "inside": 100 * ok["inside"].astype(float),
+    })
+    g = err.groupby(["measure", "horizon_months"]).agg(
+        cutoffs=("ape_median", "size"), mape_median_pct=("ape_median", "mean"),
+        bias_median_pct=("spe_median", "mean"), mae_median=("ae_median", "mean"), mae_last=("ae_last", "mean"),
+        mape_last_value_pct=("ape_last", "mean"), mape_window_mean_pct=("ape_window", "mean"),
+        mape_same_month_last_year_pct=("ape_year", "mean"), year_cutoffs=("ape_year", "count"),
+        inside_p10_p90_pct=("inside", "mean"))
+    g["scaled_error"] = g["mae_median"] / g["mae_last"].where(g["mae_last"] > 0)
+    out = g.reindex(pd.MultiIndex.from_product([MEASURES, HORIZONS], names=["measure", "horizon_months"]))
+    out = out.reset_index()
+    out["cutoffs"] = out["cutoffs"].fillna(0).astype(int)
+    out["year_cutoffs"] = out["year_cutoffs"].fillna(0).astype(int)
+    cover = 100 * records.groupby("measure")["inside"].mean()
+    out["inside_p10_p90_all_months_pct"] = out["measure"].map(cover).astype(float)
+    out["note"] = [_note(h, n, n_year, months) for h, n, n_year in
+                   zip(out["horizon_months"], out["cutoffs"], out["year_cutoffs"], strict=True)]
+    return out[list(BACKTEST_COLUMNS)]
+
+
+def _note(horizon: int, cutoffs: int, year_cutoffs: int, months: int) -> str:
+    if cutoffs == 0:
+        return (f"Not possible: the data do not reach {horizon} months after any cutoff." if horizon <= months
+                else f"Not asked: the backtest looked {months} months ahead.")
+    if year_cutoffs == 0:
+        return "No 'same month last year' comparison: the data hold no month a year before these months."
+    if year_cutoffs < cutoffs:
+        return (f"'Same month last year' is compared at only {year_cutoffs} of the {cutoffs} cut dates (the "
+                "data hold no month a year before the others).")
+    return ""
+
+
+def caution(n_cutoffs: int) -> str | None:
+    """A plain-English caution when there are fewer than :data:`MIN_CUTOFFS` cut dates, else None."""
+    if n_cutoffs >= MIN_CUTOFFS:
+        return None
+    dates = "cut date" if n_cutoffs == 1 else "cut dates"
+    return (f"Only {n_cutoffs} {dates}: these figures say little about how far to trust the forecast; load more "
+            "extracts to test it on more of your own past.")
 
 
 def backtest(annex: AnnexA, *, cutoff: dt.date | str | None = None, months: int = 12, draws: int = 500,
-             seed: int = 1) -> pd.DataFrame:
+             seed: int = 1, scenario: Scenario | None = None) -> pd.DataFrame:
     """Backtest the method on this data (see the module docstring); one row per measure and horizon.
 
-    Columns: ``measure``, ``horizon_months`` (3, 6, 12), ``cutoffs`` (how many cutoffs had an observed
-    month at that horizon), ``mape_median_pct``, ``mape_last_value_pct``, ``mape_window_mean_pct``,
-    ``inside_p10_p90_pct`` (at that horizon), ``inside_p10_p90_all_months_pct`` (every observed month up to
-    ``months`` ahead), ``note`` (why a horizon could not be checked).
+    Columns: ``measure``, ``horizon_months`` (3, 6, 12), ``cutoffs`` (how many cut dates had an observed
+    month at that horizon), ``mape_median_pct`` (mean absolute % error of the median),
+    ``bias_median_pct`` (mean signed % error of the median, (forecast − actual) / actual × 100: above 0 =
+    too high), ``scaled_error`` (mean absolute error of the median ÷ that of the last value, both in counts,
+    so a ratio; below 1 = better than "same as now"; NaN when the last value was never wrong),
+    ``mape_last_value_pct``, ``mape_window_mean_pct``, ``mape_same_month_last_year_pct`` (the naive
+    forecasts' mean absolute % errors; the last one over the cut dates whose data hold the month a year
+    before, NaN if none), ``inside_p10_p90_pct`` (at that horizon), ``inside_p10_p90_all_months_pct``
+    (every observed month up to ``months`` ahead), ``note`` (why a horizon or a comparison could not be
+    checked).
+
+    ``scenario``: its shocks and new normal that start on or before a cut date are applied to the forecast
+    made at that date (:func:`known_scenario`); later ones are not (they were not known then).
+
+    ``attrs``: ``cutoffs`` (ISO dates), ``past_shocks`` (the names of the scenario's shocks, and "new
+    normal", applied at one or more cut dates) and, with fewer than :data:`MIN_CUTOFFS` cut dates,
+    ``caution`` (a plain-English sentence).
     """
     cutoffs = [pd.Timestamp(cutoff)] if cutoff is not None else default_cutoffs(annex)
     if not cutoffs:
         raise CscDemandError("The data cover too short a period for a backtest: at least two months before and "
                              "three months after a cutoff (a month end) are needed. Load more extracts.")
-    act = observed_series(annex)
-    act_m = {m: _monthly(act, m) for m in MEASURES}
-    none = Scenario(name="No further shocks")
-    err: dict[tuple[str, int], list[tuple[float, float, float, bool]]] = {}
-    inside_all: dict[str, list[bool]] = {m: [] for m in MEASURES}
+    observed = observed_series(annex)
+    frames = []
+    applied: list[str] = []
     for c in cutoffs:
         if c >= pd.Timestamp(annex.extract_date):
             raise CscDemandError(f"The cutoff {c.date()} is not before the extract date "
                                  f"{pd.Timestamp(annex.extract_date).date()}: choose an earlier date.")
-        cut = truncate(annex, c)
-        est = estimate(cut)
-        fc = forecast(est, [none], months=months, draws=draws, seed=seed)
-        t = fc.table[(fc.table["period_type"] == "month") & (fc.table["breakdown"] == "total")]
-        past = est.actuals
-        for m in MEASURES:
-            q = t[t["measure"] == m].pivot_table(index="period", columns="quantile", values="value")
-            hist = _monthly(past, m)
-            if len(hist) == 0:
-                continue
-            last_value, window_mean = float(hist.iloc[-1]), float(hist.mean())
-            for i, period in enumerate(q.index, start=1):
-                if period not in act_m[m].index:
-                    continue
-                actual = float(act_m[m][period])
-                ok = bool(q.loc[period, 0.1] <= actual <= q.loc[period, 0.9])
-                inside_all[m].append(ok)
-                if i in HORIZONS and actual > 0:
-                    err.setdefault((m, i), []).append((abs(q.loc[period, 0.5] - actual) / actual,
-                                                       abs(last_value - actual) / actual,
-                                                       abs(window_mean - actual) / actual, ok))
-    rows = []
-    for m in MEASURES:
-        cov_all = 100.0 * float(np.mean(inside_all[m])) if inside_all[m] else np.nan
-        for h in HORIZONS:
-            e = err.get((m, h), [])
-            if not e:
-                note = (f"Not possible: the data do not reach {h} months after any cutoff." if h <= months
-                        else f"Not asked: the backtest looked {months} months ahead.")
-                rows.append((m, h, 0, np.nan, np.nan, np.nan, np.nan, cov_all, note))
-                continue
-            a = np.array(e, dtype=float)
-            rows.append((m, h, len(e), 100 * a[:, 0].mean(), 100 * a[:, 1].mean(), 100 * a[:, 2].mean(),
-                         100 * a[:, 3].mean(), cov_all, ""))
-    out = pd.DataFrame(rows, columns=list(BACKTEST_COLUMNS))
+        est = estimate(truncate(annex, c))
+        sc = known_scenario(scenario, c)
+        applied += [s.name for s in sc.shocks] + (["new normal"] if sc.new_normal is not None else [])
+        fc = forecast(est, [sc], months=months, draws=draws, seed=seed)
+        frames.append(cut_records(fc.table, est.actuals, observed, c))
+    out = summarise(pd.concat(frames, ignore_index=True), months)
     out.attrs["cutoffs"] = [c.date().isoformat() for c in cutoffs]
+    out.attrs["past_shocks"] = list(dict.fromkeys(applied))
+    text = caution(len(cutoffs))
+    if text:
+        out.attrs["caution"] = text
     return out
 
 
-__all__ = ["BACKTEST_COLUMNS", "backtest", "default_cutoffs", "truncate"]
+__all__ = ["BACKTEST_COLUMNS", "MIN_CUTOFFS", "backtest", "caution", "cut_records", "default_cutoffs",
+           "known_scenario", "summarise", "truncate"]

@@ -52,6 +52,12 @@ class Conversion:
     lag_explanation: str
     method: str = "flow ratio"
 
+    @property
+    def var_log(self) -> float:
+        """Variance of the log of the rate per referral (its Beta distribution, by the delta method)."""
+        a, b = self.alpha, self.beta
+        return float(b / (a * (a + b + 1)))
+
 
 def _beta_interval(a: float, b: float) -> tuple[float, float]:
     m = a / (a + b)

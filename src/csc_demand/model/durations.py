@@ -381,3 +381,40 @@ def start_kernel(d: DurationEstimate, starts_mask: np.ndarray | None = None, wee
     shares = np.bincount(np.where(band < 0, n_bands, band), minlength=n_bands + 1).astype(float)
     shares = shares[:n_bands] + shares[n_bands] / n_bands
     return s.mean(axis=0), by_band, shares / shares.sum()
+
+
+def survival_given_open(d: DurationEstimate, duration_weeks: np.ndarray, age_weeks: np.ndarray,
+                        start_band: np.ndarray, offsets_weeks: np.ndarray, theta: float = 1.0) -> np.ndarray:
+    """Expected share of each plan still open ``offsets_weeks`` later, given how long it has already been open.
+
+    Parameters
+    ----------
+    d
+        The duration curves (by age band at the start; band -1 uses the curve for all ages).
+    duration_weeks
+        How long each plan has been open so far (weeks; 0 for a plan starting now), shape (plans,).
+    age_weeks
+        Each plan's age now (weeks; NaN when unknown: then it never ends at the 18th birthday), shape (plans,).
+    start_band
+        Age band index at each plan's start (-1 unknown), shape (plans,).
+    offsets_weeks
+        Times ahead (weeks, any non-negative values), shape (offsets,).
+    theta
+        Hazard multiplier applied to the curves (proportional hazards).
+
+    Returns
+    -------
+    np.ndarray
+        (plans, offsets): ``S(duration + offset) / S(duration)`` by the plan's curve, and 0 from its 18th birthday
+        on (at offsets above 0); a share between 0 and 1.
+    """
+    dur = np.asarray(duration_weeks, dtype=float)
+    off = np.asarray(offsets_weeks, dtype=float)
+    if len(dur) == 0:
+        return np.zeros((0, len(off)))
+    band = np.asarray(start_band, dtype=int)
+    s_now = _survival_matrix(d, dur, band, np.zeros(1), theta)[:, 0]
+    s = np.minimum(_survival_matrix(d, dur, band, off, theta) / np.maximum(s_now, 1e-300)[:, None], 1.0)
+    age = np.asarray(age_weeks, dtype=float)
+    aged_out = (~np.isnan(age))[:, None] & (off[None, :] > 0) & (age[:, None] + off[None, :] >= AGE_OUT_WEEKS)
+    return np.where(aged_out, 0.0, s)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from csc_demand.errors import CscDemandError
 from csc_demand.model.actuals import actuals, care_periods
+from csc_demand.model.anchor import STOCK_GAP_SD, Anchor, fit_anchor
 from csc_demand.model.baseline import (
     Baseline,
     History,
@@ -39,6 +40,7 @@ from csc_demand.model.durations import (
     start_kernel,
 )
 from csc_demand.model.timegrid import day_mask, observed_intervals
+from csc_demand.model.window_fit import ObservedWindow, observed_window
 from csc_demand.tables import (
     AGE_BAND_LABELS,
     PLACEMENT_GROUP_ORDER,
@@ -66,6 +68,7 @@ class Flow:
     kernel_by_band: np.ndarray = field(repr=False)
     start_band_shares: np.ndarray = field(repr=False)
     starts_mask: np.ndarray = field(repr=False)
+    anchor: Anchor = field(default_factory=Anchor)
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class Estimates:
     actuals: pd.DataFrame = field(repr=False)
     trend: Trend | None = None
     notes: tuple[str, ...] = ()
+    window: ObservedWindow | None = field(default=None, repr=False)
 
     def explain(self) -> list[str]:
         """Every estimate as a plain-English sentence, for reports and the app."""
@@ -96,24 +100,29 @@ class Estimates:
             out.append(f"Weekly referral counts vary {self.dispersion:.1f} times as much as pure chance would "
                        "give; the intervals allow for that.")
         out += [self.cp.conversion.explanation, self.cp.conversion.lag_explanation, self.cp.durations.explanation,
-                self.cla.conversion.explanation, self.cla.conversion.lag_explanation,
-                self.cla.durations.explanation]
+                self.cp.anchor.explanation, self.cla.conversion.explanation, self.cla.conversion.lag_explanation,
+                self.cla.durations.explanation, self.cla.anchor.explanation]
         out += list(self.notes)
         return out
 
 
 def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeIndex,
-          intervals: list[tuple[pd.Timestamp, pd.Timestamp]], e: pd.Timestamp, what: str, plural: str) -> Flow:
+          intervals: list[tuple[pd.Timestamp, pd.Timestamp]], e: pd.Timestamp, what: str, plural: str,
+          base: Baseline, key: str) -> Flow:
     table = table[pd.to_datetime(table["start_date"]).notna().to_numpy()]
     conv = fit_conversion(referrals, table, ref_days, intervals, e, what, plural)
     ep = episodes(table, intervals, e)
     dur = fit_durations(ep, plural)
-    cohort, cohort_b = cohort_survivors(dur)
     starts_mask = day_mask(pd.DatetimeIndex(ep.start), intervals)
+    open_now = int(ep.open_at_extract.sum())
+    var_log_inflow = conv.var_log + (base.se_per_week / base.per_week) ** 2 if base.per_week > 0 else 0.0
+    anchor = fit_anchor(dur, starts_mask, conv.per_referral * base.per_week, open_now, var_log_inflow,
+                        STOCK_GAP_SD[key], plural)
+    cohort, cohort_b = cohort_survivors(dur)
     kern, kern_b, shares = start_kernel(dur, starts_mask)
-    return Flow(conversion=conv, durations=dur, open_now=int(ep.open_at_extract.sum()), cohort_expected=cohort,
+    return Flow(conversion=conv, durations=dur, open_now=open_now, cohort_expected=cohort,
                 cohort_by_band=cohort_b, kernel=kern, kernel_by_band=kern_b, start_band_shares=shares,
-                starts_mask=starts_mask)
+                starts_mask=starts_mask, anchor=anchor)
 
 
 def _placement_mix(cla: pd.DataFrame, ep_open: np.ndarray, bands: np.ndarray) -> np.ndarray:
@@ -193,9 +202,9 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     base = fit_baseline(hist, season, mask, phi)
     ref_days = hist.days[mask]
     cp = _flow(annex.cp_plans, referrals, ref_days, intervals, e, "child protection plan",
-               "child protection plans")
+               "child protection plans", base, "cp")
     cla_table = care_periods(annex.looked_after)
-    cla = _flow(cla_table, referrals, ref_days, intervals, e, "period of care", "periods of care")
+    cla = _flow(cla_table, referrals, ref_days, intervals, e, "period of care", "periods of care", base, "cla")
     ep = episodes(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()], intervals, e)
     now_band = band_index(ep.age_at_start_weeks[ep.open_at_extract] + ep.exit_weeks[ep.open_at_extract])
     placement = _placement_mix(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()],
@@ -225,7 +234,8 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
                      dispersion=phi, baseline=base, referral_age_shares=age_shares, recent_weekly_referrals=recent,
                      cp=cp, cla=cla, placement_mix=placement, actuals=actuals(annex),
                      trend=fit_trend(hist, season, phi),
-                     notes=tuple(notes))
+                     notes=tuple(notes),
+                     window=observed_window(annex, intervals, e))
 
 
 def estimates_table(est: Estimates) -> pd.DataFrame:

@@ -217,9 +217,10 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     qs_arr = np.array(qs)
     frames = []
     for sc in scenarios:
-        rng = np.random.default_rng(int(seed))   # the same random numbers for every scenario: fair comparisons
-        sim = simulate(est, sc, grid, int(draws), rng)
+        sim = simulate(est, sc, grid, int(draws), int(seed))   # common random numbers: fair comparisons
         frames.append(summarise(sim, grid, qs_arr))
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    from csc_demand.model.window_fit import window_fit   # the data's own check, the same for every scenario
     return Forecast(table=table, actuals=est.actuals, extract_date=est.extract_date, scenarios=tuple(scenarios),
-                    estimates=est, draws=int(draws), seed=int(seed), months=int(months), quality=quality)
+                    estimates=est, draws=int(draws), seed=int(seed), months=int(months), quality=quality,
+                    window_fit=window_fit(est))

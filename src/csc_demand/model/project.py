@@ -3,15 +3,19 @@
 For one scenario (all arrays are (draws, weeks)):
 
 1. referrals in week k: negative binomial (Poisson when not over-dispersed) with mean
-   ``baseline_d × factor[k]`` (:func:`~csc_demand.model.shocks.referral_factors`);
-2. starts in week k: binomial conversions (all binomial draws use :func:`binomial`) ``Binomial(round(Σ_l lag[l] × referrals[k-l]), p_d)``, with the
-   referrals of the weeks before the extract date taken from the data;
+   ``baseline_d × factor[k] × month_d[k] × exp(drift_d[k])`` (:func:`~csc_demand.model.shocks.referral_factors`;
+   ``month_d`` the draw's month effects when the data cannot show the seasons; ``drift_d`` a random walk);
+2. starts in week k: binomial conversions (all binomial draws use :func:`binomial`)
+   ``Binomial(round(Σ_l lag[l] × referrals[k-l]), p_d × exp(conversion drift_d[k]))``, with the referrals of the
+   weeks before the extract date taken from the data;
 3. open plans: ``open[k] = open[k-1] + starts[k] - ends[k]`` with ``ends[k] ~ Binomial(open[k-1] + starts[k],
    q_d[k])``. The exit probability ``q[k]`` comes from the expected ("central") path, which follows every
    plan open on the extract date by its hazard given how long it has been open and ends it at the 18th
-   birthday, and every new start by the duration curve of its age at start (also ending at 18); each draw
-   scales the hazard by its own ``hazard ratio`` (``q_d = 1 - (1 - q)^ratio``).
+   birthday, and every new start by the duration curve of its age at start (also ending at 18), both with the
+   stock's anchored hazard (:mod:`csc_demand.model.anchor`); each draw scales the hazard by its own
+   ``hazard ratio`` (``q_d = 1 - (1 - q)^ratio``).
 
+Every source of chance has its own random numbers (:func:`~csc_demand.model.uncertainty.chance_stream`).
 Breakdowns (age band, placement group, source group) split each draw's totals by the central path's shares.
 The only Python loop is over weeks (two binomial draws of length ``draws`` per week).
 """
@@ -31,11 +35,18 @@ from csc_demand.model.baseline import (
     fit_seasonality,
     reference_mask,
 )
+from csc_demand.model.conversion import LAG_WEEKS
 from csc_demand.model.durations import cohort_survivors, start_kernel
 from csc_demand.model.estimate import Estimates, Flow
 from csc_demand.model.shocks import daily_factors, referral_factors
-from csc_demand.model.timegrid import Grid, day_mask
-from csc_demand.model.uncertainty import Draws, draw_parameters
+from csc_demand.model.timegrid import DAYS_PER_YEAR, Grid, day_mask
+from csc_demand.model.uncertainty import (
+    CONVERSION_DRIFT_SD_PER_YEAR,
+    LEVEL_DRIFT_SD_PER_YEAR,
+    Draws,
+    chance_stream,
+    draw_parameters,
+)
 from csc_demand.scenario import Scenario
 
 
@@ -130,55 +141,64 @@ def _lagged(past: np.ndarray, future: np.ndarray, pmfs: list[np.ndarray]) -> lis
 
 #: Above this many expected referrals a week, the negative binomial is drawn by its normal approximation.
 NORMAL_ABOVE = 30.0
-
-
-def referral_counts(mean: np.ndarray, dispersion: float, rng: np.random.Generator) -> np.ndarray:
-    """Weekly referral counts with the given means and variance ``dispersion × mean``: negative binomial
-    (a gamma-mixed Poisson; Poisson when the dispersion is 1), or its normal approximation rounded to whole
-    numbers (never below zero) where the mean is above :data:`NORMAL_ABOVE`, which is much faster."""
-    big = mean > NORMAL_ABOVE
-    if big.all():
-        return np.maximum(np.rint(mean + np.sqrt(dispersion * mean) * rng.standard_normal(mean.shape)), 0.0)
-    out = np.empty(mean.shape)
-    if big.any():
-        z = rng.standard_normal(int(big.sum()))
-        m = mean[big]
-        out[big] = np.maximum(np.rint(m + np.sqrt(dispersion * m) * z), 0.0)
-    small = ~big
-    if small.any():
-        lam = mean[small]
-        if dispersion > 1.0 + 1e-6:
-            k = np.maximum(lam, 1e-9) / (dispersion - 1.0)
-            lam = lam * rng.gamma(k, 1.0 / k)
-        out[small] = rng.poisson(lam)
-    return out
-
-
 #: Binomial draws whose variance is above this use the normal approximation (skewness below 1/3).
 BINOMIAL_NORMAL_VARIANCE = 9.0
 
 
-def binomial(n: np.ndarray, p: np.ndarray, rng: np.random.Generator, z: np.ndarray | None = None) -> np.ndarray:
-    """Binomial(n, p) counts; where the variance n·p·(1−p) is above :data:`BINOMIAL_NORMAL_VARIANCE` they are
-    drawn by the normal approximation, rounded and kept within 0..n (several times faster than exact draws
-    for the large caseloads of big authorities, and indistinguishable once summed over a month). ``z``:
-    standard normal draws of the same shape to use (drawn here when not given)."""
-    n, p = np.broadcast_arrays(n, p)
+def _inverse_cdf(u: np.ndarray, p0: np.ndarray, ratio) -> np.ndarray:
+    """The smallest count x with CDF(x) >= u, for a count distribution given by P(0) = ``p0`` and
+    P(x+1) = P(x) × ``ratio(x)``; vectorised, looping over x only as far as the largest count needed."""
+    pk = p0.astype(float).copy()
+    cdf = pk.copy()
+    x = np.zeros(u.shape, dtype=np.int64)
+    active = u > cdf
+    k = 0
+    while active.any() and k < 10_000:
+        pk = pk * ratio(k)
+        cdf = cdf + pk
+        x += active
+        k += 1
+        active &= (u > cdf) & (pk > 0)
+    return x
+
+
+def referral_counts(mean: np.ndarray, dispersion: float, z: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Weekly referral counts with the given means and variance ``dispersion × mean``: negative binomial
+    (Poisson when the dispersion is 1) by its inverse CDF at the uniform ``u``, or, where the mean is above
+    :data:`NORMAL_ABOVE`, its normal approximation at the standard normal ``z``, rounded to whole numbers (never
+    below zero). Each count depends only on its own mean, ``z`` and ``u``: common random numbers hold exactly."""
+    mean = np.asarray(mean, dtype=float)
+    out = np.maximum(np.rint(mean + np.sqrt(dispersion * mean) * z), 0.0)
+    small = mean <= NORMAL_ABOVE
+    if small.any():
+        m = np.maximum(mean[small], 1e-12)
+        if dispersion > 1.0 + 1e-6:
+            k = m / (dispersion - 1.0)                    # negative binomial: size k, success share k/(k+m)
+            out[small] = _inverse_cdf(u[small], (k / (k + m)) ** k, lambda x: (x + k) / (x + 1) * m / (k + m))
+        else:
+            out[small] = _inverse_cdf(u[small], np.exp(-m), lambda x: m / (x + 1))
+    return out
+
+
+def binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Binomial(n, p) counts: where the variance n·p·(1−p) is above :data:`BINOMIAL_NORMAL_VARIANCE`, the normal
+    approximation at the standard normal ``z`` (rounded, kept within 0..n; indistinguishable once summed over a
+    month, and fast for big authorities); elsewhere exactly, by the inverse CDF at the uniform ``u``. Each count
+    depends only on its own n, p, z and u: common random numbers hold exactly."""
+    n, p, z, u = np.broadcast_arrays(np.asarray(n, dtype=np.int64), np.asarray(p, dtype=float), z, u)
     var = n * p * (1.0 - p)
-    big = var > BINOMIAL_NORMAL_VARIANCE
-    n_big = int(np.count_nonzero(big))
-    if n_big == 0:
-        return rng.binomial(n, p)
-    if z is None:
-        z = rng.standard_normal(n.shape)
-    approx = np.rint(n * p + np.sqrt(var) * z)
-    np.clip(approx, 0, n, out=approx)
-    approx = approx.astype(np.int64)
-    if n_big == big.size:
-        return approx
-    small = ~big
-    approx[small] = rng.binomial(n[small], p[small])
-    return approx
+    out = np.clip(np.rint(n * p + np.sqrt(var) * z), 0, n).astype(np.int64)
+    small = var <= BINOMIAL_NORMAL_VARIANCE
+    if small.any():
+        ns, ps, us = n[small], p[small], u[small]
+        flip = ps > 0.5
+        q = np.where(flip, 1.0 - ps, ps)                  # count the rarer outcome
+        uu = np.where(flip, 1.0 - us, us)
+        ratio = q / np.where(q < 1.0, 1.0 - q, 1.0)
+        x = _inverse_cdf(uu, (1.0 - q) ** ns, lambda k: np.maximum(ns - k, 0) / (k + 1) * ratio)
+        x = np.minimum(x, ns)
+        out[small] = np.where(flip, ns - x, x)
+    return out
 
 
 def _central(flow: Flow, lagged_central: np.ndarray, p: float, theta: float, weeks: int) -> Central:
@@ -190,7 +210,8 @@ def _central(flow: Flow, lagged_central: np.ndarray, p: float, theta: float, wee
     starts = p * lagged_central
     new = np.convolve(starts, kern[:weeks])[:weeks]
     new_b = np.stack([np.convolve(starts, kern_b[:weeks, b])[:weeks] for b in range(kern_b.shape[1])], axis=1)
-    open_ = np.concatenate([[cohort[0]], cohort[1:weeks + 1] + new])
+    open_ = np.maximum(np.concatenate([[cohort[0]], cohort[1:weeks + 1] + new]) + flow.anchor.correction[:weeks + 1],
+                       0.0)
     open_b = np.vstack([cohort_b[:1], cohort_b[1:weeks + 1] + new_b])
     at_risk = open_[:-1] + starts
     ends = at_risk - open_[1:]
@@ -205,23 +226,36 @@ def _theta_override(flow: Flow, median_weeks: float | None) -> float:
     return 1.0 if median_weeks is None else flow.durations.pooled.theta_for_median(median_weeks)
 
 
-def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, rng: np.random.Generator) -> Simulation:
-    """Run the Monte Carlo for one scenario over the grid's weeks (see the module docstring)."""
+def _month_of_weeks(extract_date: pd.Timestamp, weeks: int) -> np.ndarray:
+    """Calendar month index (0 = January) of the middle day of each forecast week 1..weeks."""
+    mid = pd.Timestamp(extract_date) + pd.to_timedelta(7 * np.arange(1, weeks + 1) - 3, unit="D")
+    return np.asarray(mid.month) - 1
+
+
+def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: int) -> Simulation:
+    """Run the Monte Carlo for one scenario over the grid's weeks (see the module docstring).
+
+    Parameters
+    ----------
+    est, scenario, grid
+        The estimates, the scenario and the forecast calendar.
+    draws
+        Number of Monte Carlo draws.
+    seed
+        Every source of chance has its own stream from the seed (:mod:`csc_demand.model.uncertainty`), so
+        scenarios share their random numbers wherever they agree.
+
+    Returns
+    -------
+    Simulation
+    """
     weeks = grid.weeks
     baseline, season = scenario_referrals(est, scenario)
-    params = draw_parameters(est, scenario, baseline, draws, rng)
+    params = draw_parameters(est, scenario, baseline, draws, seed)
     factors = referral_factors(scenario, season, baseline.mix, est.extract_date, weeks)
     factor = factors.sum(axis=1)
     tot = np.where(factor > 0, factor, 1.0)
     group_share = factors / tot[:, None]
-    # referrals: negative binomial via a gamma-mixed Poisson
-    referrals = referral_counts(params.baseline_per_week[:, None] * factor[None, :], est.dispersion, rng)
-    # starts: binomial conversions of lagged referrals (past weeks from the data)
-    hist = est.recent_weekly_referrals
-    lag_cp, lag_cla = est.cp.conversion.lag_pmf, est.cla.conversion.lag_pmf
-    n_cp, n_cla = (np.rint(x).astype(np.int64) for x in _lagged(hist, referrals, [lag_cp, lag_cla]))
-    cp_starts = binomial(n_cp, params.cp_per_referral[:, None], rng)
-    cla_starts = binomial(n_cla, params.cla_per_referral[:, None], rng)
     # central paths
     ov = scenario.overrides
     base_central = ov.referrals_per_week if ov.referrals_per_week is not None else baseline.per_week
@@ -229,29 +263,47 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, rng: np
     p_cp = ov.cp_starts_per_referral if ov.cp_starts_per_referral is not None else est.cp.conversion.per_referral
     p_cla = ov.cla_starts_per_referral if ov.cla_starts_per_referral is not None \
         else est.cla.conversion.per_referral
+    hist = est.recent_weekly_referrals
+    lag_cp, lag_cla = est.cp.conversion.lag_pmf, est.cla.conversion.lag_pmf
     c_cp, c_cla = _lagged(hist, central_refs, [lag_cp, lag_cla])
     cp_c = _central(est.cp, c_cp, p_cp, _theta_override(est.cp, ov.cp_median_duration_weeks), weeks)
     cla_c = _central(est.cla, c_cla, p_cla, _theta_override(est.cla, ov.cla_median_duration_weeks), weeks)
-    # stocks: binomial exits week by week
-    q = np.stack([1.0 - (1.0 - cp_c.exit_prob[None, :]) ** params.cp_hazard_ratio[:, None],
-                  1.0 - (1.0 - cla_c.exit_prob[None, :]) ** params.cla_hazard_ratio[:, None]])
-    # week-major, contiguous per week: (weeks, 2, draws)
-    starts = np.ascontiguousarray(np.stack([cp_starts, cla_starts]).transpose(2, 0, 1))
-    q = np.ascontiguousarray(q.transpose(2, 0, 1))
+    # per draw and week: exit probabilities, expected referrals (month effects when unknown)
+    q = np.stack([1.0 - (1.0 - cp_c.exit_prob[:, None]) ** params.cp_hazard_ratio[None, :],
+                  1.0 - (1.0 - cla_c.exit_prob[:, None]) ** params.cla_hazard_ratio[None, :]], axis=1)
+    month_effect = np.exp(params.month_log_effect[:, _month_of_weeks(est.extract_date, weeks)])
+    mean_refs = params.baseline_per_week[:, None] * factor[None, :] * month_effect      # (draws, weeks)
+    p_draw = np.stack([params.cp_per_referral, params.cla_per_referral])               # (2, draws)
+    lags = np.zeros((2, LAG_WEEKS))
+    lags[0, :len(lag_cp)], lags[1, :len(lag_cla)] = lag_cp, lag_cla
+    lags = lags[:, ::-1]
+    n_lag = LAG_WEEKS
+    refs = np.empty((draws, n_lag + weeks))
+    refs[:, :n_lag] = hist[-n_lag:][None, :]
+    starts = np.empty((weeks, 2, draws), dtype=np.int64)
     open_ = np.empty((weeks + 1, 2, draws), dtype=np.int64)
     open_[0, 0] = est.cp.open_now
     open_[0, 1] = est.cla.open_now
     ends = np.empty((weeks, 2, draws), dtype=np.int64)
-    z = rng.standard_normal((weeks, 2, draws))
+    step = np.sqrt(7.0 / DAYS_PER_YEAR)
+    # every source of chance has its own fixed slot: (week, slot, draw); see csc_demand.model.uncertainty
+    z = chance_stream(seed, "normal").standard_normal((weeks, 8, draws))
+    u = chance_stream(seed, "uniform").random((weeks, 5, draws))
+    level = LEVEL_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 5], axis=0)                  # (weeks, draws)
+    conv_drift = CONVERSION_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 6:8], axis=0)     # (weeks, 2, draws)
+    p_week = np.minimum(p_draw[None] * np.exp(conv_drift), 1.0)
     for w in range(weeks):
+        refs[:, n_lag + w] = referral_counts(mean_refs[:, w] * np.exp(level[w]), est.dispersion, z[w, 0], u[w, 0])
+        lagged = np.rint(lags @ refs[:, w + 1:w + 1 + n_lag].T).astype(np.int64)         # (2, draws)
+        starts[w] = binomial(lagged, p_week[w], z[w, 1:3], u[w, 1:3])
         n = open_[w] + starts[w]
-        ends[w] = binomial(n, q[w], rng, z[w])
+        ends[w] = binomial(n, q[w], z[w, 3:5], u[w, 3:5])
         open_[w + 1] = n - ends[w]
     cp_open, cla_open = open_[:, 0].T.astype(float), open_[:, 1].T.astype(float)
     cp_ends, cla_ends = ends[:, 0].T.astype(float), ends[:, 1].T.astype(float)
     placement = cla_c.open_band_share @ est.placement_mix
-    return Simulation(scenario=scenario, baseline=baseline, params=params, referrals=referrals,
-                      cp_starts=cp_starts.astype(float), cp_ends=cp_ends, cp_open=cp_open,
-                      cla_starts=cla_starts.astype(float), cla_ends=cla_ends, cla_open=cla_open,
+    return Simulation(scenario=scenario, baseline=baseline, params=params, referrals=refs[:, n_lag:],
+                      cp_starts=starts[:, 0].T.astype(float), cp_ends=cp_ends, cp_open=cp_open,
+                      cla_starts=starts[:, 1].T.astype(float), cla_ends=cla_ends, cla_open=cla_open,
                       referral_group_share=group_share, cp=cp_c, cla=cla_c, placement_share=placement,
                       referral_age_shares=est.referral_age_shares)

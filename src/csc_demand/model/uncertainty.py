@@ -1,8 +1,29 @@
-"""Parameter uncertainty (one set of rates per Monte Carlo draw) and quantiles over draws.
+"""Uncertainty: the random streams, and one set of rates per Monte Carlo draw.
 
-Per draw: the referral baseline from a Gamma with the estimate's mean and standard error; conversions from
-their Beta posteriors; a hazard multiplier for each kind of plan, log-normal with the standard error of a
-rate estimated from that many exits (1/sqrt(exits)). A value the scenario overrides is held fixed.
+**Common random numbers.** Every source of chance has its own random numbers, derived from the seed by a fixed
+key (:func:`stream`): one stream per parameter, drawn in full whatever the scenario overrides, and for the
+weeks' chance (drift, referral counts, conversions, exits) fixed slots of one normal and one uniform array
+(:func:`chance_stream`); counts are drawn by inverse CDF or a normal approximation, so each uses exactly its own
+numbers. So two scenarios that differ only from a date have identical draws before it, and a change to one
+setting never shifts the random numbers of anything it does not touch.
+
+**Per draw** (:func:`draw_parameters`):
+
+- the usual referral level: a Gamma with the estimate's mean and standard error;
+- conversions (plan and care starts per referral): their Beta posteriors;
+- exit hazards: a multiplier, log-normal with the standard error of a rate estimated from that many exits
+  (1/sqrt(exits)), combined with the stock's anchor (:mod:`csc_demand.model.anchor`) so that each draw's
+  long-run level has the anchored (posterior) spread;
+- the month effects when fewer than two years of referrals show them: a random effect per calendar month,
+  log-normal with standard deviation :data:`SEASON_UNKNOWN_SD`, centred over the year (the median has no
+  seasons: none is invented).
+
+An override replaces the estimate's centre and keeps its relative spread, so an override equal to the estimate
+changes nothing.
+
+**Over time** (per week, in :mod:`csc_demand.model.project`): the referral level and each conversion drift
+as random walks on the log scale, with standard deviations :data:`LEVEL_DRIFT_SD_PER_YEAR` and
+:data:`CONVERSION_DRIFT_SD_PER_YEAR` after one year (growing with the square root of time).
 """
 
 from __future__ import annotations
@@ -12,46 +33,106 @@ from dataclasses import dataclass
 import numpy as np
 
 from csc_demand.model.baseline import Baseline
-from csc_demand.model.estimate import Estimates
+from csc_demand.model.estimate import Estimates, Flow
 from csc_demand.scenario import Scenario
+
+#: Month-to-month spread of referrals (sd of the log) assumed when the data cannot show the seasons: English
+#: referrals are lowest in August and over Christmas, about 10–15% below the average month.
+SEASON_UNKNOWN_SD = 0.07
+#: Drift of the usual referral level over a year (sd of the log change after one year; a random walk).
+LEVEL_DRIFT_SD_PER_YEAR = 0.04
+#: Drift of each conversion (starts per referral) over a year (sd of the log change after one year).
+CONVERSION_DRIFT_SD_PER_YEAR = 0.04
+
+#: Stream keys (see :func:`stream`).
+_PARAMETER, _WEEK = 0, 1
+_KEYS = {"baseline": 0, "cp_conversion": 1, "cla_conversion": 2, "cp_hazard": 3, "cla_hazard": 4,
+         "cp_anchor": 5, "cla_anchor": 6, "months": 7}
+
+
+def stream(seed: int, *key: int) -> np.random.Generator:
+    """An independent random stream for one source of chance, fixed by the seed and the key."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(int(seed), spawn_key=tuple(key))))
+
+
+def parameter_stream(seed: int, name: str) -> np.random.Generator:
+    """The stream of one parameter (a name in ``_KEYS``)."""
+    return stream(seed, _PARAMETER, _KEYS[name])
+
+
+def chance_stream(seed: int, kind: str) -> np.random.Generator:
+    """The stream of the weeks' chance: ``"normal"`` or ``"uniform"``. The projection draws one array of shape
+    (weeks, slots, draws) from each, week by week in order, and gives every source of chance its own slot, so
+    a week's numbers never depend on the scenario, the other slots or the later weeks."""
+    return stream(seed, _WEEK, {"normal": 0, "uniform": 1}[kind])
 
 
 @dataclass(frozen=True)
 class Draws:
-    """Per-draw parameters, each an array of length ``draws``."""
+    """Per-draw parameters, each an array of length ``draws``; ``month_log_effect`` is (draws, 12), zero when
+    the seasons are known (they are then in the expected referrals)."""
 
     baseline_per_week: np.ndarray
     cp_per_referral: np.ndarray
     cla_per_referral: np.ndarray
     cp_hazard_ratio: np.ndarray
     cla_hazard_ratio: np.ndarray
+    month_log_effect: np.ndarray
 
 
-def draw_parameters(est: Estimates, scenario: Scenario, baseline: Baseline, draws: int,
-                    rng: np.random.Generator) -> Draws:
-    """Sample the rates for each draw (see the module docstring)."""
+def _scaled(draws: np.ndarray, estimate: float, override: float | None) -> np.ndarray:
+    """Draws around the estimate moved to the override's centre (the same relative spread)."""
+    if override is None or estimate <= 0:
+        return draws if override is None else np.full(len(draws), float(override))
+    return draws * (float(override) / estimate)
+
+
+def _hazard_ratio(flow: Flow, log_inflow_dev: np.ndarray, seed: int, key: str, draws: int) -> np.ndarray:
+    """Per-draw exit hazard multipliers around the anchored hazard: with ``e`` the draw's deviation of the
+    rates' long-run level and ``η`` a draw of today's-level evidence, ``log r = b + (K/β)(e − η)`` gives the
+    long-run level the anchored mean and spread (see :mod:`csc_demand.model.anchor`)."""
+    a = flow.anchor
+    b = flow.durations.hazard_se_log * parameter_stream(seed, f"{key}_hazard").standard_normal(draws)
+    eta = a.sd_log_prior * parameter_stream(seed, f"{key}_anchor").standard_normal(draws)
+    e = log_inflow_dev - a.beta * b
+    return np.exp(b + (a.gain / a.beta) * (e - eta))
+
+
+def draw_parameters(est: Estimates, scenario: Scenario, baseline: Baseline, draws: int, seed: int) -> Draws:
+    """Sample the rates for each draw (see the module docstring).
+
+    Parameters
+    ----------
+    est, scenario, baseline
+        The estimates, the scenario (for its overrides) and the scenario's referral baseline.
+    draws
+        Number of Monte Carlo draws.
+    seed
+        The forecast's seed: each parameter has its own stream from it.
+
+    Returns
+    -------
+    Draws
+    """
     ov = scenario.overrides
-    if ov.referrals_per_week is not None:
-        base = np.full(draws, float(ov.referrals_per_week))
-    elif baseline.se_per_week > 0 and baseline.per_week > 0:
+    if baseline.se_per_week > 0 and baseline.per_week > 0:
         shape = (baseline.per_week / baseline.se_per_week) ** 2
-        base = rng.gamma(shape, baseline.per_week / shape, size=draws)
+        base_raw = parameter_stream(seed, "baseline").gamma(shape, baseline.per_week / shape, size=draws)
     else:
-        base = np.full(draws, baseline.per_week)
-
-    def conv(c, override):
-        if override is not None:
-            return np.full(draws, float(override))
-        return rng.beta(c.alpha, c.beta, size=draws)
-
-    p_cp = conv(est.cp.conversion, ov.cp_starts_per_referral)
-    p_cla = conv(est.cla.conversion, ov.cla_starts_per_referral)
-    h_cp = np.exp(rng.normal(0.0, est.cp.durations.hazard_se_log, size=draws))
-    h_cla = np.exp(rng.normal(0.0, est.cla.durations.hazard_se_log, size=draws))
-    if ov.cp_median_duration_weeks is not None:
-        h_cp = np.ones(draws)
-    if ov.cla_median_duration_weeks is not None:
-        h_cla = np.ones(draws)
-    return Draws(baseline_per_week=base, cp_per_referral=p_cp, cla_per_referral=p_cla, cp_hazard_ratio=h_cp,
-                 cla_hazard_ratio=h_cla)
-
+        base_raw = np.full(draws, baseline.per_week)
+    log_base_dev = np.log(np.maximum(base_raw, 1e-12) / baseline.per_week) if baseline.per_week > 0 \
+        else np.zeros(draws)
+    out = {}
+    for key, flow, override in (("cp", est.cp, ov.cp_starts_per_referral),
+                                ("cla", est.cla, ov.cla_starts_per_referral)):
+        c = flow.conversion
+        raw = parameter_stream(seed, f"{key}_conversion").beta(c.alpha, c.beta, size=draws)
+        dev = np.log(np.maximum(raw, 1e-12) / c.per_referral) if c.per_referral > 0 else np.zeros(draws)
+        out[f"{key}_per_referral"] = np.clip(_scaled(raw, c.per_referral, override), 0.0, 1.0)
+        out[f"{key}_hazard_ratio"] = _hazard_ratio(flow, dev + log_base_dev, seed, key, draws)
+    months = np.zeros((draws, 12))
+    if est.seasonality.by_month is None:
+        m = SEASON_UNKNOWN_SD * parameter_stream(seed, "months").standard_normal((draws, 12))
+        months = m - m.mean(axis=1, keepdims=True)
+    return Draws(baseline_per_week=_scaled(base_raw, baseline.per_week, ov.referrals_per_week),
+                 month_log_effect=months, **out)

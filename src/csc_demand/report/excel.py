@@ -2,7 +2,8 @@
 
 Sheets: Summary (the local authority, extract date, data used, scenarios and their assumptions, the
 headline table), one sheet per measure (monthly table and a native line chart with the P10–P90 band),
-costs per year and per month (with charts), workforce, estimates, backtest and data quality.
+costs per year and per month (with charts), workforce, estimates, the model against the actual stocks of
+the last six months (with charts), backtest and data quality.
 
 Every figure comes from :mod:`csc_demand.report.tables_view` (views of the Forecast). Numbers are written as
 numbers with number formats, dates as dates; there are no formulas. All text, and in particular text that
@@ -501,9 +502,12 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
                  notes=tv.estimates_notes(forecast, estimates),
                  intro="Every rate and duration the forecast used, where it came from, and how uncertain it is.",
                  empty_text="The estimates used are not available for this forecast.")
+    _window_fit_sheet(wb, fm, forecast, used)
+    caution = tv.backtest_caution(forecast)
     _frame_sheet(wb.add_worksheet(safe_sheet_name("Backtest", used)), fm, tv.backtest_view(forecast),
                  intro="How far to trust the forecast: the model fitted on past data and compared with what "
-                       "happened next.",
+                       "happened next." + (f" Caution: {caution}" if caution else ""),
+                 notes=tv.backtest_notes(forecast),
                  empty_text="No backtest was run for this forecast.")
     problems = tv.quality_table(forecast)
     _frame_sheet(wb.add_worksheet(safe_sheet_name("Data quality", used)), fm, problems,
@@ -591,3 +595,61 @@ def _fy_cost_chart(wb: Workbook, block: _YearBlock, scenarios: list[str]):
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": 380})
     return chart
+
+
+def _window_fit_sheet(wb: Workbook, fm: _Formats, forecast: Forecast, used: set[str]) -> None:
+    """The model against the actual open plans and children looked after over the latest observed window
+    (:func:`csc_demand.model.window_fit`): a sentence and a line chart per measure, and the figures.
+
+    Written only when the forecast carries the table (counts per date; nothing child-level)."""
+    fit = forecast.window_fit
+    measures = tv.window_fit_measures(fit)
+    if not measures:
+        return
+    name = safe_sheet_name("Model against actual", used)
+    ws = wb.add_worksheet(name)
+    table = tv.window_fit_table(fit)
+    last_col = len(table.columns) - 1
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, last_col, 16)
+    width_chars = 14 + 16 * last_col
+    ws.write_string(0, 0, tv.window_fit_heading(fit), fm.title)
+    r = _paragraph(ws, 2, "Does the model reproduce what happened? Its path starts from the actual number open on "
+                   "the first day, and adds the starts it expects from the usual level of referrals; nothing in it "
+                   "was tuned to these counts. Actual: the number open at the end of each day. Model: the number "
+                   "the model expects, so not a whole number.", fm, last_col, width_chars)
+    summary = fit.attrs.get("summary", {})
+    for m in measures:
+        if summary.get(m):
+            r = _paragraph(ws, r, str(summary[m]), fm, last_col, width_chars)
+    header = r + 1
+    for c, label in enumerate(table.columns):
+        ws.write_string(header, c, str(label), fm.header_left)
+    ws.set_row(header, 30)
+    first = header + 1
+    cells = table.astype(object).to_numpy()
+    for i in range(cells.shape[0]):
+        for c in range(cells.shape[1]):
+            _write(ws, first + i, c, cells[i, c], fm, COUNT_FORMAT)
+    last = first + max(len(table), 1) - 1
+    for k, m in enumerate(measures):
+        col_actual = 1 + 2 * k
+        label = tv.WINDOW_FIT_LABELS[m]
+        chart = wb.add_chart({"type": "line"})
+        categories = [name, first, 0, last, 0]
+        chart.add_series({"name": "Actual", "categories": categories,
+                          "values": [name, first, col_actual, last, col_actual],
+                          "line": {"color": ACTUAL_COLOUR, "width": 2.25}, "marker": {"type": "none"}})
+        chart.add_series({"name": "Model", "categories": categories,
+                          "values": [name, first, col_actual + 1, last, col_actual + 1],
+                          "line": {"color": SCENARIO_COLOURS[0], "width": 2.25, "dash_type": "dash"},
+                          "marker": {"type": "none"}})
+        chart.set_title({"name": f"{label}: model against actual", "name_font": {"size": 12, "bold": True}})
+        chart.set_x_axis({"name": "Date", "date_axis": True, "num_format": DATE_FORMAT, "major_unit": 1,
+                          "major_unit_type": "months", "num_font": {"rotation": -45}})
+        chart.set_y_axis({"name": label, "num_format": COUNT_FORMAT, "min": 0,
+                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 640, "height": 360})
+        ws.insert_chart(header + 19 * k, last_col + 2, chart)
+    _print_setup(ws, repeat_to_row=header)

@@ -415,6 +415,92 @@ def _chart_section(wide: pd.DataFrame, scen: list[str], *, section_id: str, head
             f"<details><summary>Table of the figures in the chart: {_e(heading)}</summary>{table}</details></section>")
 
 
+#: Height of the small model-against-actual charts (the width is the other charts').
+FIT_HEIGHT = 260
+
+
+def fit_chart_svg(dates: pd.DatetimeIndex, actual: np.ndarray, model: np.ndarray, *, chart_id: str, title: str,
+                  description: str, y_title: str) -> str:
+    """A small inline SVG line chart of the actual number open (solid black) and the model's path (dashed) by
+    date; ``title`` and ``description`` become its accessible name and description."""
+    dates = pd.DatetimeIndex(dates)
+    actual, model = np.asarray(actual, dtype=float), np.asarray(model, dtype=float)
+    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = FIT_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    first = dates.min() if len(dates) else pd.Timestamp(0)
+    days = np.asarray((dates - first) / pd.Timedelta(days=1), dtype=float)   # days since the first date
+    span = float(days.max()) if len(days) and days.max() > 0 else 1.0
+    xs = MARGIN_LEFT + days / span * plot_w
+    both = np.concatenate([actual, model])
+    y_max = float(np.nanmax(both)) if np.isfinite(both).any() else 1.0
+    step = _nice_step(max(y_max, 1e-9))
+    top = step * math.ceil(y_max / step) if y_max > 0 else step
+
+    def y_of(v: np.ndarray) -> np.ndarray:
+        return MARGIN_TOP + plot_h - np.asarray(v, dtype=float) / top * plot_h
+
+    out = [f'<svg viewBox="0 0 {WIDTH} {FIT_HEIGHT}" role="img" '
+           f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" focusable="false">',
+           f'<title id="{chart_id}-title">{_e(title)}</title>',
+           f'<desc id="{chart_id}-desc">{_e(description)}</desc>',
+           '<g font-family="Arial, Helvetica, sans-serif" font-size="12" fill="#0b0c0c">']
+    for k in range(int(round(top / step)) + 1):
+        y = float(y_of(np.array([k * step]))[0])
+        out.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+                   f'stroke="#d9d9d9" stroke-width="1"/>')
+        out.append(f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(_tick_label(k * step))}</text>')
+    out.append(f'<text transform="translate(14,{MARGIN_TOP + plot_h / 2:.0f}) rotate(-90)" text-anchor="middle">'
+               f'{_e(y_title)}</text>')
+    base = MARGIN_TOP + plot_h
+    if len(dates):
+        for m in pd.date_range(dates.min(), dates.max(), freq="MS"):   # the first day of each month
+            x = MARGIN_LEFT + (m - first) / pd.Timedelta(days=1) / span * plot_w
+            out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{base}" y2="{base + 5}" stroke="#0b0c0c"/>')
+            out.append(f'<text x="{x:.1f}" y="{base + 18}" text-anchor="middle">{m:%b %Y}</text>')
+    out.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{base}" y2="{base}" stroke="#0b0c0c"/>')
+    out.append(f'<text x="{MARGIN_LEFT + plot_w / 2:.0f}" y="{FIT_HEIGHT - 6}" text-anchor="middle">Date</text>')
+    out.append(f'<path d="{_path(xs, y_of(model))}" fill="none" stroke="{COLOURS[0]}" stroke-width="2.5" '
+               f'stroke-dasharray="{DASHES[1]}"/>')
+    out.append(f'<path d="{_path(xs, y_of(actual))}" fill="none" stroke="#0b0c0c" stroke-width="2.5"/>')
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+def _window_fit_html(forecast: Forecast) -> str:
+    """The section "Model against actual (last six months)": per measure the sentence, a small chart and its
+    figures; empty when the forecast carries no such table."""
+    fit = forecast.window_fit
+    measures = tv.window_fit_measures(fit)
+    if not measures:
+        return ""
+    heading = tv.window_fit_heading(fit)
+    summary = fit.attrs.get("summary", {})
+    legend = ('<ul class="legend"><li><svg aria-hidden="true" viewBox="0 0 34 12"><line x1="0" x2="34" y1="6" '
+              'y2="6" stroke="#0b0c0c" stroke-width="3"/></svg>Actual</li><li><svg aria-hidden="true" '
+              f'viewBox="0 0 34 12"><line x1="0" x2="34" y1="6" y2="6" stroke="{COLOURS[0]}" stroke-width="3" '
+              f'stroke-dasharray="{DASHES[1]}"/></svg>Model</li></ul>')
+    parts = ['<section id="window-fit" aria-labelledby="window-fit-h">'
+             f'<h2 id="window-fit-h">{_e(heading)}</h2>'
+             "<p>Does the model reproduce what happened? Its path starts from the actual number open on the first "
+             "day and adds the starts it expects from the usual level of referrals; nothing in it was tuned to "
+             "these counts.</p>"]
+    for m in measures:
+        label = tv.WINDOW_FIT_LABELS[m]
+        sub = fit.loc[fit["measure"] == m].sort_values("date")
+        dates = pd.DatetimeIndex(sub["date"])
+        sentence = str(summary.get(m, ""))
+        description = (f"Line chart of {label.lower()} from {dates[0].day} {dates[0]:%B %Y} to {dates[-1].day} "
+                       f"{dates[-1]:%B %Y}: the actual number open (solid line) and the model's path (dashed "
+                       f"line). {sentence} The figures are in the table that follows the chart.")
+        svg = fit_chart_svg(dates, sub["actual"].to_numpy(), sub["model"].to_numpy(), chart_id=f"fit-{m}-chart",
+                            title=f"{label}: model against actual", description=description, y_title=label)
+        table = _frame_html(sub[["date", "actual", "model"]], f"{label}: actual and model by date")
+        parts.append(f'<div class="keep"><h3>{_e(label)}</h3><p>{_e(sentence)}</p><figure>{svg}{legend}</figure>'
+                     f"<details><summary>Table of the figures in the chart: {_e(label)}</summary>{table}</details>"
+                     "</div>")
+    return "".join(parts) + "</section>"
+
+
 def render_html(forecast: Forecast) -> str:
     """The HTML summary page for ``forecast``, as a string."""
     scen = tv.scenario_names(forecast)
@@ -450,6 +536,8 @@ def render_html(forecast: Forecast) -> str:
         sections.append(("workforce", "Social workers needed"))
     if tv.estimates_frame(forecast) is not None:
         sections.append(("estimates", "What the forecast is based on"))
+    if tv.window_fit_measures(forecast.window_fit):
+        sections.append(("window-fit", tv.window_fit_heading(forecast.window_fit)))
     sections += [("backtest", "How far to trust the forecast"), ("quality", "Data quality")]
     body.append('<nav aria-label="Contents"><h2>Contents</h2><ul>'
                 + "".join(f'<li><a href="#{sid}">{_e(t)}</a></li>' for sid, t in sections) + "</ul></nav>")
@@ -504,11 +592,15 @@ def render_html(forecast: Forecast) -> str:
         body.append('<section id="estimates" aria-labelledby="estimates-h"><h2 id="estimates-h">What the forecast '
                     "is based on</h2><p>Estimated from your data unless a scenario sets them.</p>" + est_html
                     + "</section>")
+    body.append(_window_fit_html(forecast))
     bt = tv.backtest_view(forecast)
+    caution = tv.backtest_caution(forecast)
     body.append('<section id="backtest" aria-labelledby="backtest-h"><h2 id="backtest-h">How far to trust the '
                 "forecast</h2><p>The model was fitted on past data only and compared with what happened next.</p>"
+                + (f"<p><strong>Caution:</strong> {_e(caution)}</p>" if caution else "")
                 + (_frame_html(bt, "Backtest results") if bt is not None and len(bt)
-                   else "<p>No backtest was run for this forecast.</p>") + "</section>")
+                   else "<p>No backtest was run for this forecast.</p>")
+                + "".join(f'<p class="note">{_e(n)}</p>' for n in tv.backtest_notes(forecast)) + "</section>")
 
     summary = tv.quality_summary(forecast)
     q_html = ("<p>No data-quality report was supplied with this forecast.</p>" if forecast.quality is None

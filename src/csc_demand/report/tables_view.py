@@ -26,6 +26,8 @@ from csc_demand.tables import (
     MEASURE_LABELS,
     MEASURES,
     Forecast,
+    day_label,
+    window_start,
 )
 
 #: The three measures of the headline table (referrals in the year; plans and children open on 31 March).
@@ -401,3 +403,72 @@ def backtest_view(forecast: Forecast) -> pd.DataFrame | None:
     if bt is None or "measure" not in bt.columns:
         return bt
     return bt.assign(measure=bt["measure"].map(lambda m: MEASURE_LABELS.get(m, m)))
+
+
+#: What each backtest figure means, for the notes under the backtest table (only for columns present).
+BACKTEST_MEANINGS = {
+    "mape_median_pct": "MAPE: the mean absolute percentage error over the cut dates, how far off a forecast was "
+                       "whichever way.",
+    "bias_median_pct": "Bias median: the mean signed percentage error of the median ((forecast − actual) ÷ actual "
+                       "× 100): above 0, the forecast ran too high; below 0, too low.",
+    "scaled_error": "Scaled error: the median's mean absolute error divided by that of 'last value' (the same as "
+                    "at the cut date) at the same horizon and cut dates: below 1, the forecast did better than "
+                    "'same as now'; above 1, worse.",
+    "mape_same_month_last_year_pct": "MAPE same month last year: the error of using the figure for the same month "
+                                     "a year before (the month-end figure for open plans and children looked "
+                                     "after); blank until the data hold a year before the months forecast.",
+}
+
+
+def backtest_caution(forecast: Forecast) -> str | None:
+    """The backtest's plain-English caution (too few cut dates to say much), or None."""
+    bt = forecast.backtest
+    text = None if bt is None else bt.attrs.get("caution")
+    return str(text) if text else None
+
+
+def backtest_notes(forecast: Forecast) -> list[str]:
+    """Sentences for under the backtest table: the scenario's past shocks applied, and what the figures mean."""
+    bt = forecast.backtest
+    if bt is None or bt.empty:
+        return []
+    out = []
+    shocks = bt.attrs.get("past_shocks") or []
+    if shocks:
+        out.append("Shocks from the first scenario applied to the forecasts made after they had begun: "
+                   + ", ".join(map(str, shocks)) + ".")
+    return out + [text for col, text in BACKTEST_MEANINGS.items() if col in bt.columns]
+
+
+#: The stocks of the model-against-actual check (the latest observed window), as people name them.
+WINDOW_FIT_LABELS = {"cp_open": "Open child protection plans", "cla_open": "Children looked after"}
+
+
+def window_fit_heading(fit: pd.DataFrame) -> str:
+    """"Model against actual (last six months)", or with the window's own dates when it is not six months."""
+    start, end = fit.attrs.get("start"), fit.attrs.get("end")
+    if start is None or end is None or pd.Timestamp(start) == window_start(pd.Timestamp(end)).normalize():
+        return "Model against actual (last six months)"
+    return f"Model against actual ({day_label(pd.Timestamp(start))} to {day_label(pd.Timestamp(end))})"
+
+
+def window_fit_measures(fit: pd.DataFrame | None) -> list[str]:
+    """The measures of a model-against-actual table (:func:`csc_demand.model.window_fit`), in order."""
+    if fit is None or fit.empty:
+        return []
+    present = set(fit["measure"])
+    return [m for m in WINDOW_FIT_LABELS if m in present]
+
+
+def window_fit_table(fit: pd.DataFrame) -> pd.DataFrame:
+    """The model against actual for people: a ``Date`` column, then per measure ``<label>: actual`` and
+    ``<label>: model`` (numbers open at the end of that day; the model's are expected values, not whole)."""
+    measures = window_fit_measures(fit)
+    if not measures:
+        return pd.DataFrame({"Date": pd.Series(dtype="datetime64[ns]")})
+    wide = fit.pivot(index="date", columns="measure", values=["actual", "model"])
+    out = pd.DataFrame({"Date": pd.DatetimeIndex(wide.index)})
+    for m in measures:
+        out[f"{WINDOW_FIT_LABELS[m]}: actual"] = wide[("actual", m)].to_numpy(dtype=float)
+        out[f"{WINDOW_FIT_LABELS[m]}: model"] = wide[("model", m)].to_numpy(dtype=float)
+    return out
