@@ -89,6 +89,21 @@ def _two_shocks(second: str) -> str:
     ("retuns_pct = 40", "shock 2 ('Lockdown 2'): unknown setting 'retuns_pct'. Did you mean 'returns_pct'?"),
     ("return_start = 2020-12-01", "return_start (2020-12-01) must be after the shock starts"),
     ("by_source_change_pct = { Skools = -50 }", "unknown referral source group 'Skools'. Did you mean 'Schools'?"),
+    ("referrals_change_pct = -35\nreferrals_change_low_pct = -41",
+     "shock 2 ('Lockdown 2'): referrals_change_low_pct is given but referrals_change_high_pct is missing"),
+    ("referrals_change_pct = -35\nreferrals_change_high_pct = -28",
+     "shock 2 ('Lockdown 2'): referrals_change_high_pct is given but referrals_change_low_pct is missing"),
+    ("referrals_change_pct = -35\nreferrals_change_low_pct = -120\nreferrals_change_high_pct = -28",
+     "shock 2 ('Lockdown 2'): referrals_change_low_pct must be a number from -100 to 500, got -120"),
+    ("referrals_change_pct = -35\nreferrals_change_low_pct = -41\nreferrals_change_high_pct = 600",
+     "shock 2 ('Lockdown 2'): referrals_change_high_pct must be a number from -100 to 500, got 600"),
+    ('referrals_change_pct = -35\nreferrals_change_low_pct = "-41"\nreferrals_change_high_pct = -28',
+     "shock 2 ('Lockdown 2'): referrals_change_low_pct must be a number from -100 to 500, got '-41'"),
+    ("referrals_change_pct = -35\nreferrals_change_low_pct = -30\nreferrals_change_high_pct = -28",
+     "shock 2 ('Lockdown 2'): referrals_change_low_pct (-30) is above referrals_change_pct (-35)"),
+    ("referrals_change_pct = -35\nreferrals_change_low_pct = -41\nreferrals_change_high_pct = -40",
+     "shock 2 ('Lockdown 2'): referrals_change_high_pct (-40) is below referrals_change_pct (-35)"),
+    ("referrals_change_lo_pct = -40", "Did you mean 'referrals_change_low_pct'?"),
 ])
 def test_validation_names_the_bad_field(extra: str, message: str) -> None:
     with pytest.raises(CscDemandError) as err:
@@ -151,6 +166,45 @@ def test_describe_mentions_each_assumption() -> None:
     assert "Unit costs are set by the user" in text
 
 
+def _interval_shock(change: float, low: float | None, high: float | None, **kwargs) -> Shock:
+    return Shock(name="Lockdown 2", start=dt.date(2021, 1, 5), end=dt.date(2021, 3, 8), referrals_change_pct=change,
+                 referrals_change_low_pct=low, referrals_change_high_pct=high, **kwargs)
+
+
+@pytest.mark.parametrize(("change", "low", "high", "wording"), [
+    (-35, -41, -28, "referrals are 35% below the usual level (80% interval 28% to 41% below)."),
+    (8, 5, 12.5, "referrals are 8% above the usual level (80% interval 5% to 12.5% above)."),
+    (-2, -10, 5, "referrals are 2% below the usual level (80% interval 10% below to 5% above)."),
+    (-35, None, None, "referrals are 35% below the usual level."),
+])
+def test_describe_gives_the_interval_of_the_change_in_words(change, low, high, wording) -> None:
+    text = " ".join(Scenario(name="x", shocks=(_interval_shock(change, low, high),)).describe())
+    assert f"Lockdown 2: from 5 Jan 2021 to 8 Mar 2021, {wording}" in text
+
+
+def test_describe_puts_the_interval_before_the_change_by_source() -> None:
+    sh = _interval_shock(-35, -41, -28, by_source_change_pct={"Schools": -57})
+    text = " ".join(Scenario(name="x", shocks=(sh,)).describe())
+    assert ("referrals are 35% below the usual level (80% interval 28% to 41% below; from Schools: 57% below the "
+            "usual level).") in text
+
+
+def test_interval_loads_and_round_trips() -> None:
+    s = load_scenario(_two_shocks("referrals_change_pct = -35\nreferrals_change_low_pct = -41.5\n"
+                                  "referrals_change_high_pct = -28"))
+    first, second = s.shocks
+    assert first.referrals_change_low_pct is None and first.referrals_change_high_pct is None
+    assert (second.referrals_change_low_pct, second.referrals_change_high_pct) == (-41.5, -28.0)
+    text = scenario_to_toml(s)
+    assert "referrals_change_low_pct = -41.5\nreferrals_change_high_pct = -28\n" in text
+    assert text.count("referrals_change_low_pct") == 1, "no interval is written for a shock without one"
+    assert load_scenario(text) == s
+    # the interval may touch the change, and reach the limits
+    edge = load_scenario(_two_shocks("referrals_change_pct = -100\nreferrals_change_low_pct = -100\n"
+                                     "referrals_change_high_pct = 500"))
+    assert edge.shocks[1].referrals_change_high_pct == 500
+
+
 _dates = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2035, 12, 31))
 _pct = st.floats(min_value=-100, max_value=500, allow_nan=False, allow_infinity=False)
 _text = st.text(min_size=1, max_size=30).map(str.strip).filter(lambda t: t and t.casefold() != "actual")
@@ -166,7 +220,11 @@ def _shocks(draw) -> tuple[Shock, ...]:
         end = start + dt.timedelta(days=draw(st.integers(0, 400)))
         rs = draw(st.none() | st.integers(1, 400).map(lambda d, s=start: s + dt.timedelta(days=d)))
         by_source = draw(st.dictionaries(st.sampled_from(SOURCE_GROUPS), _pct, max_size=3))
-        out.append(Shock(name=name, start=start, end=end, referrals_change_pct=draw(_pct),
+        change = draw(_pct)
+        low, high = draw(st.none() | st.tuples(st.floats(-100, change, allow_nan=False),
+                                               st.floats(change, 500, allow_nan=False))) or (None, None)
+        out.append(Shock(name=name, start=start, end=end, referrals_change_pct=change,
+                         referrals_change_low_pct=low, referrals_change_high_pct=high,
                          by_source_change_pct=by_source,
                          returns_pct=draw(st.floats(0, 100, allow_nan=False)), return_start=rs,
                          return_months=draw(st.integers(0, 60)),

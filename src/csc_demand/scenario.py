@@ -17,6 +17,8 @@ percentages are numbers such as ``-20`` for a 20% fall)::
     start = 2021-01-05
     end = 2021-03-08                      # inclusive
     referrals_change_pct = -20            # change in referrals during the shock (-100 to 500)
+    referrals_change_low_pct = -28        # optional: an 80% interval for that change (give both or neither)
+    referrals_change_high_pct = -12
     returns_pct = 40                      # share of the missing referrals that come back later (0 to 100)
     return_start = 2021-03-09             # default: the day after `end`
     return_months = 4                     # whole months over which they come back (0 to 60; 0 = all at once)
@@ -90,7 +92,9 @@ class Shock:
     ``by_source_change_pct`` maps referral source groups (e.g. ``"Schools"``) to their own % change (the
     other groups are scaled so that the total change is still ``referrals_change_pct``).
     ``returns_pct`` is the % of missing referrals that come back from ``return_start`` over
-    ``return_months`` months, evenly or front-loaded.
+    ``return_months`` months, evenly or front-loaded. ``referrals_change_low_pct`` and
+    ``referrals_change_high_pct`` (both or neither) are an 80% interval for ``referrals_change_pct``: how sure
+    the user, or a fit to past data, is of the change.
     """
 
     name: str
@@ -102,6 +106,8 @@ class Shock:
     return_start: dt.date | None = None
     return_months: int = 0
     return_profile: ReturnProfile = "even"
+    referrals_change_low_pct: float | None = None
+    referrals_change_high_pct: float | None = None
 
     @property
     def return_start_date(self) -> dt.date:
@@ -210,8 +216,12 @@ class Scenario:
         for s in self.shocks:
             change = _fmt_change(s.referrals_change_pct)
             text = f"{s.name}: from {day_label(s.start)} to {day_label(s.end)}, referrals are {change}"
-            if s.by_source_change_pct:
-                parts = [f"from {g}: {_fmt_change(v)}" for g, v in s.by_source_change_pct.items()]
+            parts = []
+            if s.referrals_change_low_pct is not None and s.referrals_change_high_pct is not None:
+                parts.append("80% interval "
+                             + _fmt_interval(s.referrals_change_low_pct, s.referrals_change_high_pct))
+            parts += [f"from {g}: {_fmt_change(v)}" for g, v in s.by_source_change_pct.items()]
+            if parts:
                 text += " (" + "; ".join(parts) + ")"
             text += "."
             out.append(text)
@@ -273,12 +283,24 @@ def _fmt_change(pct: float) -> str:
     return f"{_fmt_num(abs(pct))}% {word} the usual level"
 
 
+def _fmt_interval(low_pct: float, high_pct: float) -> str:
+    """An interval of % changes in words: "28% to 41% below", "5% to 12% above", "10% below to 5% above"."""
+    if high_pct <= 0 and low_pct < 0:
+        return f"{_fmt_num(abs(high_pct))}% to {_fmt_num(abs(low_pct))}% below"
+    if low_pct >= 0 and high_pct > 0:
+        return f"{_fmt_num(low_pct)}% to {_fmt_num(high_pct)}% above"
+    if low_pct < 0 < high_pct:
+        return f"{_fmt_num(abs(low_pct))}% below to {_fmt_num(high_pct)}% above"
+    return "0% (no change)"
+
+
 # --- loading and validation ----------------------------------------------------------------------------------
 
 _TOP_KEYS = ("name", "description", "reference_start", "reference_end", "shock", "new_normal",
              "trend_pct_per_year", "overrides", "costs", "caseload_per_worker", "quantiles")
-_SHOCK_KEYS = ("name", "start", "end", "referrals_change_pct", "by_source_change_pct", "returns_pct",
-               "return_start", "return_months", "return_profile")
+_SHOCK_KEYS = ("name", "start", "end", "referrals_change_pct", "referrals_change_low_pct",
+               "referrals_change_high_pct", "by_source_change_pct", "returns_pct", "return_start",
+               "return_months", "return_profile")
 _NEW_NORMAL_KEYS = ("from", "change_pct")
 _OVERRIDE_KEYS = tuple(f.name for f in fields(Overrides))
 _COST_KEYS = tuple(f.name for f in fields(Costs))
@@ -340,6 +362,28 @@ def _text(ctx: _Ctx, where: str, key: str, value: Any, *, required: bool = False
     return value.strip() if required else value
 
 
+def _change_interval(ctx: _Ctx, label: str, raw: dict[str, Any],
+                     change_pct: float) -> tuple[float | None, float | None]:
+    """The shock's 80% interval for ``referrals_change_pct``: both ends or neither, around the change."""
+    keys = ("referrals_change_low_pct", "referrals_change_high_pct")
+    given = [k for k in keys if k in raw]
+    if not given:
+        return None, None
+    if len(given) == 1:
+        missing = keys[1] if given[0] == keys[0] else keys[0]
+        raise ctx.fail(label, f"{given[0]} is given but {missing} is missing: give both ends of the 80% "
+                              "interval for referrals_change_pct, or neither.")
+    low = _number(ctx, label, keys[0], raw[keys[0]], -100, 500)
+    high = _number(ctx, label, keys[1], raw[keys[1]], -100, 500)
+    if low > change_pct:
+        raise ctx.fail(label, f"referrals_change_low_pct ({_fmt_num(low)}) is above referrals_change_pct "
+                              f"({_fmt_num(change_pct)}): the interval's low end must not be above the change.")
+    if high < change_pct:
+        raise ctx.fail(label, f"referrals_change_high_pct ({_fmt_num(high)}) is below referrals_change_pct "
+                              f"({_fmt_num(change_pct)}): the interval's high end must not be below the change.")
+    return low, high
+
+
 def _shock(ctx: _Ctx, i: int, raw: Any) -> Shock:
     label = f"shock {i}"
     if isinstance(raw, dict) and isinstance(raw.get("name"), str) and raw["name"].strip():
@@ -356,6 +400,7 @@ def _shock(ctx: _Ctx, i: int, raw: Any) -> Shock:
     if end < start:
         raise ctx.fail(label, f"end ({end.isoformat()}) is before start ({start.isoformat()}).")
     change = _number(ctx, label, "referrals_change_pct", raw.get("referrals_change_pct", 0), -100, 500)
+    low, high = _change_interval(ctx, label, raw, change)
     by_source_raw = raw.get("by_source_change_pct", {})
     if not isinstance(by_source_raw, dict):
         raise ctx.fail(label, "by_source_change_pct must be a table such as { Schools = -57 }.")
@@ -376,7 +421,8 @@ def _shock(ctx: _Ctx, i: int, raw: Any) -> Shock:
     if profile not in RETURN_PROFILES:
         raise ctx.fail(label, f"return_profile must be \"even\" or \"front-loaded\", got {profile!r}.")
     return Shock(name=name, start=start, end=end, referrals_change_pct=change, by_source_change_pct=by_source,
-                 returns_pct=returns, return_start=return_start, return_months=months, return_profile=profile)
+                 returns_pct=returns, return_start=return_start, return_months=months, return_profile=profile,
+                 referrals_change_low_pct=low, referrals_change_high_pct=high)
 
 
 def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Scenario:
@@ -520,8 +566,11 @@ def scenario_to_toml(s: Scenario) -> str:
     lines.append(f"quantiles = {_toml_value(list(s.quantiles))}")
     for sh in s.shocks:
         lines += ["", "[[shock]]", f"name = {_toml_value(sh.name)}", f"start = {_toml_value(sh.start)}",
-                  f"end = {_toml_value(sh.end)}", f"referrals_change_pct = {_toml_value(sh.referrals_change_pct)}",
-                  f"returns_pct = {_toml_value(sh.returns_pct)}"]
+                  f"end = {_toml_value(sh.end)}", f"referrals_change_pct = {_toml_value(sh.referrals_change_pct)}"]
+        for key in ("referrals_change_low_pct", "referrals_change_high_pct"):
+            if getattr(sh, key) is not None:
+                lines.append(f"{key} = {_toml_value(getattr(sh, key))}")
+        lines.append(f"returns_pct = {_toml_value(sh.returns_pct)}")
         if sh.return_start is not None:
             lines.append(f"return_start = {_toml_value(sh.return_start)}")
         lines += [f"return_months = {_toml_value(sh.return_months)}",

@@ -29,6 +29,6 @@ def test_reference_window_outside_the_data_names_the_fields() -> None:
 
 def test_reference_window_inside_the_data_is_used() -> None:
     est = estimate(_annex())
-    base, _ = scenario_referrals(est, Scenario(name="Aug", reference_start=dt.date(2020, 8, 1),
+    base, _, _ = scenario_referrals(est, Scenario(name="Aug", reference_start=dt.date(2020, 8, 1),
                                                reference_end=dt.date(2020, 8, 31)))
     assert base.referrals == 62 and base.per_week == pytest.approx(14.0)

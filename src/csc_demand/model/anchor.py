@@ -79,7 +79,7 @@ def weeks_open_per_start(d: DurationEstimate, starts_mask: np.ndarray | None, th
 
 
 def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_week: float, open_now: int,
-               var_log_inflow: float, gap_sd: float, plural: str) -> Anchor:
+               var_log_inflow: float, gap_sd: float, stock: str) -> Anchor:
     """The anchor for one stock (see the module docstring).
 
     Parameters
@@ -94,8 +94,8 @@ def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
         Variance of the log of ``starts_per_week`` (conversion and referral level).
     gap_sd
         τ: how far a real LA's stock sits from its flows' long-run level, beyond chance (:data:`STOCK_GAP_SD`).
-    plural
-        e.g. "child protection plans", for the explanation.
+    stock
+        What is counted, e.g. "open child protection plans", for the explanation.
 
     Returns
     -------
@@ -118,7 +118,7 @@ def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
     sd_rates = float(np.sqrt(var_rates))
     lo_r, hi_r = rates_level * np.exp(-_Z80 * sd_rates), rates_level * np.exp(_Z80 * sd_rates)
     lo, hi = level * np.exp(-_Z80 * sd_level), level * np.exp(_Z80 * sd_level)
-    text = (f"The rates measured imply that open {plural} would settle at about {rates_level:,.0f} in the long run "
+    text = (f"The rates measured imply that {stock} would settle at about {rates_level:,.0f} in the long run "
             f"(80% interval {lo_r:,.0f} to {hi_r:,.0f}), {_pct_word(rates_level / open_now - 1)} today's "
             f"{open_now:,}. ")
     if gain >= 0.5:

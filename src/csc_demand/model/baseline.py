@@ -57,6 +57,21 @@ class History:
         return self.counts.sum(axis=1)
 
 
+def source_group_codes(referrals: pd.DataFrame) -> np.ndarray:
+    """Each referral's source group as its index in SOURCE_GROUP_ORDER ("Unknown" when missing or not
+    recognised), from ``source_group`` or else the CIN census ``source`` code."""
+    if "source_group" in referrals:
+        groups = referrals["source_group"].astype("string")
+    elif "source" in referrals:
+        groups = referrals["source"].astype("string").map(REFERRAL_SOURCE_GROUPS)
+    else:
+        groups = pd.Series(pd.NA, index=referrals.index, dtype="string")
+    groups = groups.astype("string")
+    codes = np.asarray(pd.Categorical(groups.where(groups.isin(SOURCE_GROUP_ORDER)),
+                                      categories=list(SOURCE_GROUP_ORDER)).codes)
+    return np.where(codes < 0, SOURCE_GROUP_ORDER.index("Unknown"), codes)
+
+
 def referral_history(referrals: pd.DataFrame, intervals: list[tuple[pd.Timestamp, pd.Timestamp]],
                      extract_date: pd.Timestamp) -> History:
     """Daily referral counts by source group over the observed windows (referrals outside them are ignored)."""
@@ -69,16 +84,7 @@ def referral_history(referrals: pd.DataFrame, intervals: list[tuple[pd.Timestamp
     idx = np.where(ok, idx, -1).astype(np.int64)
     inside = (idx >= 0) & (idx < len(days))
     inside[inside] &= observed[idx[inside]]
-    if "source_group" in referrals:
-        groups = referrals["source_group"].astype("string")
-    elif "source" in referrals:
-        groups = referrals["source"].astype("string").map(REFERRAL_SOURCE_GROUPS)
-    else:
-        groups = pd.Series(pd.NA, index=referrals.index, dtype="string")
-    groups = groups.astype("string")
-    codes = pd.Categorical(groups.where(groups.isin(SOURCE_GROUP_ORDER)), categories=list(SOURCE_GROUP_ORDER))
-    g = np.asarray(codes.codes)
-    g = np.where(g < 0, SOURCE_GROUP_ORDER.index("Unknown"), g)
+    g = source_group_codes(referrals)
     counts = np.zeros((len(days), len(SOURCE_GROUP_ORDER)))
     np.add.at(counts, (idx[inside], g[inside]), 1.0)
     if "age_years" in referrals:
@@ -197,24 +203,40 @@ def reference_mask(h: History, start: dt.date | pd.Timestamp | None, end: dt.dat
     return mask
 
 
-def dispersion(h: History, expected_per_day: np.ndarray) -> float:
-    """Over-dispersion of weekly referral counts: variance ÷ mean (at least 1, Poisson), over whole observed
-    weeks (ending at the extract date), each compared with its expected count."""
+#: Whole weeks on each side of a week whose counts give its local level (see :func:`dispersion`).
+LOCAL_LEVEL_WEEKS = 2
+
+
+def dispersion(h: History, expected_per_day: np.ndarray, use: np.ndarray | None = None) -> float:
+    """Over-dispersion of weekly referral counts: variance ÷ mean (at least 1, Poisson).
+
+    Over whole observed weeks (ending at the extract date) whose days are all in ``use`` (per day; leave out
+    declared shocks and their returns), each week's count is compared with its local level: the referrals of
+    up to :data:`LOCAL_LEVEL_WEEKS` usable weeks on each side, scaled by the expected pattern
+    (``expected_per_day``: seasons and days of the week). A change of level (a new normal, a trend, a shock) so
+    moves the comparison with it and is not taken for chance; slow drift is allowed for separately.
+    ``φ = mean((o − ô)² ÷ (ô × (1 + e ÷ Σ e_neighbours)))``, the last term allowing for the noise in ``ô``.
+    """
     n = len(h.days)
     n_weeks = n // 7
     if n_weeks < 3:
         return 1.0
     sl = slice(n - 7 * n_weeks, n)
-    obs = h.total[sl].reshape(n_weeks, 7)
-    exp = expected_per_day[sl].reshape(n_weeks, 7)
-    full = h.observed[sl].reshape(n_weeks, 7).all(axis=1)
-    o, e = obs[full].sum(axis=1), exp[full].sum(axis=1)
-    keep = e > 0
-    o, e = o[keep], e[keep]
-    if len(o) < 3:
+    ok_day = h.observed[sl] if use is None else h.observed[sl] & np.asarray(use, dtype=bool)[sl]
+    o = h.total[sl].reshape(n_weeks, 7).sum(axis=1)
+    e = expected_per_day[sl].reshape(n_weeks, 7).sum(axis=1)
+    ok = ok_day.reshape(n_weeks, 7).all(axis=1) & (e > 0)
+    k = LOCAL_LEVEL_WEEKS
+    pad = np.zeros(k)
+    o_p, e_p = np.concatenate([pad, np.where(ok, o, 0.0), pad]), np.concatenate([pad, np.where(ok, e, 0.0), pad])
+    o_near = sum(o_p[k + j:k + j + n_weeks] for j in range(-k, k + 1) if j)
+    e_near = sum(e_p[k + j:k + j + n_weeks] for j in range(-k, k + 1) if j)
+    keep = ok & (e_near > 0) & (o_near > 0)
+    if keep.sum() < 3:
         return 1.0
-    chi = float(np.sum((o - e) ** 2 / e) / (len(o) - 1))
-    return float(np.clip(chi, 1.0, 50.0))
+    fitted = e[keep] * o_near[keep] / e_near[keep]
+    chi = (o[keep] - fitted) ** 2 / (fitted * (1.0 + e[keep] / e_near[keep]))
+    return float(np.clip(chi.mean(), 1.0, 50.0))
 
 
 @dataclass(frozen=True)

@@ -18,17 +18,21 @@ is (starts linked at lag l) ÷ (starts that could have shown lag l), then normal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from csc_demand.model.baseline import Z80
+from csc_demand.model.baseline import SOURCE_GROUP_ORDER, Z80, source_group_codes
 from csc_demand.model.timegrid import day_mask
 from csc_demand.tables import day_label
 
 LAG_WEEKS = 26
 MIN_LINKED = 20
+#: Pseudo-starts (at the overall rate) added to each source group, pulling small groups to the overall rate.
+SOURCE_PRIOR_STARTS = 10.0
+#: A source group's rate is described in words only with at least this many linked starts.
+MIN_STARTS_TO_DESCRIBE = 20
 MIN_AT_RISK_FOR_LAG = 10
 
 
@@ -51,6 +55,10 @@ class Conversion:
     explanation: str
     lag_explanation: str
     method: str = "flow ratio"
+    #: Relative rate of each referral source group (SOURCE_GROUP_ORDER; 1 = the overall rate; see
+    #: :func:`source_rates`); all ones when no starts could be linked to a referral.
+    by_source: np.ndarray = field(default_factory=lambda: np.ones(len(SOURCE_GROUP_ORDER)), repr=False)
+    by_source_explanation: str = ""
 
     @property
     def var_log(self) -> float:
@@ -92,6 +100,10 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
         lo, hi = _beta_interval(a, b)
         basis = (f"{k:,} {plural} followed the {n_followed:,} referrals from {day_label(c0)} to {day_label(c1)}, allowing for "
                  "those still to come after the extract date")
+    observed_refs = day_mask(pd.DatetimeIndex(ref_dates.fillna(pd.Timestamp(0))), intervals)
+    rho = source_rates(links["g"].to_numpy(dtype=np.int64), source_group_codes(referrals)[observed_refs])
+    rho_text = _source_text(rho, np.bincount(links["g"].to_numpy(dtype=np.int64),
+                                             minlength=len(SOURCE_GROUP_ORDER)), plural)
     if n_ref:
         ratio = round(1 / p) if p > 0 else None
         one_in = f"1 in {ratio:,}" if ratio and p < 0.5 else f"{p * 100:.0f}%"
@@ -101,7 +113,47 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
         text = f"No referrals in the reference window, so {plural} per referral cannot be estimated."
     return Conversion(per_referral=p, low=lo, high=hi, alpha=a, beta=b, starts=n_st, referrals=n_ref,
                       lag_pmf=lag, explanation=text,
-                      lag_explanation=lag_text, method=method)
+                      lag_explanation=lag_text, method=method, by_source=rho, by_source_explanation=rho_text)
+
+
+def source_rates(link_groups: np.ndarray, referral_groups: np.ndarray) -> np.ndarray:
+    """Relative conversion of each referral source group (1 = the overall rate).
+
+    Parameters
+    ----------
+    link_groups
+        Source group (index in SOURCE_GROUP_ORDER) of the referral each linked start followed.
+    referral_groups
+        Source group of every referral on the observed days.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per group: ``(starts from it + κ) ÷ (starts expected from it at the overall rate + κ)``, where the
+        expected starts are all linked starts × the group's share of referrals and ``κ`` is
+        :data:`SOURCE_PRIOR_STARTS` (so small groups stay near the overall rate), scaled so that the mean
+        weighted by the referral mix is 1.
+    """
+    n_g = len(SOURCE_GROUP_ORDER)
+    refs = np.bincount(referral_groups, minlength=n_g).astype(float)
+    if refs.sum() <= 0:
+        return np.ones(n_g)
+    mix = refs / refs.sum()
+    starts = np.bincount(link_groups, minlength=n_g).astype(float)
+    rho = (starts + SOURCE_PRIOR_STARTS) / (starts.sum() * mix + SOURCE_PRIOR_STARTS)
+    return rho / float(np.sum(mix * rho))
+
+
+def _source_text(rho: np.ndarray, linked: np.ndarray, plural: str) -> str:
+    """The most and least likely referral sources to lead to a start, in words (groups with enough starts)."""
+    ok = [i for i in range(len(rho)) if linked[i] >= MIN_STARTS_TO_DESCRIBE and SOURCE_GROUP_ORDER[i] != "Unknown"]
+    if len(ok) < 2:
+        return ""
+    hi = max(ok, key=lambda i: rho[i])
+    lo = min(ok, key=lambda i: rho[i])
+    return (f"By referral source, {plural} follow referrals from {SOURCE_GROUP_ORDER[hi]} most often "
+            f"({rho[hi]:.1f} times the average) and from {SOURCE_GROUP_ORDER[lo]} least often "
+            f"({rho[lo]:.1f} times); so a change in one source moves {plural} by its own share.")
 
 
 def _followed_up(ref_dates: pd.Series, days: pd.DatetimeIndex, links: pd.DataFrame, rates: np.ndarray,
@@ -132,10 +184,11 @@ def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple
             plural: str) -> tuple[np.ndarray, int, str, pd.DataFrame, np.ndarray]:
     """Weekly lag distribution from referral to start for children in both lists (see the module docstring).
 
-    Returns (pmf, starts linked, sentence, links (each linked start's referral date ``ref`` and
-    ``lag_days``), rates (share of all starts whose most recent referral is at lag l))."""
+    Returns (pmf, starts linked, sentence, links (each linked start's referral date ``ref``, ``lag_days`` and
+    the referral's source group ``g``, an index in SOURCE_GROUP_ORDER), rates (share of all starts whose most recent referral is at lag l))."""
     r = pd.DataFrame({"child_id": referrals["child_id"].astype("string"),
-                      "t": pd.to_datetime(referrals["referral_date"])}).dropna()
+                      "t": pd.to_datetime(referrals["referral_date"]),
+                      "g": source_group_codes(referrals)}).dropna()
     s = pd.DataFrame({"child_id": starts["child_id"].astype("string"),
                       "t": pd.to_datetime(starts["start_date"])}).dropna()
     s = s[day_mask(pd.DatetimeIndex(s["t"]), intervals)]
@@ -143,7 +196,8 @@ def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple
     fallback[0] = 1.0
     if len(s) == 0 or len(r) == 0:
         return (fallback, 0, f"No {plural} could be linked to a referral, so no delay between them is assumed.",
-                pd.DataFrame({"ref": pd.Series(dtype="datetime64[ns]"), "lag_days": pd.Series(dtype=float)}),
+                pd.DataFrame({"ref": pd.Series(dtype="datetime64[ns]"), "lag_days": pd.Series(dtype=float),
+                              "g": pd.Series(dtype=np.int64)}),
                 np.zeros(LAG_WEEKS))
     r = r.sort_values("t").rename(columns={"t": "ref"})
     s = s.sort_values("t").reset_index(drop=True)
@@ -166,7 +220,8 @@ def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple
     n_l = np.bincount(lag_all[seen], minlength=LAG_WEEKS)[:LAG_WEEKS].astype(float)
     rate = np.where(at_risk >= MIN_AT_RISK_FOR_LAG, n_l / np.maximum(at_risk, 1), 0.0)
     n_linked = int(linked.sum())
-    links = pd.DataFrame({"ref": m["ref"][linked].to_numpy(), "lag_days": lag_days[linked]})
+    links = pd.DataFrame({"ref": m["ref"][linked].to_numpy(), "lag_days": lag_days[linked],
+                          "g": m["g"][linked].to_numpy(dtype=np.int64)})
     if n_linked < MIN_LINKED or rate.sum() <= 0:
         return fallback, n_linked, (f"Only {n_linked} {plural} could be linked to an earlier referral of the same "
                                     "child, too few to measure the delay: none is assumed."), links, rate

@@ -117,7 +117,7 @@ def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeInd
     open_now = int(ep.open_at_extract.sum())
     var_log_inflow = conv.var_log + (base.se_per_week / base.per_week) ** 2 if base.per_week > 0 else 0.0
     anchor = fit_anchor(dur, starts_mask, conv.per_referral * base.per_week, open_now, var_log_inflow,
-                        STOCK_GAP_SD[key], plural)
+                        STOCK_GAP_SD[key], STOCK_LABELS[key])
     cohort, cohort_b = cohort_survivors(dur)
     kern, kern_b, shares = start_kernel(dur, starts_mask)
     return Flow(conversion=conv, durations=dur, open_now=open_now, cohort_expected=cohort,
@@ -153,6 +153,8 @@ def _placement_mix(cla: pd.DataFrame, ep_open: np.ndarray, bands: np.ndarray) ->
     return mix
 
 
+#: What each stock counts, in words.
+STOCK_LABELS = {"cp": "the number of open child protection plans", "cla": "the number of children looked after"}
 #: Below these counts a forecast still runs, but the estimates carry a plain warning.
 THIN_REFERRALS = 300
 THIN_STARTS = 20
@@ -254,6 +256,15 @@ def estimates_table(est: Estimates) -> pd.DataFrame:
         m = d.median_weeks
         f = float(np.exp(z * d.hazard_se_log))
         rows.append((label, m, m / f, m * f, "weeks", d.explanation))
+    for label, flow, unit in (("child protection plans", est.cp, "plans"), ("children looked after", est.cla,
+                                                                                 "children")):
+        a = flow.anchor
+        if a.explanation:
+            f_rates, f_used = np.exp(z * a.sd_log_rates), np.exp(z * a.sd_log_level)
+            rows.append((f"Long-run {label}, from the rates alone", a.rates_level, a.rates_level / f_rates,
+                         a.rates_level * f_rates, unit, a.explanation))
+            rows.append((f"Long-run {label}, as the forecast takes it", a.level, a.level / f_used,
+                         a.level * f_used, unit, ""))
     rows.append(("Child protection plans open on the extract date", float(est.cp.open_now), np.nan, np.nan,
                  "plans", ""))
     rows.append(("Children looked after on the extract date", float(est.cla.open_now), np.nan, np.nan,

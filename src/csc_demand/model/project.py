@@ -31,6 +31,7 @@ from csc_demand.errors import CscDemandError
 from csc_demand.model.baseline import (
     Baseline,
     Seasonality,
+    dispersion,
     fit_baseline,
     fit_seasonality,
     reference_mask,
@@ -87,12 +88,13 @@ class Simulation:
     referral_age_shares: np.ndarray = field(repr=False)
 
 
-def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Seasonality]:
+def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Seasonality, float]:
     """The referral baseline and seasonality for a scenario: the estimate's, unless the scenario sets its own
     reference window or has shocks, returning referrals, a new normal or a trend that touch the observed
     history. Then the seasonality is re-measured without the shock and return periods, and the usual level so
     that, with the scenario's changes on each reference day, it reproduces the referrals observed on those
-    days: 7 × referrals ÷ Σ (expected referrals per day per weekly referral).
+    days: 7 × referrals ÷ Σ (expected referrals per day per weekly referral). The over-dispersion is then
+    measured again without the shock and return periods. Returns (baseline, seasonality, over-dispersion).
     """
     h = est.history
     hist_start, hist_end = h.days[0], h.days[-1]
@@ -105,8 +107,9 @@ def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Se
     past = any(a <= hist_end and b >= hist_start for a, b in periods)
     nn = scenario.new_normal is not None and pd.Timestamp(scenario.new_normal.from_date) <= hist_end
     if not (scenario.reference_start or scenario.reference_end or past or nn or scenario.trend_pct_per_year):
-        return est.baseline, est.seasonality
-    season = fit_seasonality(h, use=~day_mask(h.days, periods)) if past else est.seasonality
+        return est.baseline, est.seasonality, est.dispersion
+    outside = ~day_mask(h.days, periods)
+    season = fit_seasonality(h, use=outside) if past else est.seasonality
     mask = reference_mask(h, scenario.reference_start, scenario.reference_end)
     if not mask.any() or h.total[mask].sum() == 0:
         if scenario.reference_start or scenario.reference_end:  # the user's window: never ignored silently
@@ -115,12 +118,13 @@ def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Se
                 f"Scenario '{scenario.name}': the reference window (reference_start / reference_end) holds no "
                 f"referrals from List 3. The referrals read cover {seen[0]:%d/%m/%Y} to {seen[-1]:%d/%m/%Y}: "
                 "choose dates inside that period, or remove both settings to use the default window.")
-        return est.baseline, season
+        return est.baseline, season, est.dispersion
     daily = daily_factors(scenario, season, est.baseline.mix, est.extract_date, hist_start, hist_end)
     per_day = daily.sum(axis=1)
     sf = season.factor(h.days)
     mult = 7.0 * per_day / np.where(sf > 0, sf, 1.0)
-    return fit_baseline(h, season, mask, est.dispersion, multiplier=mult), season
+    phi = dispersion(h, per_day, use=outside) if past else est.dispersion
+    return fit_baseline(h, season, mask, phi, multiplier=mult), season, phi
 
 
 def _lagged(past: np.ndarray, future: np.ndarray, pmfs: list[np.ndarray]) -> list[np.ndarray]:
@@ -226,6 +230,18 @@ def _theta_override(flow: Flow, median_weeks: float | None) -> float:
     return 1.0 if median_weeks is None else flow.durations.pooled.theta_for_median(median_weeks)
 
 
+def source_conversion(factors: np.ndarray, mix: np.ndarray, by_source: np.ndarray) -> np.ndarray:
+    """Each week's conversion relative to the usual mix of referral sources: ``Σ_g factors[k, g] × ρ_g ÷
+    (Σ_g factors[k, g] × Σ_g mix_g × ρ_g)`` (1 when the week's mix is the usual one, or has no referrals).
+
+    ``factors``: expected referrals by week and source group (weeks, groups); ``mix``: the usual share of each
+    group; ``by_source``: each group's relative conversion (``Conversion.by_source``)."""
+    total = factors.sum(axis=1)
+    usual = float(np.sum(mix * by_source))
+    rel = (factors @ by_source) / np.where(total > 0, total, 1.0) / (usual if usual > 0 else 1.0)
+    return np.where(total > 0, rel, 1.0)
+
+
 def _month_of_weeks(extract_date: pd.Timestamp, weeks: int) -> np.ndarray:
     """Calendar month index (0 = January) of the middle day of each forecast week 1..weeks."""
     mid = pd.Timestamp(extract_date) + pd.to_timedelta(7 * np.arange(1, weeks + 1) - 3, unit="D")
@@ -250,7 +266,7 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: i
     Simulation
     """
     weeks = grid.weeks
-    baseline, season = scenario_referrals(est, scenario)
+    baseline, season, phi = scenario_referrals(est, scenario)
     params = draw_parameters(est, scenario, baseline, draws, seed)
     factors = referral_factors(scenario, season, baseline.mix, est.extract_date, weeks)
     factor = factors.sum(axis=1)
@@ -266,6 +282,14 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: i
     hist = est.recent_weekly_referrals
     lag_cp, lag_cla = est.cp.conversion.lag_pmf, est.cla.conversion.lag_pmf
     c_cp, c_cla = _lagged(hist, central_refs, [lag_cp, lag_cla])
+    # conversion by referral source: the lagged referrals weighted by their groups' relative rates
+    source_cp = source_conversion(factors, baseline.mix, est.cp.conversion.by_source)
+    source_cla = source_conversion(factors, baseline.mix, est.cla.conversion.by_source)
+    w_cp, w_cla = (_lagged(hist, central_refs * r, [lag])[0] for r, lag in ((source_cp, lag_cp),
+                                                                            (source_cla, lag_cla)))
+    by_source = np.stack([np.where(c_cp > 0, w_cp / np.where(c_cp > 0, c_cp, 1.0), 1.0),
+                          np.where(c_cla > 0, w_cla / np.where(c_cla > 0, c_cla, 1.0), 1.0)], axis=1)
+    c_cp, c_cla = w_cp, w_cla
     cp_c = _central(est.cp, c_cp, p_cp, _theta_override(est.cp, ov.cp_median_duration_weeks), weeks)
     cla_c = _central(est.cla, c_cla, p_cla, _theta_override(est.cla, ov.cla_median_duration_weeks), weeks)
     # per draw and week: exit probabilities, expected referrals (month effects when unknown)
@@ -291,9 +315,9 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: i
     u = chance_stream(seed, "uniform").random((weeks, 5, draws))
     level = LEVEL_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 5], axis=0)                  # (weeks, draws)
     conv_drift = CONVERSION_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 6:8], axis=0)     # (weeks, 2, draws)
-    p_week = np.minimum(p_draw[None] * np.exp(conv_drift), 1.0)
+    p_week = np.minimum(p_draw[None] * np.exp(conv_drift) * by_source[:, :, None], 1.0)
     for w in range(weeks):
-        refs[:, n_lag + w] = referral_counts(mean_refs[:, w] * np.exp(level[w]), est.dispersion, z[w, 0], u[w, 0])
+        refs[:, n_lag + w] = referral_counts(mean_refs[:, w] * np.exp(level[w]), phi, z[w, 0], u[w, 0])
         lagged = np.rint(lags @ refs[:, w + 1:w + 1 + n_lag].T).astype(np.int64)         # (2, draws)
         starts[w] = binomial(lagged, p_week[w], z[w, 1:3], u[w, 1:3])
         n = open_[w] + starts[w]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -138,35 +139,26 @@ def _band(xs: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[str]:
     return out
 
 
-def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, title: str, description: str,
-                   y_title: str, kind: str = "count", group: str = tv.TOTAL_GROUP) -> str:
-    """An inline SVG line chart of a monthly wide table: actuals, each scenario's median and P10–P90 band.
+def _frame(*, chart_id: str, title: str, description: str, height: int, y_max: float, y_title: str,
+           kind: str = "count") -> tuple[list[str], Callable[[np.ndarray], np.ndarray], int]:
+    """The part every chart shares: the ``<svg>`` opening with its accessible name and description, the text
+    group, and the y axis from 0 to a round value at or above ``y_max`` (grid lines, tick labels, axis title).
 
-    ``title`` and ``description`` become the chart's accessible name and description (``role="img"``).
+    Returns the SVG lines so far (the caller adds the x axis and the data, then ``</g></svg>``), the function
+    from values to y positions, and the plot's height.
     """
-    starts = pd.DatetimeIndex(wide.index.get_level_values("period_start"))
-    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-    if len(starts) == 0:
-        xs = np.array([])
-    else:
-        t = starts.asi8.astype(float)
-        span = t.max() - t.min() or 1.0
-        xs = MARGIN_LEFT + (t - t.min()) / span * plot_w
-    values = wide.to_numpy(dtype=float) if wide.size else np.zeros((0, 0))
-    y_max = np.nanmax(values) if values.size and np.isfinite(values).any() else 1.0
+    plot_h = height - MARGIN_TOP - MARGIN_BOTTOM
     step = _nice_step(max(y_max, 1e-9))
     top = step * math.ceil(y_max / step) if y_max > 0 else step
 
     def y_of(v: np.ndarray) -> np.ndarray:
         return MARGIN_TOP + plot_h - np.asarray(v, dtype=float) / top * plot_h
 
-    out = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+    out = [f'<svg viewBox="0 0 {WIDTH} {height}" role="img" '
            f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" focusable="false">',
            f'<title id="{chart_id}-title">{_e(title)}</title>',
            f'<desc id="{chart_id}-desc">{_e(description)}</desc>',
            '<g font-family="Arial, Helvetica, sans-serif" font-size="12" fill="#0b0c0c">']
-    # y grid and labels
     for k in range(int(round(top / step)) + 1):
         v = k * step
         y = float(y_of(np.array([v]))[0])
@@ -175,6 +167,27 @@ def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, t
         out.append(f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(_tick_label(v, kind))}</text>')
     out.append(f'<text transform="translate(14,{MARGIN_TOP + plot_h / 2:.0f}) rotate(-90)" text-anchor="middle">'
                f'{_e(y_title)}</text>')
+    return out, y_of, plot_h
+
+
+def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, title: str, description: str,
+                   y_title: str, kind: str = "count", group: str = tv.TOTAL_GROUP) -> str:
+    """An inline SVG line chart of a monthly wide table: actuals, each scenario's median and P10–P90 band.
+
+    ``title`` and ``description`` become the chart's accessible name and description (``role="img"``).
+    """
+    starts = pd.DatetimeIndex(wide.index.get_level_values("period_start"))
+    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    if len(starts) == 0:
+        xs = np.array([])
+    else:
+        t = starts.asi8.astype(float)
+        span = t.max() - t.min() or 1.0
+        xs = MARGIN_LEFT + (t - t.min()) / span * plot_w
+    values = wide.to_numpy(dtype=float) if wide.size else np.zeros((0, 0))
+    y_max = np.nanmax(values) if values.size and np.isfinite(values).any() else 1.0
+    out, y_of, plot_h = _frame(chart_id=chart_id, title=title, description=description, height=HEIGHT,
+                               y_max=y_max, y_title=y_title, kind=kind)
     # x ticks: every January (every July too when the span is short)
     if len(starts):
         months = 1 if len(starts) <= 6 else (6 if len(starts) <= 30 else 12)
@@ -426,31 +439,14 @@ def fit_chart_svg(dates: pd.DatetimeIndex, actual: np.ndarray, model: np.ndarray
     dates = pd.DatetimeIndex(dates)
     actual, model = np.asarray(actual, dtype=float), np.asarray(model, dtype=float)
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = FIT_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     first = dates.min() if len(dates) else pd.Timestamp(0)
     days = np.asarray((dates - first) / pd.Timedelta(days=1), dtype=float)   # days since the first date
     span = float(days.max()) if len(days) and days.max() > 0 else 1.0
     xs = MARGIN_LEFT + days / span * plot_w
     both = np.concatenate([actual, model])
     y_max = float(np.nanmax(both)) if np.isfinite(both).any() else 1.0
-    step = _nice_step(max(y_max, 1e-9))
-    top = step * math.ceil(y_max / step) if y_max > 0 else step
-
-    def y_of(v: np.ndarray) -> np.ndarray:
-        return MARGIN_TOP + plot_h - np.asarray(v, dtype=float) / top * plot_h
-
-    out = [f'<svg viewBox="0 0 {WIDTH} {FIT_HEIGHT}" role="img" '
-           f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" focusable="false">',
-           f'<title id="{chart_id}-title">{_e(title)}</title>',
-           f'<desc id="{chart_id}-desc">{_e(description)}</desc>',
-           '<g font-family="Arial, Helvetica, sans-serif" font-size="12" fill="#0b0c0c">']
-    for k in range(int(round(top / step)) + 1):
-        y = float(y_of(np.array([k * step]))[0])
-        out.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
-                   f'stroke="#d9d9d9" stroke-width="1"/>')
-        out.append(f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(_tick_label(k * step))}</text>')
-    out.append(f'<text transform="translate(14,{MARGIN_TOP + plot_h / 2:.0f}) rotate(-90)" text-anchor="middle">'
-               f'{_e(y_title)}</text>')
+    out, y_of, plot_h = _frame(chart_id=chart_id, title=title, description=description, height=FIT_HEIGHT,
+                               y_max=y_max, y_title=y_title)
     base = MARGIN_TOP + plot_h
     if len(dates):
         for m in pd.date_range(dates.min(), dates.max(), freq="MS"):   # the first day of each month

@@ -92,10 +92,17 @@ FIRST_LOCKDOWN = (dt.date(2020, 3, 23), dt.date(2020, 6, 30))
 
 
 def default_fit_period(observed_from: dt.date, extract_date: dt.date) -> tuple[dt.date, dt.date]:
-    """The past period first offered for fitting: the 2020 lockdown when the data cover it, else the last quarter."""
-    if observed_from <= FIRST_LOCKDOWN[0] and FIRST_LOCKDOWN[1] <= extract_date:
+    """The past period first offered for fitting: the 2020 lockdown when the data cover it, else the last quarter.
+
+    Either leaves the four weeks of data before the period that :func:`csc_demand.model.fit_shock` needs to
+    measure the usual level, when the data are long enough.
+    """
+    from csc_demand.model.shocks import MIN_REFERENCE_DAYS
+
+    lead = dt.timedelta(days=MIN_REFERENCE_DAYS)
+    if observed_from + lead <= FIRST_LOCKDOWN[0] and FIRST_LOCKDOWN[1] <= extract_date:
         return FIRST_LOCKDOWN
-    return max(observed_from, extract_date - dt.timedelta(days=91)), extract_date
+    return min(max(observed_from + lead, extract_date - dt.timedelta(days=91)), extract_date), extract_date
 
 
 def _selected_index() -> int:
@@ -203,13 +210,29 @@ def _add_fitted(i: int) -> None:
     _, fit, start, end = result
     s = state.scenarios()[i]
     shock = fit.to_shock(unique_name("Fitted from data", [x.name for x in s.shocks]))
-    change = min(max(shock.referrals_change_pct, -100.0), 500.0)
-    shock = dataclasses.replace(shock, referrals_change_pct=change)
     _replace(i, dataclasses.replace(s, shocks=s.shocks + (shock,)))
     state.bump_edit_version()
 
 
 # --- the editor ----------------------------------------------------------------------------------------------
+
+def _interval_controls(k: str, sh: Shock) -> tuple[float | None, float | None]:
+    """Two optional boxes for the 80% interval of the shock's change in referrals (empty = not set)."""
+    c1, c2 = st.columns(2)
+    low = c1.number_input(
+        "Low end of the 80% interval (%, optional)", min_value=-100.0, max_value=500.0,
+        value=sh.referrals_change_low_pct, step=5.0, format="%.1f", placeholder="Not set", key=f"{k}change_low",
+        help="How sure you are of the change: a 1 in 10 chance that it is lower than this. For example -41 "
+             "when the change is -35. Fill in both ends or leave both empty. A shock fitted from your data "
+             "fills them in.")
+    high = c2.number_input(
+        "High end of the 80% interval (%, optional)", min_value=-100.0, max_value=500.0,
+        value=sh.referrals_change_high_pct, step=5.0, format="%.1f", placeholder="Not set",
+        key=f"{k}change_high",
+        help="A 1 in 10 chance that the change is higher than this. For example -28 when the change is -35. "
+             "It must not be below the change.")
+    return (None if low is None else float(low)), (None if high is None else float(high))
+
 
 def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
     c1, c2, c3 = st.columns([2, 1, 1])
@@ -224,6 +247,7 @@ def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
     change = st.number_input("Change in referrals during the shock (%)", min_value=-100.0, max_value=500.0,
                              value=float(sh.referrals_change_pct), step=5.0, format="%.1f", key=f"{k}change",
                              help="For example -40 for 40% fewer referrals than usual, 10 for 10% more.")
+    low, high = _interval_controls(k, sh)
     groups = st.multiselect("Referral sources with a different change (optional)", SOURCE_GROUPS,
                             default=[g for g in sh.by_source_change_pct if g in SOURCE_GROUPS], key=f"{k}groups",
                             help="In 2020 referrals from schools fell much more than the rest. Pick a source "
@@ -260,6 +284,10 @@ def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
               help="Takes this shock out of the scenario.")
     raw = {"name": name, "start": start, "end": end, "referrals_change_pct": change, "returns_pct": float(returns),
            "return_months": int(months), "return_profile": profile}
+    if low is not None:
+        raw["referrals_change_low_pct"] = low
+    if high is not None:
+        raw["referrals_change_high_pct"] = high
     if by_source:
         raw["by_source_change_pct"] = by_source
     if return_start is not None:
@@ -369,7 +397,8 @@ def render_fit(i: int) -> None:
     a = state.annex()
     with st.expander("Fit a shock from my data"):
         st.markdown("Measure how much referrals changed during a past period (for example a lockdown) against "
-                    "their usual level, then add it to this scenario.")
+                    "their usual level before it, then add it to this scenario. The usual level is measured on "
+                    "the days before the period, so your data need to start at least four weeks before it.")
         lo, hi = a.observed_from.date(), a.extract_date.date()
         first, last = default_fit_period(lo, hi)
         c1, c2 = st.columns(2)
@@ -387,8 +416,9 @@ def render_fit(i: int) -> None:
             fit = result[1]
             st.success(fit.explanation)
             st.button("Add it to this scenario as a shock", key="fit_add", on_click=_add_fitted, args=(i,),
-                      help="Adds a shock over that period with the measured change. Set how many of the missing "
-                           "referrals come back, and when.")
+                      help="Adds a shock over that period with the measured change, its 80% interval and the "
+                           "change by referral source. Set how many of the missing referrals come back, and "
+                           "when.")
 
 
 def render() -> None:

@@ -1,0 +1,159 @@
+"""Anchoring stocks in today's level, conversion by referral source, over-dispersion against a local level."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csc_demand.model import estimate, forecast
+from csc_demand.model.anchor import fit_anchor
+from csc_demand.model.baseline import SOURCE_GROUP_ORDER, History, dispersion
+from csc_demand.model.conversion import source_rates
+from csc_demand.model.project import source_conversion
+from csc_demand.scenario import Scenario, Shock
+
+from world import World, annex_from, simulate_world
+
+
+def test_anchor_weighs_the_rates_against_todays_stock(world_estimates):
+    flow = world_estimates.cp
+    d, mask = flow.durations, flow.starts_mask
+    a = fit_anchor(d, mask, 6.0, 100, 0.01, 0.0, "plans")
+    # prior: chance only, 1/100 → sd 0.1; rates: 0.01 + (β × hazard se)²
+    assert a.sd_log_prior == pytest.approx(0.1)
+    var_rates = 0.01 + (a.beta * d.hazard_se_log) ** 2
+    assert a.sd_log_rates == pytest.approx(np.sqrt(var_rates))
+    assert a.gain == pytest.approx(var_rates / (var_rates + 0.01))
+    # the long-run level: the rates' level moved the share K of the way (on the log scale) to today's 100
+    assert a.level == pytest.approx(a.rates_level ** (1 - a.gain) * 100 ** a.gain)
+    assert min(a.rates_level, 100) <= a.level <= max(a.rates_level, 100)
+    assert a.correction[0] == 0.0
+    # stronger evidence (a tenth of the variance) moves the forecast further from today's level
+    sure = fit_anchor(d, mask, 6.0, 100, 0.001, 0.0, "plans")
+    assert sure.gain < a.gain
+    assert "long run" in a.explanation and "today's 100" in a.explanation
+
+
+def test_anchor_keeps_the_forecast_near_today_when_the_rates_are_unsure(world_estimates):
+    """With conversions and durations made very uncertain, the expected path hardly leaves today's stock."""
+    est = world_estimates
+    flow = est.cla
+    a = fit_anchor(flow.durations, flow.starts_mask, flow.conversion.per_referral * est.baseline.per_week,
+                   flow.open_now, 4.0, 0.0, "periods of care")
+    assert a.gain > 0.95
+    path = flow.cohort_expected + np.concatenate([[0.0], np.cumsum(flow.kernel[:-1])]) * \
+        flow.conversion.per_referral * est.baseline.per_week
+    moved = path + a.correction
+    assert np.abs(moved - flow.open_now).max() < 0.1 * np.abs(path - flow.open_now).max() + 1.0
+
+
+def test_no_anchor_without_an_open_stock(world_estimates):
+    flow = world_estimates.cp
+    a = fit_anchor(flow.durations, flow.starts_mask, 6.0, 0, 0.01, 0.06, "plans")
+    assert a.gain == 0.0 and not a.correction.any() and a.explanation == ""
+
+
+def test_source_rates_by_hand():
+    """60 referrals from group 0, 40 from group 1; 10 and 30 linked starts; κ = 10 pseudo-starts each:
+    (10 + 10) / (40 × 0.6 + 10) = 0.588, (30 + 10) / (40 × 0.4 + 10) = 1.538, then scaled to a mix-weighted
+    mean of 1 (÷ 0.968)."""
+    refs = np.array([0] * 60 + [1] * 40)
+    links = np.array([0] * 10 + [1] * 30)
+    rho = source_rates(links, refs)
+    assert rho[0] == pytest.approx((20 / 34) / (0.6 * 20 / 34 + 0.4 * 40 / 26))
+    assert rho[1] == pytest.approx((40 / 26) / (0.6 * 20 / 34 + 0.4 * 40 / 26))
+    assert 0.6 * rho[0] + 0.4 * rho[1] == pytest.approx(1.0)
+    assert np.all(rho[2:] == pytest.approx(rho[2]))   # groups with no referrals: only the scaling
+
+
+def test_source_conversion_moves_by_the_groups_share():
+    mix = np.zeros(len(SOURCE_GROUP_ORDER))
+    mix[0], mix[1] = 0.5, 0.5
+    rho = np.ones(len(SOURCE_GROUP_ORDER))
+    rho[0], rho[1] = 2.0, 0.5                        # usual: 0.5 × 2 + 0.5 × 0.5 = 1.25
+    factors = np.zeros((3, len(SOURCE_GROUP_ORDER)))
+    factors[0, :2] = [0.5, 0.5]                      # the usual mix
+    factors[1, :2] = [0.5, 0.0]                      # the second group gone
+    rel = source_conversion(factors, mix, rho)
+    assert rel[0] == pytest.approx(1.0)
+    assert rel[1] == pytest.approx(2.0 / 1.25)
+    assert rel[2] == 1.0                             # no referrals at all
+
+
+def test_a_drop_in_one_source_moves_starts_by_its_conversion(world_estimates):
+    """With referrals from Police converting three times as often, a Police-only drop cuts plan starts more
+    than the same total drop spread over every source."""
+    est = world_estimates
+    rho = np.ones(len(SOURCE_GROUP_ORDER))
+    rho[SOURCE_GROUP_ORDER.index("Police")] = 3.0
+    from dataclasses import replace
+    cp = replace(est.cp, conversion=replace(est.cp.conversion, by_source=rho))
+    est2 = replace(est, cp=cp)
+    start = (est.extract_date + pd.Timedelta(days=1)).date()
+    police_share = est.baseline.mix[SOURCE_GROUP_ORDER.index("Police")]
+    total = -50.0 * police_share
+    sc_police = Scenario(name="police", shocks=(Shock("p", start, start + dt.timedelta(days=180), total,
+                                                      by_source_change_pct={"Police": -50.0}),))
+    sc_all = Scenario(name="all", shocks=(Shock("a", start, start + dt.timedelta(days=180), total),))
+    t = forecast(est2, [sc_police, sc_all], months=6, draws=400).table
+    sel = t[(t.measure == "cp_starts") & (t.period_type == "month") & (t.breakdown == "total") & (t["quantile"] == 0.5)]
+    by = sel.groupby("scenario")["value"].sum()
+    assert by["police"] < 0.93 * by["all"]
+    refs = t[(t.measure == "referrals") & (t.period_type == "month") & (t.breakdown == "total") & (t["quantile"] == 0.5)]
+    r = refs.groupby("scenario")["value"].sum()
+    assert r["police"] == pytest.approx(r["all"], rel=0.01)
+
+
+def _history(weekly: list[float]) -> History:
+    days = pd.date_range(end="2021-06-27", periods=7 * len(weekly), freq="D")
+    counts = np.zeros((len(days), len(SOURCE_GROUP_ORDER)))
+    counts[::7, 0] = weekly                        # each week's referrals on its first day
+    return History(days=days, observed=np.ones(len(days), dtype=bool), counts=counts,
+                   age_counts=np.zeros(6))
+
+
+def test_dispersion_by_hand():
+    """Weeks 10, 10, 20, 10, 10 (expected flat). Local levels from up to two weeks each side: 15, 13.3, 10,
+    13.3, 15; (o − ô)² ÷ (ô × (1 + 1/neighbours)): 1.111, 0.625, 8, 0.625, 1.111; mean 2.294."""
+    h = _history([10, 10, 20, 10, 10])
+    assert dispersion(h, np.ones(len(h.days))) == pytest.approx((2 * 25 / 22.5 + 2 * (100 / 9) / (40 / 3 * 4 / 3) + 8) / 5)
+
+
+def test_dispersion_is_not_inflated_by_a_change_of_level():
+    """Poisson weeks whose level doubles half-way: against a flat line they look over-dispersed (about 4);
+    against the local level they do not."""
+    rng = np.random.default_rng(2)
+    weekly = np.concatenate([rng.poisson(50, 30), rng.poisson(100, 30)]).astype(float)
+    h = _history(list(weekly))
+    flat = (weekly - weekly.mean()) ** 2 / weekly.mean()
+    assert flat.mean() > 4
+    assert dispersion(h, np.ones(len(h.days))) < 1.6
+    # and leaving out the weeks around the change brings it to chance
+    use = np.ones(len(h.days), dtype=bool)
+    use[7 * 28:7 * 32] = False
+    assert dispersion(h, np.ones(len(h.days)), use=use) < 1.3
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31), change=st.floats(-80, 80))
+def test_quantiles_stay_ordered_with_every_uncertainty(world_estimates, seed, change):
+    """Drift, month effects and the anchor widen the bands but keep P10 ≤ P50 ≤ P90 and caseloads ≥ 0."""
+    e = world_estimates.extract_date
+    sc = Scenario(name="s", shocks=(Shock("x", (e + pd.Timedelta(days=40)).date(),
+                                          (e + pd.Timedelta(days=100)).date(), change),))
+    t = forecast(world_estimates, [sc], months=24, draws=60, seed=seed).table
+    wide = t.pivot_table(index=["measure", "period_type", "period", "breakdown", "group"], columns="quantile",
+                         values="value")
+    assert (wide[0.1] <= wide[0.5] + 1e-9).all() and (wide[0.5] <= wide[0.9] + 1e-9).all()
+    assert (t["value"] >= 0).all()
+
+
+def test_a_lockdown_in_the_history_does_not_inflate_the_dispersion():
+    refs, cp, cla = simulate_world(World(referrals_per_week=120, shock=("2020-04-01", "2020-06-30", 0.6)), seed=5)
+    est = estimate(annex_from(refs, cp, cla, ["2020-06-30", "2020-12-31"]))
+    assert est.dispersion < 1.5
