@@ -207,3 +207,21 @@ def test_a_scenario_called_actual_is_refused(world_estimates):
 
     with pytest.raises(CscDemandError, match="cannot be called 'Actual'"):
         forecast(world_estimates, [Scenario(name="actual")], months=3, draws=10)
+
+
+def test_an_uncertain_shock_size_widens_the_band_in_its_months_only(world_estimates):
+    e = world_estimates.extract_date
+    a, b = (e + pd.Timedelta(days=70)).date(), (e + pd.Timedelta(days=130)).date()
+    sure = Scenario(name="sure", shocks=(Shock("x", a, b, -30.0),))
+    unsure = Scenario(name="unsure", shocks=(Shock("x", a, b, -30.0, referrals_change_low_pct=-45.0,
+                                                   referrals_change_high_pct=-15.0),))
+    t = forecast(world_estimates, [sure, unsure], months=8, draws=1000).table
+    sel = t[(t.measure == "referrals") & (t.period_type == "month") & (t.breakdown == "total")]
+    w = sel.pivot_table(index=["scenario", "period"], columns="quantile", values="value")
+    width = (w[0.9] - w[0.1]).unstack("scenario")
+    months = list(width.index)
+    inside = months[3]                  # wholly inside the shock
+    assert width.loc[inside, "unsure"] > 1.3 * width.loc[inside, "sure"]
+    assert width.loc[months[0], "unsure"] == width.loc[months[0], "sure"]        # before it: the same draws
+    med = w[0.5].unstack("scenario")
+    assert med.loc[inside, "unsure"] == pytest.approx(med.loc[inside, "sure"], rel=0.03)

@@ -22,7 +22,7 @@ The only Python loop is over weeks (two binomial draws of length ``draws`` per w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ import pandas as pd
 from csc_demand.errors import CscDemandError
 from csc_demand.model.baseline import (
     Baseline,
+    Z80,
     Seasonality,
     dispersion,
     fit_baseline,
@@ -47,6 +48,7 @@ from csc_demand.model.uncertainty import (
     Draws,
     chance_stream,
     draw_parameters,
+    shock_stream,
 )
 from csc_demand.scenario import Scenario
 
@@ -230,6 +232,41 @@ def _theta_override(flow: Flow, median_weeks: float | None) -> float:
     return 1.0 if median_weeks is None else flow.durations.pooled.theta_for_median(median_weeks)
 
 
+def shock_size_draws(scenario: Scenario, season: Seasonality, mix: np.ndarray, extract_date: pd.Timestamp,
+                     weeks: int, draws: int, seed: int) -> np.ndarray:
+    """How uncertainty in the size of each shock moves each draw's expected referrals: (draws, weeks), in
+    weeks of baseline referrals (0 for shocks without an interval).
+
+    A shock's ``referrals_change_low_pct`` to ``referrals_change_high_pct`` is an 80% interval, so its standard
+    deviation is their distance ÷ 2.563. Each draw takes its own size (a standard normal from the shock's own
+    stream, so common random numbers hold), and the week's referral factor moves by the factor's slope with
+    the change (a central difference over ± one standard deviation, kept within −100..500%) times it. Returning
+    referrals follow the size.
+    """
+    out = np.zeros((draws, weeks))
+    for i, s in enumerate(scenario.shocks):
+        low, high = getattr(s, "referrals_change_low_pct", None), getattr(s, "referrals_change_high_pct", None)
+        if low is None or high is None or high <= low:
+            continue
+        sd = (high - low) / (2 * Z80)
+        lo, hi = max(s.referrals_change_pct - sd, -100.0), min(s.referrals_change_pct + sd, 500.0)
+        if hi <= lo:
+            continue
+
+        def factor_at(change: float, i: int = i, s=s) -> np.ndarray:
+            moved = replace(s, referrals_change_pct=change, referrals_change_low_pct=None,
+                            referrals_change_high_pct=None)
+            sc = replace(scenario, shocks=scenario.shocks[:i] + (moved,) + scenario.shocks[i + 1:])
+            return referral_factors(sc, season, mix, extract_date, weeks).sum(axis=1)
+
+        slope_per_sd = (factor_at(hi) - factor_at(lo)) / (hi - lo) * sd
+        if not slope_per_sd.any():
+            continue
+        z = shock_stream(seed, i).standard_normal(draws)
+        out += z[:, None] * slope_per_sd[None, :]
+    return out
+
+
 def source_conversion(factors: np.ndarray, mix: np.ndarray, by_source: np.ndarray) -> np.ndarray:
     """Each week's conversion relative to the usual mix of referral sources: ``Σ_g factors[k, g] × ρ_g ÷
     (Σ_g factors[k, g] × Σ_g mix_g × ρ_g)`` (1 when the week's mix is the usual one, or has no referrals).
@@ -296,7 +333,9 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: i
     q = np.stack([1.0 - (1.0 - cp_c.exit_prob[:, None]) ** params.cp_hazard_ratio[None, :],
                   1.0 - (1.0 - cla_c.exit_prob[:, None]) ** params.cla_hazard_ratio[None, :]], axis=1)
     month_effect = np.exp(params.month_log_effect[:, _month_of_weeks(est.extract_date, weeks)])
-    mean_refs = params.baseline_per_week[:, None] * factor[None, :] * month_effect      # (draws, weeks)
+    factor_d = factor[None, :] + shock_size_draws(scenario, season, baseline.mix, est.extract_date, weeks, draws,
+                                                  seed)
+    mean_refs = params.baseline_per_week[:, None] * np.maximum(factor_d, 0.0) * month_effect   # (draws, weeks)
     p_draw = np.stack([params.cp_per_referral, params.cla_per_referral])               # (2, draws)
     lags = np.zeros((2, LAG_WEEKS))
     lags[0, :len(lag_cp)], lags[1, :len(lag_cla)] = lag_cp, lag_cla

@@ -18,6 +18,10 @@ setting never shifts the random numbers of anything it does not touch.
   log-normal with standard deviation :data:`SEASON_UNKNOWN_SD`, centred over the year (the median has no
   seasons: none is invented).
 
+- the size of each shock given with an 80% interval (``referrals_change_low_pct`` to
+  ``referrals_change_high_pct``, e.g. a fitted past shock): a normal draw from the shock's own stream
+  (:func:`shock_stream`; see :func:`csc_demand.model.project.shock_size_draws`).
+
 An override replaces the estimate's centre and keeps its relative spread, so an override equal to the estimate
 changes nothing.
 
@@ -45,7 +49,7 @@ LEVEL_DRIFT_SD_PER_YEAR = 0.04
 CONVERSION_DRIFT_SD_PER_YEAR = 0.04
 
 #: Stream keys (see :func:`stream`).
-_PARAMETER, _WEEK = 0, 1
+_PARAMETER, _WEEK, _SHOCK = 0, 1, 2
 _KEYS = {"baseline": 0, "cp_conversion": 1, "cla_conversion": 2, "cp_hazard": 3, "cla_hazard": 4,
          "cp_anchor": 5, "cla_anchor": 6, "months": 7}
 
@@ -58,6 +62,12 @@ def stream(seed: int, *key: int) -> np.random.Generator:
 def parameter_stream(seed: int, name: str) -> np.random.Generator:
     """The stream of one parameter (a name in ``_KEYS``)."""
     return stream(seed, _PARAMETER, _KEYS[name])
+
+
+def shock_stream(seed: int, index: int) -> np.random.Generator:
+    """The stream of the size of the scenario's ``index``-th shock (see
+    :func:`csc_demand.model.project.shock_size_draws`)."""
+    return stream(seed, _SHOCK, index)
 
 
 def chance_stream(seed: int, kind: str) -> np.random.Generator:
