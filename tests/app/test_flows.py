@@ -326,6 +326,41 @@ def test_overrides_costs_caseload_and_a_fitted_shock(at, small_workbook):
     at.button(key="fit_add").click().run()
     names = [w.value for w in at.text_input if w.key and "_sh" in w.key and w.key.endswith("name")]
     assert len(names) == n_before + 1 and names[-1] == "Fitted from data"
+    # the measured 80% interval comes with it, around the measured change
+    k = f"s0v{at.session_state['edit_version']}_sh{len(names) - 1}_"
+    low, change, high = (at.number_input(key=f"{k}{x}").value for x in ("change_low", "change", "change_high"))
+    assert low is not None and high is not None and low < change < high
+    assert "80% interval" in _markdown(at)
+
+
+def test_the_interval_of_a_shock_is_two_optional_boxes(at, small_workbook):
+    path, _ = small_workbook
+    _upload(at, path)
+    _page(at, "Scenarios")
+    at.button(key=f"s0v{at.session_state['edit_version']}_add_shock").click().run()
+    k = f"s0v{at.session_state['edit_version']}_sh0_"
+    assert at.number_input(key=f"{k}change").value == -20.0
+    assert at.number_input(key=f"{k}change_low").value is None and at.number_input(key=f"{k}change_high").value is None
+    at.number_input(key=f"{k}change_low").set_value(-30.0).run()
+    errors = [e.value for e in at.error]
+    assert any("referrals_change_low_pct is given but referrals_change_high_pct is missing" in m
+               for m in errors), errors
+    at.number_input(key=f"{k}change_high").set_value(-12.0).run()
+    assert not at.error, [e.value for e in at.error]
+    assert "referrals are 20% below the usual level (80% interval 12% to 30% below)" in _markdown(at)
+
+
+def test_fitting_a_period_with_too_little_data_before_it_says_what_to_load(at, small_workbook):
+    path, _ = small_workbook
+    _upload(at, path)
+    _page(at, "Scenarios")
+    start = next(w for w in at.date_input if w.key and w.key.startswith("fit_start_"))
+    start.set_value(pd.Timestamp("2020-07-10").date()).run()
+    at.button(key="fit").click().run()
+    errors = [e.value for e in at.error]
+    assert any(m.startswith("The loaded extracts do not show enough of the time before the shock")
+               and "Load an extract dated before 10 Jul 2020" in m for m in errors), errors
+    assert not [b for b in at.button if b.key == "fit_add"], "nothing to add after a failed fit"
 
 
 def test_leaving_out_uasc_and_choices_kept_across_pages(at, small_workbook):

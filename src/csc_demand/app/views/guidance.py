@@ -20,7 +20,8 @@ projects forward month by month under the scenarios you describe.
    40% fewer during a lockdown, or a different change for schools), the share of the missing referrals that
    come back later, and when and over how long they come back. It can also set a *new normal*: a lasting
    change from a date onwards. "Fit this period from my data" measures the change during a past period
-   against the usual level, so you can reuse it for a future shock.
+   against the usual level in the weeks before it (at least four weeks of data before the period are
+   needed), with an 80% interval and the change by referral source, so you can reuse it for a future shock.
 3. **From referrals to plans and care.** The share of referrals that lead to a child protection plan or to
    care, and how long that takes, are measured from your own lists (the same child is linked across lists
    through a pseudonym).
