@@ -157,3 +157,19 @@ def test_a_lockdown_in_the_history_does_not_inflate_the_dispersion():
     refs, cp, cla = simulate_world(World(referrals_per_week=120, shock=("2020-04-01", "2020-06-30", 0.6)), seed=5)
     est = estimate(annex_from(refs, cp, cla, ["2020-06-30", "2020-12-31"]))
     assert est.dispersion < 1.5
+
+
+def test_lag_shift_slope_by_hand():
+    """pmf 0.5, 0.3, 0.2 (weeks 0..2): a week later 0, 0.5, 0.5; a week earlier 0.8, 0.2, 0; half the
+    difference −0.4, 0.15, 0.25 (the loop keeps the weights newest-last, so both are reversed)."""
+    from csc_demand.model.project import lag_shift_slope
+    rev = np.array([[0.2, 0.3, 0.5]])
+    assert lag_shift_slope(rev)[0] == pytest.approx([0.25, 0.15, -0.4])
+    assert lag_shift_slope(rev).sum() == pytest.approx(0.0)
+
+
+def test_lag_standard_error_by_hand():
+    from csc_demand.model.conversion import MIN_LINKED, lag_standard_error
+    days = np.tile([7.0, 21.0], MIN_LINKED // 2)          # weeks 1 and 3: sd 1.026 (n − 1), n = 20
+    assert lag_standard_error(days, len(days)) == pytest.approx(np.std(days / 7, ddof=1) / np.sqrt(len(days)))
+    assert lag_standard_error(days[:4], 4) == 0.0

@@ -59,6 +59,8 @@ class Conversion:
     #: :func:`source_rates`); all ones when no starts could be linked to a referral.
     by_source: np.ndarray = field(default_factory=lambda: np.ones(len(SOURCE_GROUP_ORDER)), repr=False)
     by_source_explanation: str = ""
+    #: Standard error of the mean lag (weeks), from the linked starts (0 when too few were linked).
+    lag_se_weeks: float = 0.0
 
     @property
     def var_log(self) -> float:
@@ -113,7 +115,16 @@ def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.D
         text = f"No referrals in the reference window, so {plural} per referral cannot be estimated."
     return Conversion(per_referral=p, low=lo, high=hi, alpha=a, beta=b, starts=n_st, referrals=n_ref,
                       lag_pmf=lag, explanation=text,
-                      lag_explanation=lag_text, method=method, by_source=rho, by_source_explanation=rho_text)
+                      lag_explanation=lag_text, method=method, by_source=rho, by_source_explanation=rho_text,
+                      lag_se_weeks=lag_standard_error(links["lag_days"].to_numpy(dtype=float), linked))
+
+
+def lag_standard_error(lag_days: np.ndarray, linked: int) -> float:
+    """Standard error of the mean lag in weeks (sd ÷ sqrt(n)) over the linked starts; 0 with fewer than
+    :data:`MIN_LINKED` (no lag is then measured at all)."""
+    if linked < MIN_LINKED or len(lag_days) < 2:
+        return 0.0
+    return float(np.std(lag_days / 7.0, ddof=1) / np.sqrt(len(lag_days)))
 
 
 def source_rates(link_groups: np.ndarray, referral_groups: np.ndarray) -> np.ndarray:

@@ -267,6 +267,18 @@ def shock_size_draws(scenario: Scenario, season: Seasonality, mix: np.ndarray, e
     return out
 
 
+def lag_shift_slope(reversed_pmfs: np.ndarray) -> np.ndarray:
+    """For lag distributions stored newest-last (``reversed_pmfs``, (flows, lags), as the weekly loop uses
+    them): the change in the weights per week of extra delay, ``(pmf shifted a week later − pmf shifted a week
+    earlier) ÷ 2`` in the same order (each shifted pmf keeps its total: the end weeks absorb the overflow)."""
+    pmf = reversed_pmfs[:, ::-1]
+    later = np.concatenate([np.zeros((len(pmf), 1)), pmf[:, :-1]], axis=1)
+    later[:, -1] += pmf[:, -1]
+    earlier = np.concatenate([pmf[:, 1:], np.zeros((len(pmf), 1))], axis=1)
+    earlier[:, 0] += pmf[:, 0]
+    return ((later - earlier) / 2.0)[:, ::-1]
+
+
 def source_conversion(factors: np.ndarray, mix: np.ndarray, by_source: np.ndarray) -> np.ndarray:
     """Each week's conversion relative to the usual mix of referral sources: ``Σ_g factors[k, g] × ρ_g ÷
     (Σ_g factors[k, g] × Σ_g mix_g × ρ_g)`` (1 when the week's mix is the usual one, or has no referrals).
@@ -340,6 +352,8 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: i
     lags = np.zeros((2, LAG_WEEKS))
     lags[0, :len(lag_cp)], lags[1, :len(lag_cla)] = lag_cp, lag_cla
     lags = lags[:, ::-1]
+    lag_slope = lag_shift_slope(lags)                      # change of the lagged referrals per week of delay
+    lag_shift = np.stack([params.cp_lag_shift_weeks, params.cla_lag_shift_weeks])       # (2, draws)
     n_lag = LAG_WEEKS
     refs = np.empty((draws, n_lag + weeks))
     refs[:, :n_lag] = hist[-n_lag:][None, :]
@@ -357,7 +371,8 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: i
     p_week = np.minimum(p_draw[None] * np.exp(conv_drift) * by_source[:, :, None], 1.0)
     for w in range(weeks):
         refs[:, n_lag + w] = referral_counts(mean_refs[:, w] * np.exp(level[w]), phi, z[w, 0], u[w, 0])
-        lagged = np.rint(lags @ refs[:, w + 1:w + 1 + n_lag].T).astype(np.int64)         # (2, draws)
+        window = refs[:, w + 1:w + 1 + n_lag].T
+        lagged = np.rint(np.maximum(lags @ window + lag_shift * (lag_slope @ window), 0.0)).astype(np.int64)
         starts[w] = binomial(lagged, p_week[w], z[w, 1:3], u[w, 1:3])
         n = open_[w] + starts[w]
         ends[w] = binomial(n, q[w], z[w, 3:5], u[w, 3:5])

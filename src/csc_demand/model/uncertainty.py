@@ -18,6 +18,8 @@ setting never shifts the random numbers of anything it does not touch.
   log-normal with standard deviation :data:`SEASON_UNKNOWN_SD`, centred over the year (the median has no
   seasons: none is invented).
 
+- the lag from referral to start: a shift of the estimated lag distribution, normal with the standard error of
+  the mean lag (linked starts), within one week either way;
 - the size of each shock given with an 80% interval (``referrals_change_low_pct`` to
   ``referrals_change_high_pct``, e.g. a fitted past shock): a normal draw from the shock's own stream
   (:func:`shock_stream`; see :func:`csc_demand.model.project.shock_size_draws`).
@@ -51,7 +53,7 @@ CONVERSION_DRIFT_SD_PER_YEAR = 0.04
 #: Stream keys (see :func:`stream`).
 _PARAMETER, _WEEK, _SHOCK = 0, 1, 2
 _KEYS = {"baseline": 0, "cp_conversion": 1, "cla_conversion": 2, "cp_hazard": 3, "cla_hazard": 4,
-         "cp_anchor": 5, "cla_anchor": 6, "months": 7}
+         "cp_anchor": 5, "cla_anchor": 6, "months": 7, "cp_lag": 8, "cla_lag": 9}
 
 
 def stream(seed: int, *key: int) -> np.random.Generator:
@@ -80,7 +82,8 @@ def chance_stream(seed: int, kind: str) -> np.random.Generator:
 @dataclass(frozen=True)
 class Draws:
     """Per-draw parameters, each an array of length ``draws``; ``month_log_effect`` is (draws, 12), zero when
-    the seasons are known (they are then in the expected referrals)."""
+    the seasons are known (they are then in the expected referrals); ``*_lag_shift_weeks``: how much later
+    (weeks, within ±1) the draw's starts follow their referrals than the estimated lag."""
 
     baseline_per_week: np.ndarray
     cp_per_referral: np.ndarray
@@ -88,6 +91,8 @@ class Draws:
     cp_hazard_ratio: np.ndarray
     cla_hazard_ratio: np.ndarray
     month_log_effect: np.ndarray
+    cp_lag_shift_weeks: np.ndarray
+    cla_lag_shift_weeks: np.ndarray
 
 
 def _scaled(draws: np.ndarray, estimate: float, override: float | None) -> np.ndarray:
@@ -140,6 +145,8 @@ def draw_parameters(est: Estimates, scenario: Scenario, baseline: Baseline, draw
         dev = np.log(np.maximum(raw, 1e-12) / c.per_referral) if c.per_referral > 0 else np.zeros(draws)
         out[f"{key}_per_referral"] = np.clip(_scaled(raw, c.per_referral, override), 0.0, 1.0)
         out[f"{key}_hazard_ratio"] = _hazard_ratio(flow, dev + log_base_dev, seed, key, draws)
+        shift = c.lag_se_weeks * parameter_stream(seed, f"{key}_lag").standard_normal(draws)
+        out[f"{key}_lag_shift_weeks"] = np.clip(shift, -1.0, 1.0)
     months = np.zeros((draws, 12))
     if est.seasonality.by_month is None:
         m = SEASON_UNKNOWN_SD * parameter_stream(seed, "months").standard_normal((draws, 12))
