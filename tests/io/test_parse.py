@@ -171,9 +171,10 @@ def test_leading_zeros_and_float_ids_match(value):
 
 @pytest.mark.parametrize("fn", [parse.parse_dates, parse.parse_ints, parse.parse_bools, parse.parse_gender,
                                 parse.parse_abuse, parse.parse_referral_source, parse.parse_codes,
-                                parse.normalise_ids, parse.us_order_dates])
+                                parse.normalise_ids, parse.us_order_dates, parse.out_of_range_dates])
 def test_parsing_distinct_values_once_gives_the_same_answer(fn):
     cells = ["01/02/2020", 43900.0, dt.datetime(2020, 5, 1), "", "#N/A", None, "a) Yes", "b) Female", 2,
+             "31/12/9999", "0001-01-01", 2958465.0,
              "e) 2A: Schools", "E11", "00123", 123.0, "2.5", float("nan"), "x"]
     big = col(*(cells * 40))
     fast, slow = fn(big), fn.__wrapped__(big)
@@ -200,3 +201,23 @@ def test_any_date_written_month_first_is_flagged_only_when_the_day_is_over_12(d)
     dates, bad = parse.parse_dates(col(cell))
     assert us == (d.day > 12)
     assert bad[0] == (d.day > 12)  # a US date is either unreadable or (day <= 12) read day-first, never flagged
+
+
+@pytest.mark.parametrize("cell", ["31/12/9999", "9999-12-31", "31 Dec 9999", "01/01/0001", "0001-01-01",
+                                  "31/12/2262", "15/06/2101", 2958465.0, "12/31/9999",
+                                  dt.datetime(9999, 12, 31), dt.date(1, 1, 1)])
+def test_out_of_bounds_dates_are_bad_not_an_error(cell):
+    # pandas cannot hold these as nanosecond timestamps; they must be unreadable cells, never an exception
+    dates, bad = parse.parse_dates(col(cell, "31/12/2020"))
+    assert pd.isna(dates[0]) and bool(bad[0]) and dates[1] == T("2020-12-31") and not bad[1]
+    parse.us_order_dates(col(cell, "12/31/2020"))
+
+
+def test_out_of_range_dates_say_whether_too_late_or_too_early():
+    s = col("31/12/9999", "9999-12-31", "31-Dec-9999", 2958465.0, dt.datetime(9999, 12, 31), "01/01/2101",
+            "01/01/0001", "0001-01-01", "31/12/1899", dt.date(1, 1, 1),
+            "31/13/9999", "31/12/2020", "nonsense", "", 9_999_999.0, 1.0)
+    got = parse.out_of_range_dates(s).tolist()
+    assert got[:6] == ["late"] * 6
+    assert got[6:10] == ["early"] * 4
+    assert all(pd.isna(g) for g in got[10:])

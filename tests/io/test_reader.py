@@ -382,3 +382,36 @@ def test_a_repeated_run_together_header_row_is_a_filter_row_not_a_bad_date():
     a = read_pasted({"List 3": text}, extract_date="2020-12-31", key=KEY)
     kinds = [p.kind for p in a.quality.problems if p.row_not_used]
     assert len(a.referrals) == 2 and kinds == ["repeated_header"]
+
+
+def test_placeholder_and_impossible_dates_never_drop_a_list(tmp_path):
+    # 31/12/9999 is the usual "no end date" placeholder; 01/01/0001 an impossible date
+    sheets = {"List_3": [REFERRALS.headers, ref_row(1, "03/11/2020"), ref_row(2, "04/11/2020", dob="01/01/0001"),
+                         ref_row(3, "31/12/9999"), ref_row(4, "01/01/0001")],
+              "List_7": [CP_PLANS.headers, cp_row(1, "01/10/2020", "31/12/9999"), cp_row(2, "01/10/2020", ""),
+                         cp_row(3, "01/09/2020", "9999-12-31"), cp_row(4, "0001-01-01", "")],
+              "List_8": [LOOKED_AFTER.headers, la_row(2, "01/10/2020", "31/12/9999"),
+                         la_row(3, "01/10/2020", "15/11/2020")]}
+    workbook(tmp_path / "a_2020-12-31.xlsx", sheets)
+    a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
+    assert not [p for p in a.quality.problems if p.kind in ("sheet_unreadable", "list_not_found")
+                and p.severity != "info"]
+    # far-future end dates: open, with a note naming the rows
+    assert a.cp_plans["end_date"].isna().tolist() == [True, True, True]
+    assert a.looked_after["end_date"].isna().tolist() == [True, False]
+    notes = {(p.sheet, p.column): p for p in a.quality.problems if p.kind == "open_end_date"}
+    assert set(notes) == {("List_7", "Child Protection Plan End Date"), ("List_8", "Date Ceased to be Looked After")}
+    assert "(2 rows: 2, 4)" in notes["List_7", "Child Protection Plan End Date"].message
+    assert "(row 2)" in notes["List_8", "Date Ceased to be Looked After"].message
+    assert all(p.severity == "info" and "open" in p.message and not p.row_not_used for p in notes.values())
+    # impossible main dates: the row is not used, explained per row; other columns left blank, rows kept
+    not_used = {(p.sheet, p.row): p.message for p in a.quality.problems if p.row_not_used}
+    assert set(not_used) == {("List_3", 4), ("List_3", 5), ("List_7", 5)}
+    assert "after 2100" in not_used["List_3", 4] and "before 1900" in not_used["List_3", 5]
+    assert "before 1900" in not_used["List_7", 5]
+    assert len(a.referrals) == 2 and a.referrals["birth_month"].isna().tolist() == [False, True]
+    dob = [p for p in a.quality.problems if p.kind == "impossible_date"]
+    assert len(dob) == 1 and dob[0].row == 3 and dob[0].column == "Date of Birth" and "before 1900" in dob[0].message
+    s = validation_summary(a)
+    assert s["ok"] and s["rows_not_used"] == 3
+    assert not any(t in p.message for p in a.quality.problems for t in ("9999", "0001", "/12/", "/01/"))

@@ -22,7 +22,10 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
 - ``us_date_order`` (warning, one per column) text dates in US month/day/year order (``12/31/2020``): they
   are unreadable (``unreadable_date`` / ``bad_date``, whose message says so) and never swapped, and the
   column's dates that fit both orders may have been misread, so the user is asked to fix the export;
-- ``bad_date`` another date cell unreadable (left blank); ``bad_number``; ``unknown_code`` a code or yes/no
+- ``bad_date`` another date cell unreadable (left blank); ``impossible_date`` another date cell before
+  1900 or after 2100 (left blank; a main date out of that range makes the row ``unreadable_date``, saying
+  which); ``open_end_date`` (info) an end date after 2100, which case systems write for "no end date" (such
+  as ``31/12/9999``): read as open, the rows named; ``bad_number``; ``unknown_code`` a code or yes/no
   value not recognised (the value is shown only
   when it looks like a short code, never when it looks like an ID, a date or a postcode);
 - ``end_before_start``, ``birth_after_event`` (birth after the start of care, or more than 40 weeks

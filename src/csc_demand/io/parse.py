@@ -103,10 +103,16 @@ def _year_2digit(year: pd.Series) -> pd.Series:
 
 
 def _from_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    """Dates from year, month and day parts; ``NaT`` where they are not a real date within 1900–2100.
+
+    Years outside that range are left out before pandas sees them: a nanosecond timestamp cannot hold
+    ``31/12/9999`` or ``01/01/0001`` (the "no date" placeholders of case systems), and converting one
+    raises instead of giving ``NaT``.
+    """
     parts = pd.DataFrame({"year": pd.to_numeric(year, errors="coerce"),
                           "month": pd.to_numeric(month, errors="coerce"),
                           "day": pd.to_numeric(day, errors="coerce")})
-    ok = parts.notna().all(axis=1)
+    ok = parts.notna().all(axis=1) & parts["year"].between(MIN_DATE.year, MAX_DATE.year)
     out = pd.Series(pd.NaT, index=year.index, dtype="datetime64[ns]")
     if ok.any():
         # Out-of-range parts (31/02, month 13) become NaT.
@@ -178,6 +184,51 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = out.dt.normalize()
     out = out.where((out >= MIN_DATE) & (out <= MAX_DATE))
     return out, present & out.isna()
+
+
+#: Excel's largest date serial number (31/12/9999).
+_MAX_EXCEL_SERIAL = 2_958_465
+
+
+@_by_unique
+def out_of_range_dates(values: pd.Series) -> pd.Series:
+    """Which cells are real dates outside the plausible 1900–2100 range: ``"late"`` (after 2100, e.g. the
+    ``31/12/9999`` that case systems write for "no end date"), ``"early"`` (before 1900, e.g.
+    ``01/01/0001``), ``<NA>`` otherwise (plausible dates, missing cells, text that is not a date at all).
+
+    Reads the same shapes as :func:`parse_dates`: date cells, Excel serial numbers (up to Excel's last day,
+    31/12/9999), ``dd/mm/yyyy``, ISO ``yyyy-mm-dd`` and ``31 Dec 9999``. Only four-digit years can be out of
+    range. :func:`parse_dates` treats all of these as unreadable; this says why, so the reader can explain
+    each row (and read a far-future end date as "no end date").
+    """
+    obj = as_object(values)
+    text = cell_text(obj)
+    arr = obj.to_numpy()
+    year = pd.Series(np.nan, index=obj.index)
+    is_dt = text.notna() & pd.Series(np.fromiter((isinstance(x, _dt.date) for x in arr), bool, len(arr)),
+                                     index=obj.index)
+    if is_dt.any():
+        year[is_dt] = [x.year for x in arr[is_dt.to_numpy()]]
+    odd = np.fromiter((isinstance(x, (_dt.time, _dt.timedelta, bool, np.bool_)) for x in arr), bool, len(arr))
+    rest = text.notna() & ~is_dt & ~odd
+    num = pd.to_numeric(text.where(rest), errors="coerce").astype("float64")
+    serial_late = (num > _MAX_SERIAL_DAYS + 1) & (num <= _MAX_EXCEL_SERIAL)
+    year[serial_late] = MAX_DATE.year + 1
+    txt = text.where(rest & num.isna())
+    for pattern, y, m, d in ((_DMY, 2, 1, 0), (_YMD, 0, 1, 2), (_D_MON_Y, 2, 1, 0)):
+        parts = txt.str.extract(pattern)
+        four = (parts[y].str.len() == 4).fillna(False).astype(bool)
+        if not four.any():
+            continue
+        month = (parts[m].str.lower().map(_MONTHS) if pattern == _D_MON_Y
+                 else pd.to_numeric(parts[m], errors="coerce"))
+        day = pd.to_numeric(parts[d], errors="coerce")
+        real = (four & month.between(1, 12).fillna(False) & day.between(1, 31).fillna(False)).astype(bool)
+        year[real] = pd.to_numeric(parts.loc[real, y], errors="coerce")
+    out = pd.Series(pd.NA, index=obj.index, dtype="string")
+    out[(year > MAX_DATE.year).to_numpy()] = "late"
+    out[(year < MIN_DATE.year).to_numpy()] = "early"
+    return out
 
 
 @_by_unique

@@ -263,6 +263,20 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
             continue
         dates, bad = parse.parse_dates(values[f.key])
         header = headers.get(f.key, f.header)
+        # Dates before 1900 or after 2100 are impossible; a far-future end date means "no end date".
+        span = parse.out_of_range_dates(values[f.key]) if bad.any() else pd.Series(pd.NA, index=bad.index,
+                                                                                      dtype="string")
+        late = (span == "late").fillna(False).to_numpy(dtype=bool) & bad.to_numpy()
+        early = (span == "early").fillna(False).to_numpy(dtype=bool) & bad.to_numpy()
+        if f.key == "end_date" and late.any():
+            r = excel_rows[late & used]
+            if len(r):
+                col.add("info", "open_end_date",
+                        f"'{header}' holds a date after 2100 ({rows_text(r)}): case systems write a far-future "
+                        "date to mean 'no end date', so these are read as open.", int(r[0]), header)
+            bad = bad & ~pd.Series(late, index=bad.index)
+            late = np.zeros(n, dtype=bool)
+        far = late | early
         # Month/day/year text (12/31/2020) is unreadable and never swapped: the column's order is ambiguous.
         us = (parse.us_order_dates(values[f.key]).to_numpy() & bad.to_numpy() & used if bad.any()
               else np.zeros(n, dtype=bool))
@@ -279,15 +293,22 @@ def parse_sheet(raw: RawSheet, key: bytes) -> tuple[ListPart | None, list[Proble
             unusable = dates.isna().to_numpy() & used
             col.not_used(excel_rows[unusable & us], "unreadable_date", f"{us_text}: the row is not used.",
                          header)
-            col.not_used(excel_rows[unusable & bad.to_numpy() & ~us], "unreadable_date",
+            for mask, when in ((late, "after 2100"), (early, "before 1900")):
+                col.not_used(excel_rows[unusable & mask], "unreadable_date",
+                             f"'{header}' is a date {when}, which cannot be right: the row is not used. "
+                             "Correct the date in the file and read it again.", header)
+            col.not_used(excel_rows[unusable & bad.to_numpy() & ~us & ~far], "unreadable_date",
                          f"'{header}' is not a readable date: the row is not used.", header)
             col.not_used(excel_rows[unusable & ~bad.to_numpy()], "missing_date",
                          f"'{header}' is blank: the row is not used.", header)
             used &= ~unusable
         else:
             col.grouped(pd.Series(us), excel_rows, "bad_date", f"{us_text} (left blank)", header)
-            col.grouped(bad & used & ~us, excel_rows, "bad_date", f"'{header}' is not a readable date (left blank)",
-                        header)
+            for mask, when in ((late, "after 2100"), (early, "before 1900")):
+                col.grouped(pd.Series(mask & used), excel_rows, "impossible_date",
+                            f"'{header}' is a date {when}, which cannot be right (left blank)", header)
+            col.grouped(bad & used & ~us & ~far, excel_rows, "bad_date",
+                        f"'{header}' is not a readable date (left blank)", header)
         out[f.key] = dates
     dob = out.get("birth_month")
     for f in kept_fields:
