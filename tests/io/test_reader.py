@@ -415,3 +415,32 @@ def test_placeholder_and_impossible_dates_never_drop_a_list(tmp_path):
     s = validation_summary(a)
     assert s["ok"] and s["rows_not_used"] == 3
     assert not any(t in p.message for p in a.quality.problems for t in ("9999", "0001", "/12/", "/01/"))
+
+
+def test_a_file_with_no_list_is_skipped_and_never_makes_an_extract(tmp_path):
+    sheets = {"List_3": [REFERRALS.headers, ref_row(1, "03/11/2020")],
+              "List_7": [CP_PLANS.headers, cp_row(1, "01/10/2020")],
+              "List_8": [LOOKED_AFTER.headers, la_row(2, "01/06/2020")]}
+    folder = tmp_path / "extracts"
+    folder.mkdir()
+    workbook(folder / "annex_a_2020-11-30.xlsx", sheets)
+    workbook(folder / "annex_a_2020-12-31.xlsx", sheets)
+    (folder / "README.txt").write_text("Monthly Annex A extracts.\nAsk the data team before sharing.\n")
+    workbook(folder / "notes.xlsx", {"Notes": [["Extracts are taken on the last day of each month."]],
+                                     "List_9": [["List 9: Care Leavers"], ["Child Unique ID", "Gender"]]})
+    a = read_annex_a(folder, key=KEY)
+    assert [e.extract_date for e in a.extracts] == [T("2020-11-30"), T("2020-12-31")]
+    assert (a.extract_date, a.extract_date_source) == (T("2020-12-31"), "file name")
+    skipped = {p.file: p for p in a.quality.problems if p.kind == "file_skipped"}
+    assert set(skipped) == {"README.txt", "notes.xlsx"}
+    assert all("skipped" in p.message and p.file in p.message for p in skipped.values())
+    assert not [p for p in a.quality.problems if p.kind == "no_extract_date"]
+    # undated workbooks (one per list) are still one extract; the README does not join them
+    for t, rows in sheets.items():
+        workbook(tmp_path / f"{t}.xlsx", {t: rows})
+    b = read_annex_a([tmp_path / "List_3.xlsx", tmp_path / "List_7.xlsx", tmp_path / "List_8.xlsx",
+                      folder / "README.txt"], key=KEY)
+    assert len(b.extracts) == 1 and b.extract_date_source == "latest event" and b.extract_date == T("2020-11-03")
+    # nothing but files with no list: one plain error naming them
+    with pytest.raises(CscDemandError, match=r"README\.txt.*notes\.xlsx|notes\.xlsx.*README\.txt"):
+        read_annex_a([folder / "README.txt", folder / "notes.xlsx"], key=KEY)

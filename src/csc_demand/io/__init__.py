@@ -39,7 +39,8 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
 - ``list_not_found`` (error for Lists 3, 7, 8; info for 1, 4, 5, 6); ``list_not_needed`` (info: Lists 2,
   9, 10, 11 found, not needed by the model); ``no_list_found`` (info: a guidance or notes sheet);
 - ``sheet_unreadable``, ``file_unreadable`` (a damaged sheet, or a bad file inside a folder: the rest is
-  read); ``replaced_by_newer_extract`` (info: rows superseded when extracts are merged);
+  read); ``file_skipped`` (info: a file holding no list read, such as a README in a folder of extracts; it
+  is no extract and sets no extract date; if no file holds a list, reading fails naming them); ``replaced_by_newer_extract`` (info: rows superseded when extracts are merged);
   ``one_extract_date_for_several_files``; ``no_extract_date`` (today's date used).
 
 Messages never contain a child-level value (ID, name, date of birth, team, worker, postcode, or any date).

@@ -179,26 +179,41 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
         key = load_or_create_key()
     quality = QualityReport()
     groups: dict[object, _Group] = {}
+    listless: list[str] = []
+    unreadable: list[str] = []
     for index, f in enumerate(inputs):
         try:
             sheets = raw_sheets(f)
         except CscDemandError as exc:
             if f.folder is None or len(inputs) == 1:
                 raise
+            unreadable.append(str(exc))
             quality.add(Problem("warning", "file_unreadable", f"{exc} The other files were read.", file=f.name))
             continue
-        gkey, name_date = _group_key(f, index)
-        g = groups.setdefault(gkey, _Group(name_date))
-        g.files.append(f.name)
         try:
-            g.parts.extend(_read_parts(sheets, key, quality))
+            parts = _read_parts(sheets, key, quality)
         except CscDemandError:
             raise
         except Exception as exc:  # a bug must not show a traceback with data in it; say where it happened
             raise CscDemandError(f"{f.name} could not be read ({type(exc).__name__}). Please report this "
                                  "problem; meanwhile, try saving the file again from Excel.") from None
+        if not parts:  # a README or notes file: it holds no list, so it is no extract and dates nothing
+            listless.append(f.name)
+            quality.add(Problem("info", "file_skipped",
+                                f"{f.name} holds none of the Annex A lists csc-demand reads, so it was skipped.",
+                                file=f.name))
+            continue
+        gkey, name_date = _group_key(f, index)
+        g = groups.setdefault(gkey, _Group(name_date))
+        g.files.append(f.name)
+        g.parts.extend(parts)
     if not groups:
-        raise CscDemandError("None of the files could be read; see the messages above.")
+        if listless:
+            raise CscDemandError(
+                f"No Annex A list was found in {', '.join(listless)}. csc-demand looks for sheets or CSV files "
+                "with the lists' column headers (such as 'Child Unique ID' and 'Date of referral'): check that "
+                "you chose the Annex A workbook or the folder of its lists.")
+        raise CscDemandError("None of the files could be read: " + " ".join(unreadable))
     return _assemble(_join_undated(list(groups.values())), user_date, quality)
 
 
