@@ -46,37 +46,80 @@ BACKTEST_COLUMNS = ("measure", "horizon_months", "cutoffs", "mape_median_pct", "
                     "inside_p10_p90_pct", "inside_p10_p90_all_months_pct", "note")
 
 
+#: A later extract stands for an extract taken at the cut date only when this many days of its window lie
+#: before the cut (fewer would leave a sliver of window for the reference period).
+MIN_CUT_WINDOW_DAYS = 61
+
+
+def _known_at(t: pd.DataFrame, key: str, extracts: list[Extract]) -> tuple[np.ndarray, np.ndarray]:
+    """For each row: whether any of ``extracts`` showed it, and the newest such extract's date (NaT if none).
+
+    An extract shows a referral made in its window, and a plan or period of care that started by its date and
+    had not ended before its window began."""
+    main = pd.to_datetime(t[key]).to_numpy()[:, None]
+    end = pd.to_datetime(t["end_date"]).to_numpy()[:, None] if "end_date" in t else None
+    ws = np.array([np.datetime64(e.window_start) for e in extracts])[None, :]
+    ed = np.array([np.datetime64(e.extract_date) for e in extracts])[None, :]
+    if end is None:
+        shown = (main >= ws) & (main <= ed)
+    else:
+        shown = (main <= ed) & (np.isnat(end) | (end >= ws))
+    latest = np.where(shown.any(axis=1), np.where(shown, ed, ed.min()).max(axis=1), np.datetime64("NaT"))
+    return shown.any(axis=1), latest
+
+
 def truncate(annex: AnnexA, cutoff: pd.Timestamp) -> AnnexA:
-    """The data as they would have been known at ``cutoff`` (see the module docstring)."""
+    """The data as they would have been known at ``cutoff``: what the extracts taken by then showed.
+
+    Extracts taken by the cut date are kept; a later extract whose window began at least
+    :data:`MIN_CUT_WINDOW_DAYS` before it stands for an extract taken on the cut date (its window cut there);
+    the others did not exist yet. A row that only a later extract showed is kept as the newest kept extract
+    showed it (its extract date that one's, its end unknown if it ended later), or dropped if none showed it:
+    a plan that started in a gap between extracts was not known at a cut in the gap.
+    """
     c = pd.Timestamp(cutoff).normalize()
     extracts = []
     for e in annex.extracts:
-        if e.window_start > c:
-            continue
-        extracts.append(e if e.extract_date <= c else Extract(c, e.window_start, e.source))
+        if e.extract_date <= c:
+            extracts.append(e)
+        elif (c - pd.Timestamp(e.window_start)).days >= MIN_CUT_WINDOW_DAYS:
+            extracts.append(Extract(c, e.window_start, e.source))
     if not extracts:
-        raise CscDemandError(f"The cutoff {c.date()} is before the data begin: choose a later date.")
+        raise CscDemandError(f"The cutoff {c.date()} is before the data begin (or too early in the first "
+                             "extract's window): choose a later date.")
     tables = {}
     for name, t in annex.tables.items():
         key = LISTS_BY_TABLE[name].date_key if name in LISTS_BY_TABLE else None
-        t = (t[(pd.to_datetime(t[key]) <= c).to_numpy()] if key in t else t).copy()
+        if key not in t:
+            tables[name] = t.copy()
+            continue
+        t = t[(pd.to_datetime(t[key]) <= c).to_numpy()].copy()
+        if "extract_date" in t:
+            later = (pd.to_datetime(t["extract_date"]) > c).to_numpy()
+            shown, latest = _known_at(t, key, extracts)
+            keep = ~later | shown
+            t, latest, later = t[keep].copy(), latest[keep], later[keep]
+            t.loc[later, "extract_date"] = pd.to_datetime(latest[later])
+            if "end_date" in t:
+                ended_after = (pd.to_datetime(t["end_date"]) > pd.to_datetime(t["extract_date"])).to_numpy()
+                t.loc[later & ended_after, "end_date"] = pd.NaT
         if "end_date" in t:
             t.loc[pd.to_datetime(t["end_date"]) > c, "end_date"] = pd.NaT
         tables[name] = t
-    for t in tables.values():
-        if "extract_date" in t:
-            t["extract_date"] = pd.to_datetime(t["extract_date"]).where(pd.to_datetime(t["extract_date"]) <= c, c)
     newest = max(e.extract_date for e in extracts)
     return AnnexA(tables=tables, extract_date=newest, extract_date_source=annex.extract_date_source,
                   extracts=extracts, quality=annex.quality)
 
 
 def default_cutoffs(annex: AnnexA) -> list[pd.Timestamp]:
-    """Month ends from 2 months after the data begin to 3 months before they end, 3 months apart (latest 6)."""
+    """Month ends inside an observed window with at least two months of it before them, up to three months
+    before the data end, three months apart (the latest six): no cut falls in a gap between extracts."""
     intervals = observed_intervals(annex)
-    first = intervals[0][0] + pd.DateOffset(months=2)
     last = pd.Timestamp(annex.extract_date) - pd.DateOffset(months=3)
-    ends = pd.date_range(first, last, freq="ME")
+    ends = pd.date_range(intervals[0][0], last, freq="ME")
+    inside = np.array([any(a + pd.Timedelta(days=MIN_CUT_WINDOW_DAYS) <= d <= b for a, b in intervals)
+                       for d in ends], dtype=bool)
+    ends = ends[inside]
     if len(ends) == 0:
         return []
     picked = list(ends[::-1][::3])[:MAX_CUTOFFS]

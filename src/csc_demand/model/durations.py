@@ -164,6 +164,10 @@ class Episodes:
     ``entry_weeks``/``exit_weeks``: time at risk since the start; ``event``: ended (not at 18, not censored);
     ``band``: age band index at the start (-1 unknown); ``age_at_start_weeks`` (NaN unknown);
     ``open_at_extract``: in the cohort still open on the extract date; ``start``: start dates.
+
+    ``seg_*``: the time at risk the estimators use, one segment per plan and observed window it was seen in
+    (:func:`at_risk_segments`): ``seg_plan`` (index of the plan), ``seg_entry_weeks``/``seg_exit_weeks`` (since
+    the plan's start) and ``seg_event`` (it ended in that segment).
     """
 
     entry_weeks: np.ndarray
@@ -173,6 +177,10 @@ class Episodes:
     age_at_start_weeks: np.ndarray
     open_at_extract: np.ndarray
     start: np.ndarray
+    seg_plan: np.ndarray
+    seg_entry_weeks: np.ndarray
+    seg_exit_weeks: np.ndarray
+    seg_event: np.ndarray
 
 
 def age_weeks_at(table: pd.DataFrame, when: pd.Series | pd.Timestamp, extract_date: pd.Timestamp) -> np.ndarray:
@@ -236,9 +244,45 @@ def episodes(table: pd.DataFrame, intervals: list[tuple[pd.Timestamp, pd.Timesta
         (start <= np.datetime64(extract_date))
     # a plan that starts and ends on the same day lasts half a day
     exit_weeks = np.maximum(exit_days, 0.5) / 7.0
+    seg_plan, seg_entry, seg_exit, seg_event = at_risk_segments(start, exit_date, event, starts_iv, ends_iv)
     return Episodes(entry_weeks=entry_days / 7.0, exit_weeks=exit_weeks, event=event,
                     band=band_index(age_start), age_at_start_weeks=age_start, open_at_extract=open_at,
-                    start=start)
+                    start=start, seg_plan=seg_plan, seg_entry_weeks=seg_entry, seg_exit_weeks=seg_exit,
+                    seg_event=seg_event)
+
+
+def at_risk_segments(start: np.ndarray, exit_date: np.ndarray, event: np.ndarray, window_starts: np.ndarray,
+                     window_ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One at-risk segment per plan and observed window it is seen in (see :class:`Episodes`).
+
+    Parameters
+    ----------
+    start, exit_date, event
+        Per plan: start date, the date it ended or was last seen (its own extract date), and whether it ended
+        then (True) or was censored.
+    window_starts, window_ends
+        The observed windows (inclusive dates, oldest first, disjoint).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (plan index, entry weeks, exit weeks, ended) per segment: a plan re-enters the risk set at each
+        window's start (or its own start, if later) and leaves at the window's end or at its exit, whichever
+        is first; it ends in the segment whose window holds its exit. Between windows nothing is seen, so no
+        plan is at risk there: a plan that ended in a gap is censored at the end of the window before, as are
+        those that lasted through it, and the estimate does not depend on which.
+    """
+    day = np.timedelta64(1, "D")
+    a, b = window_starts[None, :], window_ends[None, :]
+    s, x = start[:, None], exit_date[:, None]
+    seg_in = np.maximum(s, a)
+    seg_out = np.minimum(x, b)
+    seen = (s <= b) & (x >= a) & (seg_out >= seg_in)
+    ended = event[:, None] & (x >= a) & (x <= b)
+    plan, _ = np.nonzero(seen)
+    entry = (seg_in - s)[seen] / day
+    exit_ = np.maximum((seg_out - s)[seen] / day, 0.5)
+    return plan, entry / 7.0, exit_ / 7.0, ended[seen]
 
 
 @dataclass(frozen=True)
@@ -270,12 +314,14 @@ class DurationEstimate:
 
 def fit_durations(ep: Episodes, what: str) -> DurationEstimate:
     """Fit the curves (all ages and by band) and gather the open cohort and the start ages."""
-    pooled = fit_survival(ep.entry_weeks, ep.exit_weeks, ep.event)
+    pooled = fit_survival(ep.seg_entry_weeks, ep.seg_exit_weeks, ep.seg_event)
+    seg_band = ep.band[ep.seg_plan]
+    n_plans = len(np.unique(ep.seg_plan))
     by_band, pooled_flags = [], []
     for b in range(len(AGE_BAND_LABELS)):
-        m = ep.band == b
-        if int((ep.event & m).sum()) >= MIN_EVENTS_PER_BAND:
-            by_band.append(fit_survival(ep.entry_weeks[m], ep.exit_weeks[m], ep.event[m]))
+        m = seg_band == b
+        if int((ep.seg_event & m).sum()) >= MIN_EVENTS_PER_BAND:
+            by_band.append(fit_survival(ep.seg_entry_weeks[m], ep.seg_exit_weeks[m], ep.seg_event[m]))
             pooled_flags.append(False)
         else:
             by_band.append(pooled)
@@ -287,7 +333,7 @@ def fit_durations(ep: Episodes, what: str) -> DurationEstimate:
         text = (f"No {what} ended in the data, so their length cannot be estimated: an average hazard of one "
                 "exit a year is assumed. Load more history or set the median duration in the scenario.")
     else:
-        text = (f"Half of all {what} end within {_fmt_weeks(med)} (Kaplan–Meier on {pooled.plans:,} {what}, "
+        text = (f"Half of all {what} end within {_fmt_weeks(med)} (Kaplan–Meier on {n_plans:,} {what}, "
                 f"{pooled.events:,} of which ended in the observed period, counting only the time each was "
                 f"observable); {n_open:,} were open on the extract date.")
         text += (f" Separate curves for: {', '.join(bands_own)}; other ages use the curve for all ages."
