@@ -148,3 +148,19 @@ def test_backtest_sheet_shows_the_engine_backtest(annex, engine_forecast, tmp_pa
     assert "MAPE median (%)" in page and "Open child protection plans (end of period)" in page
     assert "Bias median (%)" in page and "Scaled error" in page
     assert f"<strong>Caution:</strong> {escape(caution)}" in page
+
+
+@pytest.mark.parametrize("months", [1, 2])
+def test_short_horizons_write_every_report(annex, estimates, months, tmp_path):
+    # one or two months reach no financial year end: no yearly cost chart, and no crash (EmptyChartSeries)
+    fc = forecast(estimates, builtin_scenarios(annex.extract_date.date())[:2], months=months, draws=50, seed=2)
+    old = tmp_path / "r.xlsx"
+    write_report(make_forecast(draws=20, months=12), old)
+    for name in ("r.xlsx", "r.html", "r.csv", "r.json"):
+        path = write_report(fc, tmp_path / name)
+        assert path.stat().st_size > 100
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert "Costs per year" in book.sheetnames
+    notes = [c.value for row in book["Costs per year"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("does not reach the end of a financial year" in v for v in notes)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.html", "r.json", "r.xlsx"]

@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--draws", type=int, default=1000, help="Monte Carlo draws (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same forecast")
     p.add_argument("--out", metavar="FILE", help="also write the forecast, with a backtest of your own data, to FILE "
-                                                 "(.xlsx, .html or .csv)")
+                                                 "(.xlsx, .html, .csv or .json)")
     p.set_defaults(func=run)
 
 

@@ -217,7 +217,8 @@ def _write_wide(ws: Worksheet, sheet: str, fm: _Formats, top: int, wide: pd.Data
 
 def _band_chart(wb: Workbook, block: _Block, scenarios: list[str], *, title: str, y_title: str,
                 num_format: str, group: str = tv.TOTAL_GROUP):
-    """A native line chart: actuals, each scenario's median, and its P10 and P90 as thin dashed lines."""
+    """A native line chart: actuals, each scenario's median, and its P10 and P90 as thin dashed lines;
+    ``None`` when there is nothing to draw (Excel refuses a chart without a series)."""
     chart = wb.add_chart({"type": "line"})
     sheet, r0, r1 = block.sheet, block.first_row, block.last_row
     categories = [sheet, r0, 0, r1, 0]
@@ -251,6 +252,8 @@ def _band_chart(wb: Workbook, block: _Block, scenarios: list[str], *, title: str
             if q == q_hi and cols[q_lo] is not None:
                 hidden_legend.append(n)
             n += 1
+    if n == 0:
+        return None  # the chart is not inserted, so xlsxwriter leaves it out of the file
     chart.set_title({"name": title, "name_font": {"size": 12, "bold": True}})
     chart.set_x_axis({"name": "Month", "date_axis": True, "num_format": MONTH_FORMAT, "major_unit": 6,
                       "major_unit_type": "months", "num_font": {"rotation": -45}})
@@ -441,7 +444,8 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
                             num_format=COUNT_FORMAT)
         chart = _band_chart(wb, block, scen, title=MEASURE_LABELS.get(measure, measure),
                             y_title=tv.MEASURE_UNITS.get(measure, measure), num_format=COUNT_FORMAT)
-        ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
+        if chart is not None:
+            ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
         _print_setup(ws, repeat_to_row=block.first_row - 1)
 
     breakdowns = tv.breakdowns_by_year(forecast)
@@ -471,7 +475,12 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
                                is_total=lambda k: k[1] == tv.TOTAL_GROUP)
         ws.set_column(0, 0, 30)
         ws.set_column(1, 1, 24)
-        ws.insert_chart(block.last_row + 2, 0, _fy_cost_chart(wb, block, scen))
+        chart = _fy_cost_chart(wb, block, scen)
+        if chart is not None:
+            ws.insert_chart(block.last_row + 2, 0, chart)
+        else:  # a horizon of a month or two reaches no 31 March
+            ws.write_string(block.last_row + 2, 0, "The forecast does not reach the end of a financial year, so "
+                                                   "there are no yearly costs.", fm.text)
         _print_setup(ws, repeat_to_row=block.first_row - 1)
 
         name = safe_sheet_name("Costs per month", used)
@@ -482,7 +491,8 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
                             num_format=NUMBER_FORMATS["cost_gbp"])
         chart = _band_chart(wb, block, scen, title="Total cost per month", y_title=tv.MEASURE_UNITS["cost_gbp"],
                             num_format=NUMBER_FORMATS["cost_gbp"])
-        ws.insert_chart(block.last_row + 2, 1, chart)
+        if chart is not None:
+            ws.insert_chart(block.last_row + 2, 1, chart)
         _print_setup(ws, repeat_to_row=block.first_row - 1, pages_wide=math.ceil(len(block.columns) / 16))
 
     if (forecast.table["measure"] == "social_workers").any():
@@ -494,7 +504,8 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
                             num_format=NUMBER_FORMATS["social_workers"])
         chart = _band_chart(wb, block, scen, title="Social workers needed", y_title=tv.MEASURE_UNITS["social_workers"],
                             num_format=NUMBER_FORMATS["social_workers"])
-        ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
+        if chart is not None:
+            ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
         _print_setup(ws, repeat_to_row=block.first_row - 1)
 
     estimates = tv.estimates_frame(forecast)
@@ -577,7 +588,8 @@ def _write_by_year(ws: Worksheet, sheet: str, fm: _Formats, top: int, table: pd.
 
 
 def _fy_cost_chart(wb: Workbook, block: _YearBlock, scenarios: list[str]):
-    """A clustered column chart of each scenario's median total cost per financial year."""
+    """A clustered column chart of each scenario's median total cost per financial year (``None`` when no
+    financial year is reached: Excel refuses a chart without a series)."""
     chart = wb.add_chart({"type": "column"})
     sheet = block.sheet
     medians = sorted(c for (q, _), c in block.columns.items() if np.isclose(q, 0.5))
@@ -589,6 +601,8 @@ def _fy_cost_chart(wb: Workbook, block: _YearBlock, scenarios: list[str]):
         chart.add_series({"name": f"Median: {scen}", "categories": [sheet, block.year_row, c0, block.year_row, c1],
                           "values": [sheet, r, c0, r, c1],
                           "fill": {"color": SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]}})
+    if not chart.series:
+        return None
     chart.set_title({"name": "Total cost per financial year (median)", "name_font": {"size": 12, "bold": True}})
     chart.set_x_axis({"name": "Financial year"})
     chart.set_y_axis({"name": "Cost in the year (£)", "num_format": NUMBER_FORMATS["cost_gbp"], "min": 0})

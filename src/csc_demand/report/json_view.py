@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import pandas as pd
 
@@ -41,3 +43,10 @@ def forecast_json(forecast: Forecast) -> dict:
                                for period, r in rows.iterrows()]
         out.append({"name": sc.name, "series": series})
     return {"extract_date": pd.Timestamp(forecast.extract_date).date().isoformat(), "scenarios": out}
+
+
+def write_json(forecast: Forecast, path: str | Path) -> Path:
+    """Write :func:`forecast_json` of ``forecast`` to ``path`` (UTF-8) and return the path."""
+    path = Path(path)
+    path.write_text(json.dumps(forecast_json(forecast), indent=1) + "\n", encoding="utf-8")
+    return path
