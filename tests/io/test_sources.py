@@ -7,6 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
@@ -189,3 +190,36 @@ def test_any_cells_under_list_3_headers_are_counted_exactly(rows, title_rows):
     nonblank = sum(any(c.strip() for c in r) for r in rows)
     assert ref["rows_read"] == nonblank
     assert annex.referrals["referral_date"].notna().all() and annex.referrals["child_id"].notna().all()
+
+
+def _non_utf8(folder: Path, raw: bytes) -> Path:
+    """A path whose name holds bytes that are not UTF-8 (possible on Linux), as Python sees it."""
+    import os
+    import sys
+
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("file names are always Unicode here")
+    path = Path(os.fsdecode(os.fsencode(folder) + b"/" + raw))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    return path
+
+
+def test_file_names_that_are_not_utf8_are_shown_readably(tmp_path):
+    folder = _non_utf8(tmp_path, b"extracts_\xe9t\xe9")
+    folder.unlink()
+    folder.mkdir()
+    book = _non_utf8(folder, b"annex_\xff_2020-12-31.xlsx")
+    book.write_bytes(_small_workbook())
+    _non_utf8(folder, b"notes_\xfe.txt").write_text("Read me first.\n")
+    for given in (folder, book):
+        annex = read_annex_a(given, key=KEY)
+        assert annex.extract_date == pd.Timestamp("2020-12-31")  # the date in the name is still read
+        names = [p.file for p in annex.quality.problems if p.file] + [s for v in annex.quality.sources.values()
+                                                                      for s in v]
+        assert names and any("annex_\ufffd_2020-12-31.xlsx" in n for n in names)
+        for text in names + [p.message for p in annex.quality.problems]:
+            text.encode("utf-8")  # no lone surrogates: every writer can write them

@@ -164,3 +164,28 @@ def test_short_horizons_write_every_report(annex, estimates, months, tmp_path):
     notes = [c.value for row in book["Costs per year"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any("does not reach the end of a financial year" in v for v in notes)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.html", "r.json", "r.xlsx"]
+
+
+def test_reports_name_a_file_whose_name_is_not_utf8(world, annex, estimates, tmp_path):
+    # Linux file names are bytes; one that is not UTF-8 must not crash the Excel and HTML reports
+    import os
+    import shutil
+    import sys
+
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("file names are always Unicode here")
+    odd = os.fsdecode(os.fsencode(tmp_path) + b"/annex_\xff_2020-12-31.xlsx")
+    try:
+        shutil.copyfile(write_annex_a(world, world.end, tmp_path / "a.xlsx"), odd)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CSC_DEMAND_KEY_FILE", str(tmp_path / "pseudonym.key"))
+        read = read_annex_a(odd, extract_date=annex.extract_date)
+    fc = forecast(estimates, builtin_scenarios(annex.extract_date.date())[:1], months=6, draws=50, seed=2)
+    fc = dataclasses.replace(fc, quality=read.quality)
+    for name in ("r.xlsx", "r.html", "r.csv", "r.json"):
+        write_report(fc, tmp_path / name)
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert any("annex_\ufffd_2020-12-31.xlsx" in str(c.value) for ws in openpyxl.load_workbook(tmp_path / "r.xlsx")
+               for row in ws.iter_rows() for c in row)

@@ -36,6 +36,20 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _WHAT_TO_DO = "Save it from Excel as an .xlsx workbook (or export each list as CSV) and try again."
 
 
+def shown_name(name: str | os.PathLike[str]) -> str:
+    """A file or folder name as it can be shown and written anywhere.
+
+    On Linux a file name is bytes; Python keeps bytes that are not UTF-8 as lone surrogates
+    (``'annex_\udcff.xlsx'``), which no UTF-8 writer accepts (the Excel and HTML reports, the app), so such
+    bytes become the replacement character ``�``. Every name that enters the reader goes through here.
+    """
+    text = os.fspath(name)
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate not made by the file system
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 @dataclass(frozen=True)
 class InputFile:
     """One file's bytes. ``name`` is what the user sees (the file name); ``folder`` the folder it came
@@ -68,12 +82,12 @@ def _read_path(path: Path, folder: str | None) -> InputFile:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise CscDemandError(f"{path.name} is {size / 1e6:.0f} MB, far larger than any Annex A workbook; "
-                                 "check you chose the right file.")
-        return InputFile(path.name, path.read_bytes(), folder)
+            raise CscDemandError(f"{shown_name(path.name)} is {size / 1e6:.0f} MB, far larger than any Annex A "
+                                 "workbook; check you chose the right file.")
+        return InputFile(shown_name(path.name), path.read_bytes(), folder)
     except OSError as exc:
-        raise CscDemandError(f"Could not read {path.name} ({exc.strerror or exc}). Check the path and that "
-                             "the file is not open in another program.") from None
+        raise CscDemandError(f"Could not read {shown_name(path.name)} ({exc.strerror or type(exc).__name__}). "
+                             "Check the path and that the file is not open in another program.") from None
 
 
 def collect_inputs(sources: object) -> list[InputFile]:
@@ -100,28 +114,28 @@ def collect_inputs(sources: object) -> list[InputFile]:
 
     for item in items:
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], (bytes, bytearray)):
-            out.append(InputFile(Path(str(item[0])).name, bytes(item[1])))
+            out.append(InputFile(shown_name(Path(str(item[0])).name), bytes(item[1])))
         elif hasattr(item, "getvalue") and hasattr(item, "name"):
             try:
                 data = item.getvalue()
             except Exception:  # an upload that cannot be read is the user's file problem, not a crash
-                raise CscDemandError(f"Could not read the uploaded file {Path(str(item.name)).name}; "
+                raise CscDemandError(f"Could not read the uploaded file {shown_name(Path(str(item.name)).name)}; "
                                      "upload it again.") from None
-            out.append(InputFile(Path(str(item.name)).name, bytes(data)))
+            out.append(InputFile(shown_name(Path(str(item.name)).name), bytes(data)))
         elif isinstance(item, (str, os.PathLike)):
             path = Path(item)
             if path.is_dir():
                 files = sorted(p for p in path.iterdir()
                                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("~$"))
                 if not files:
-                    raise CscDemandError(f"The folder {path.name} holds no spreadsheet or CSV file "
+                    raise CscDemandError(f"The folder {shown_name(path.name)} holds no spreadsheet or CSV file "
                                          "(.xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt).")
-                out.extend(_read_path(p, path.name) for p in files if once(p))
+                out.extend(_read_path(p, shown_name(path.name)) for p in files if once(p))
             elif path.exists():
                 if once(path):
                     out.append(_read_path(path, None))
             else:
-                raise CscDemandError(f"{path} does not exist. Check the file name and folder.")
+                raise CscDemandError(f"{shown_name(path)} does not exist. Check the file name and folder.")
         else:
             raise CscDemandError("Give the Annex A workbook as a file path, a folder or an uploaded file.")
     if not out:
