@@ -223,3 +223,35 @@ def test_file_names_that_are_not_utf8_are_shown_readably(tmp_path):
         assert names and any("annex_\ufffd_2020-12-31.xlsx" in n for n in names)
         for text in names + [p.message for p in annex.quality.problems]:
             text.encode("utf-8")  # no lone surrogates: every writer can write them
+
+
+def _xls_bytes() -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("List_3")
+    for j, h in enumerate(["Child Unique ID", "Date of referral", "Referral Source"]):
+        sheet.write(0, j, h)
+    for i, (child, day) in enumerate([(1, "01/10/2020"), (2, "02/10/2020")], start=1):
+        sheet.write(i, 0, child)
+        sheet.write(i, 1, day)
+        sheet.write(i, 2, "e) 2A: Schools")
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name", ["annex_a_2020-12-31.xlsx", "annex_a_2020-12-31.xlsm"])
+def test_a_real_xls_with_an_xlsx_name_is_read_as_xls(tmp_path, name):
+    (tmp_path / name).write_bytes(_xls_bytes())
+    annex = read_annex_a(tmp_path / name, key=KEY)
+    assert len(annex.referrals) == 2 and annex.extract_date == pd.Timestamp("2020-12-31")
+    note = [p for p in annex.quality.problems if p.kind == "xls_renamed"]
+    assert len(note) == 1 and note[0].severity == "info" and name in note[0].message and ".xls" in note[0].message
+
+
+def test_an_encrypted_workbook_is_still_called_password_protected(tmp_path):
+    # The OLE2 container Excel writes for a password-protected .xlsx holds an "EncryptedPackage" stream
+    ole = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000 + "EncryptionInfo".encode("utf-16-le")
+           + b"\x00" * 200 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 2000)
+    assert "password" in _message(tmp_path, "locked.xlsx", ole)

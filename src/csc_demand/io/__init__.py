@@ -4,6 +4,8 @@ Public API:
 
 - :func:`read_annex_a` — workbooks (.xlsx/.xlsm/.xls/.ods), CSV/TSV/text files, folders, uploads;
 - :func:`read_pasted` — text pasted from Excel (tab-separated, with headers);
+- :func:`read_history` — the LA's monthly figures (a CSV or a sheet: ``month`` and any of ``referrals``,
+  ``cp_starts``, ``cp_open``, ``cla_starts``, ``cla_open``; its problem kinds are listed in ``history``);
 - :func:`load_or_create_key` — the pseudonymisation key kept in the user's config folder;
 - :func:`validation_summary` / :func:`format_summary` — what ``csc-demand validate`` prints.
 
@@ -40,7 +42,9 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
   9, 10, 11 found, not needed by the model); ``no_list_found`` (info: a guidance or notes sheet);
 - ``sheet_unreadable``, ``file_unreadable`` (a damaged sheet, or a bad file inside a folder: the rest is
   read); ``file_skipped`` (info: a file holding no list read, such as a README in a folder of extracts; it
-  is no extract and sets no extract date; if no file holds a list, reading fails naming them); ``replaced_by_newer_extract`` (info: rows superseded when extracts are merged);
+  is no extract and sets no extract date; if no file holds a list, reading fails naming them);
+  ``xls_renamed`` (info: an Excel 97–2003 workbook with an .xlsx/.xlsm name, recognised by its content and
+  read as .xls); ``replaced_by_newer_extract`` (info: rows superseded when extracts are merged);
   ``one_extract_date_for_several_files``; ``no_extract_date`` (today's date used).
 
 Messages never contain a child-level value (ID, name, date of birth, team, worker, postcode, or any date).
@@ -49,8 +53,10 @@ Child IDs are normalised (spaces, trailing ``.0``, leading zeros removed, upper 
 as the first of the month only.
 """
 
+from csc_demand.io.history import read_history
 from csc_demand.io.pseudonymise import load_or_create_key
 from csc_demand.io.reader import read_annex_a, read_pasted
 from csc_demand.io.summary import format_summary, validation_summary
 
-__all__ = ["read_annex_a", "read_pasted", "load_or_create_key", "validation_summary", "format_summary"]
+__all__ = ["read_annex_a", "read_pasted", "read_history", "load_or_create_key", "validation_summary",
+           "format_summary"]

@@ -162,6 +162,22 @@ def _check_zip(f: InputFile) -> None:
         raise CscDemandError(f"{f.name} is a zip file but not an Excel or OpenDocument workbook. {_WHAT_TO_DO}")
 
 
+def _ole_streams(data: bytes) -> set[str]:
+    """The names of the streams an OLE2 (compound file) container declares that tell workbooks apart:
+    ``Workbook`` / ``Book`` (an Excel 97–2003 ``.xls``), ``EncryptedPackage`` / ``EncryptionInfo`` (a
+    password-protected ``.xlsx``). Directory entries are 128 bytes, each starting with its name in UTF-16."""
+    found = set()
+    for name in ("Workbook", "Book", "EncryptedPackage", "EncryptionInfo"):
+        needle = name.encode("utf-16-le") + b"\x00\x00"
+        start = data.find(needle)
+        while start != -1:
+            if start % 128 == 0:
+                found.add(name)
+                break
+            start = data.find(needle, start + 1)
+    return found
+
+
 def _encrypted(f: InputFile) -> CscDemandError:
     return CscDemandError(f"{f.name} is password-protected (encrypted), so it cannot be read. Open it in Excel, "
                           "remove the password (File > Info > Protect Workbook), save a copy and load that.")
@@ -170,11 +186,19 @@ def _encrypted(f: InputFile) -> CscDemandError:
 def _workbook_sheets(f: InputFile) -> list[RawSheet]:
     import python_calamine as pc
 
+    renamed: Problem | None = None
     if f.data.startswith(_ZIP_MAGIC):
         _check_zip(f)
     elif f.data.startswith(_OLE_MAGIC):
+        streams = _ole_streams(f.data)
+        if {"EncryptedPackage", "EncryptionInfo"} & streams:
+            raise _encrypted(f)
         if f.suffix != ".xls":
-            raise _encrypted(f)  # an OLE2 container with an .xlsx/.xlsm name is an encrypted workbook
+            if not {"Workbook", "Book"} & streams:
+                raise _encrypted(f)  # no workbook inside: most likely an encrypted .xlsx
+            renamed = Problem("info", "xls_renamed",  # calamine reads the .xls by its content
+                              f"{f.name} is an older Excel workbook (.xls) with a {f.suffix} name; it was read as "
+                              "an .xls workbook.", file=f.name)
     else:
         head = f.data[:512].lstrip().lower()
         if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):
@@ -207,6 +231,8 @@ def _workbook_sheets(f: InputFile) -> list[RawSheet]:
                 file=f.name, sheet=name)]))
             continue
         sheets.append(RawSheet(f.name, name, rows))
+    if renamed is not None and sheets:
+        sheets[0].problems.insert(0, renamed)
     return sheets
 
 
