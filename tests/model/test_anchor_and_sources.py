@@ -25,10 +25,13 @@ def test_anchor_weighs_the_rates_against_todays_stock(world_estimates):
     d, mask = flow.durations, flow.starts_mask
     a = fit_anchor(d, mask, 6.0, 100, 0.01, 0.0, "plans")
     # prior: chance only, 1/100 → sd 0.1; rates: 0.01 + (β × hazard se)²
-    assert a.sd_log_prior == pytest.approx(0.1)
     var_rates = 0.01 + (a.beta * d.hazard_se_log) ** 2
     assert a.sd_log_rates == pytest.approx(np.sqrt(var_rates))
     assert a.gain == pytest.approx(var_rates / (var_rates + 0.01))
+    # the posterior's spread: sqrt(1 / (1/var_rates + 1/0.01)); today's stock brings sqrt(100) / (that sum)
+    total = 1 / var_rates + 100
+    assert a.sd_log_level == pytest.approx(np.sqrt(1 / total))
+    assert a.sd_log_other == pytest.approx(10 / total)
     # the long-run level: the rates' level moved the share K of the way (on the log scale) to today's 100
     assert a.level == pytest.approx(a.rates_level ** (1 - a.gain) * 100 ** a.gain)
     assert min(a.rates_level, 100) <= a.level <= max(a.rates_level, 100)
@@ -173,3 +176,44 @@ def test_lag_standard_error_by_hand():
     days = np.tile([7.0, 21.0], MIN_LINKED // 2)          # weeks 1 and 3: sd 1.026 (n − 1), n = 20
     assert lag_standard_error(days, len(days)) == pytest.approx(np.std(days / 7, ddof=1) / np.sqrt(len(days)))
     assert lag_standard_error(days[:4], 4) == 0.0
+
+
+def test_flow_balance_by_hand():
+    """13 month ends: 100 rising by 10/12 a month to 110; 10 starts a month. Over the last 12 months: 120
+    starts, 120 − (110 − 100) = 110 ends, mean number open 105.42: level 105.42 × 120 / 110 = 115.0."""
+    from csc_demand.model.anchor import flow_balance
+    months = pd.date_range("2021-06-01", periods=13, freq="MS")
+    monthly = pd.DataFrame({"cp_starts": 10.0, "cp_open": np.linspace(100, 110, 13)}, index=months)
+    b = flow_balance(monthly, "cp", pd.Timestamp("2022-06-30"))
+    assert b.starts == 120 and b.ends == pytest.approx(110)
+    assert b.level == pytest.approx(np.linspace(100, 110, 13)[1:].mean() * 120 / 110)
+    assert b.var_log == pytest.approx(1 / 120 + 1 / 110)
+    assert flow_balance(monthly, "cla", pd.Timestamp("2022-06-30")) is None       # no such columns
+    assert flow_balance(monthly.iloc[:-5], "cp", pd.Timestamp("2022-06-30")) is None   # ends too early
+
+
+def test_a_flow_balance_pulls_the_long_run_level(world_estimates):
+    from csc_demand.model.anchor import FlowBalance
+    flow = world_estimates.cp
+    d, mask = flow.durations, flow.starts_mask
+    plain = fit_anchor(d, mask, 6.0, 100, 0.01, 0.0, "plans")
+    low = FlowBalance(level=60.0, var_log=0.001, starts=1000, ends=1000, first_month=pd.Timestamp("2021-07-01"),
+                       last_month=pd.Timestamp("2022-06-01"))
+    with_flows = fit_anchor(d, mask, 6.0, 100, 0.01, 0.0, "plans", low)
+    assert with_flows.level < plain.level - 20 and with_flows.sd_log_level < plain.sd_log_level
+    assert with_flows.correction[-1] < plain.correction[-1]
+    assert "monthly figures" in with_flows.explanation
+
+
+def test_monthly_seasonality_by_hand():
+    """Four years of monthly referrals exactly proportional to days × factor (December 0.8, August 0.85, the
+    rest 1.03): the factors come back (relative to each other), and too short a series gives none."""
+    from csc_demand.model.baseline import fit_monthly_seasonality
+    months = pd.date_range("2018-01-01", periods=48, freq="MS")
+    f = np.where(months.month == 12, 0.8, np.where(months.month == 8, 0.85, 1.03))
+    counts = pd.Series(1e6 * months.days_in_month * f, index=months)
+    s = fit_monthly_seasonality(counts)
+    assert s.by_month[11] / s.by_month[6] == pytest.approx(0.8 / 1.03, rel=1e-3)
+    assert s.by_month[7] / s.by_month[0] == pytest.approx(0.85 / 1.03, rel=1e-3)
+    assert "lowest in December" in s.explanation
+    assert fit_monthly_seasonality(counts.iloc[:20]) is None

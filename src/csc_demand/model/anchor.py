@@ -39,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from csc_demand.model.durations import GRID_WEEKS, HORIZON_WEEKS, DurationEstimate, cohort_survivors, start_kernel
 
@@ -53,18 +54,18 @@ _Z80 = 1.2815515655446004
 class Anchor:
     """How a stock's forecast is held near today's level (see the module docstring).
 
-    ``theta``: hazard multiplier applied to the duration curves in the forecast; ``gain``: weight K on today's
+    ``gain``: weight K on today's
     stock (0 = the rates alone, 1 = today's level alone); ``beta``: −d log(weeks open) / d log(hazard);
-    ``sd_log_rates``: σ, uncertainty of the rates' long-run level; ``sd_log_prior``: sqrt(τ² + 1/open_now);
+    ``sd_log_rates``: σ, uncertainty of the rates' long-run level; ``sd_log_other``: the spread, in the
+    posterior's long-run level, that the other measurements (today's stock, the monthly figures) bring;
     ``rates_level`` and ``level``: the long-run number open implied by the rates alone and used by the
     forecast; ``sd_log_level``: the posterior spread of the latter (log scale).
     """
 
-    theta: float = 1.0
     gain: float = 0.0
     beta: float = 1.0
     sd_log_rates: float = 0.0
-    sd_log_prior: float = 0.0
+    sd_log_other: float = 0.0
     rates_level: float = float("nan")
     level: float = float("nan")
     sd_log_level: float = 0.0
@@ -78,8 +79,44 @@ def weeks_open_per_start(d: DurationEstimate, starts_mask: np.ndarray | None, th
     return float(start_kernel(d, starts_mask, weeks=GRID_WEEKS, theta=theta)[0].sum())
 
 
+@dataclass(frozen=True)
+class FlowBalance:
+    """The long-run level that a year of monthly figures implies: mean number open × starts ÷ ends (ends =
+    starts − the change in the number open), with the variance of its log (chance: 1/starts + 1/ends)."""
+
+    level: float
+    var_log: float
+    starts: float
+    ends: float
+    first_month: pd.Timestamp
+    last_month: pd.Timestamp
+
+
+def flow_balance(monthly: pd.DataFrame | None, key: str, extract_date: pd.Timestamp) -> FlowBalance | None:
+    """The flow balance of stock ``key`` (``cp`` or ``cla``) over the 12 months to the extract date's month (or
+    the latest 12 months ending within three months before it) from monthly figures with columns
+    ``{key}_starts`` and ``{key}_open`` (index: month starts); None when they do not cover such a year."""
+    if monthly is None or f"{key}_starts" not in monthly or f"{key}_open" not in monthly:
+        return None
+    m = monthly[[f"{key}_starts", f"{key}_open"]].astype(float)
+    m.index = pd.DatetimeIndex(m.index).to_period("M")
+    last = pd.Timestamp(extract_date).to_period("M")
+    for end in (last - i for i in range(4)):
+        months = pd.period_range(end - 12, end, freq="M")
+        part = m.reindex(months)
+        starts, stock = part[f"{key}_starts"].to_numpy()[1:], part[f"{key}_open"].to_numpy()
+        if np.isfinite(starts).all() and np.isfinite(stock).all():
+            ends = float(starts.sum() - (stock[-1] - stock[0]))
+            if starts.sum() < 10 or ends < 10:
+                return None
+            level = float(stock[1:].mean() * starts.sum() / ends)
+            return FlowBalance(level=level, var_log=1.0 / starts.sum() + 1.0 / ends, starts=float(starts.sum()),
+                               ends=ends, first_month=months[1].start_time, last_month=months[-1].start_time)
+    return None
+
+
 def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_week: float, open_now: int,
-               var_log_inflow: float, gap_sd: float, stock: str) -> Anchor:
+               var_log_inflow: float, gap_sd: float, stock: str, balance: FlowBalance | None = None) -> Anchor:
     """The anchor for one stock (see the module docstring).
 
     Parameters
@@ -95,7 +132,10 @@ def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
     gap_sd
         τ: how far a real LA's stock sits from its flows' long-run level, beyond chance (:data:`STOCK_GAP_SD`).
     stock
-        What is counted, e.g. "open child protection plans", for the explanation.
+        What is counted, e.g. "the number of open child protection plans", for the explanation.
+    balance
+        A third measurement of the long-run level from a year of monthly figures (:func:`flow_balance`), or
+        None.
 
     Returns
     -------
@@ -111,16 +151,23 @@ def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
     rates_level = starts_per_week * weeks0
     var_rates = var_log_inflow + (beta * d.hazard_se_log) ** 2
     var_prior = gap_sd ** 2 + 1.0 / open_now
-    gain = var_rates / (var_rates + var_prior)
-    gap = float(np.log(rates_level / open_now))
-    level = float(np.exp(np.log(rates_level) - gain * gap))
-    sd_level = float(np.sqrt(var_rates * var_prior / (var_rates + var_prior)))
+    p_rates, p_prior = 1.0 / var_rates, 1.0 / var_prior
+    p_flows = 1.0 / balance.var_log if balance is not None else 0.0
+    total = p_rates + p_prior + p_flows
+    log_level = (p_rates * np.log(rates_level) + p_prior * np.log(open_now)
+                 + (p_flows * np.log(balance.level) if balance is not None else 0.0)) / total
+    level = float(np.exp(log_level))
+    gain = 1.0 - p_rates / total
+    sd_level = float(np.sqrt(1.0 / total))
     sd_rates = float(np.sqrt(var_rates))
     lo_r, hi_r = rates_level * np.exp(-_Z80 * sd_rates), rates_level * np.exp(_Z80 * sd_rates)
     lo, hi = level * np.exp(-_Z80 * sd_level), level * np.exp(_Z80 * sd_level)
     text = (f"The rates measured imply that {stock} would settle at about {rates_level:,.0f} in the long run "
             f"(80% interval {lo_r:,.0f} to {hi_r:,.0f}), {_pct_word(rates_level / open_now - 1)} today's "
             f"{open_now:,}. ")
+    if balance is not None:
+        text += (f"The monthly figures from {balance.first_month:%b %Y} to {balance.last_month:%b %Y} "
+                 f"({balance.starts:,.0f} starts, {balance.ends:,.0f} ends) imply about {balance.level:,.0f}. ")
     if gain >= 0.5:
         text += (f"The data are not sure enough of that to move far from today's level, so the forecast takes a "
                  f"long-run level of about {level:,.0f} (80% interval {lo:,.0f} to {hi:,.0f}); more history "
@@ -128,10 +175,10 @@ def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
     else:
         text += (f"The data are sure enough of that for the forecast to take a long-run level of about "
                  f"{level:,.0f} (80% interval {lo:,.0f} to {hi:,.0f}).")
-    correction = path_correction(d, starts_mask, starts_per_week, var_log_inflow, var_prior)
+    correction = path_correction(d, starts_mask, starts_per_week, var_log_inflow, var_prior, open_now, balance)
     return Anchor(gain=float(gain), beta=beta, sd_log_rates=sd_rates,
-                  sd_log_prior=float(np.sqrt(var_prior)), rates_level=float(rates_level), level=level,
-                  sd_log_level=sd_level, explanation=text, correction=correction)
+                  sd_log_other=float(np.sqrt(p_prior + p_flows) / total), rates_level=float(rates_level),
+                  level=level, sd_log_level=sd_level, explanation=text, correction=correction)
 
 
 def _flat_path(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_week: float,
@@ -144,17 +191,27 @@ def _flat_path(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
 
 
 def path_correction(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_week: float,
-                    var_log_inflow: float, var_prior: float, step: float = 0.1) -> np.ndarray:
-    """The number open to add to the expected path at each week end: ``−(1 − w(k)) × Δ(k)`` (module docstring)."""
+                    var_log_inflow: float, var_prior: float, open_now: int = 0,
+                    balance: FlowBalance | None = None, step: float = 0.1) -> np.ndarray:
+    """The number open to add to the expected path at each week end (module docstring): the change
+    ``Δ(k)`` of the rates' path, weighed with "no change" (variance ``var_prior × J(k)²``) and, when given, the
+    monthly figures' flow balance (change ``log(balance / open_now) × J(k)``, variance ``var × J(k)²``), minus
+    ``Δ(k)``; ``J(k)`` is the new starts' part of the path."""
     path, new = _flat_path(d, starts_mask, starts_per_week, 1.0)
     up, _ = _flat_path(d, starts_mask, starts_per_week, float(np.exp(step)))
     down, _ = _flat_path(d, starts_mask, starts_per_week, float(np.exp(-step)))
     d_hazard = (up - down) / (2 * step)
     var_rates = new ** 2 * var_log_inflow + d_hazard ** 2 * d.hazard_se_log ** 2
-    prior = var_prior * new ** 2
-    total = prior + var_rates
-    w = np.where(total > 0, prior / np.where(total > 0, total, 1.0), 1.0)
-    return -(1.0 - w) * (path - path[0])
+    change = path - path[0]
+    ok = (var_rates > 0) & (new > 0)
+    safe_rates = np.where(ok, var_rates, 1.0)
+    safe_new2 = np.where(ok, new ** 2, 1.0)
+    num = change / safe_rates
+    den = 1.0 / safe_rates + 1.0 / (var_prior * safe_new2)
+    if balance is not None and open_now > 0:
+        num = num + np.log(balance.level / open_now) * new / (balance.var_log * safe_new2)
+        den = den + 1.0 / (balance.var_log * safe_new2)
+    return np.where(ok, num / den - change, 0.0)
 
 
 def _pct_word(change: float) -> str:

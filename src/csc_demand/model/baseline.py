@@ -179,6 +179,64 @@ def fit_seasonality(h: History, use: np.ndarray | None = None) -> Seasonality:
                                f"({(factor[hi] - 1) * 100:+.0f}%).", weekday)
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
+def fit_monthly_seasonality(referrals_by_month: pd.Series, weekday: np.ndarray | None = None,
+                            source: str = "monthly figures") -> Seasonality | None:
+    """Monthly factors from a series of monthly referral counts (index: month starts), or None when it cannot
+    show them.
+
+    Each month's referrals per day (per weekday-weighted day when ``weekday`` is known, so a month with five
+    weekends is not taken for a quiet month) is divided by the centred 12-month moving average around it
+    (2×12, the usual X-11 first step); each calendar month's factor is the median of those ratios over the
+    years (a single odd year, such as a lockdown, does not set it), needing at least
+    :data:`MIN_YEARS_PER_MONTH` years and :data:`MIN_MONTHS_FOR_SEASONALITY` calendar months; then shrunk
+    towards 1 by the share of the spread that chance would explain (a median of n years' ratios counting as
+    n ÷ (π/2) months of referrals), and normalised to average 1 over a year.
+    """
+    s = pd.to_numeric(referrals_by_month, errors="coerce").dropna()
+    s = s[s >= 0]
+    if len(s) < 25:
+        return None
+    months = pd.DatetimeIndex(s.index).to_period("M")
+    full = pd.period_range(months.min(), months.max(), freq="M")
+    counts = pd.Series(s.to_numpy(dtype=float), index=months).reindex(full)
+    days = pd.date_range(full[0].start_time, full[-1].end_time.normalize(), freq="D")
+    w = np.ones(len(days)) if weekday is None else np.asarray(weekday, dtype=float)[np.asarray(days.day_of_week)]
+    day_weight = pd.Series(w, index=days.to_period("M")).groupby(level=0).sum().reindex(full).to_numpy()
+    rate = counts.to_numpy() / day_weight
+    kernel = np.r_[0.5, np.ones(11), 0.5] / 12.0
+    trend = np.full(len(rate), np.nan)
+    for i in range(6, len(rate) - 6):
+        window = rate[i - 6:i + 7]
+        if np.isfinite(window).all():
+            trend[i] = float(window @ kernel)
+    ratio = rate / trend
+    cal = np.asarray(full.month) - 1
+    raw = np.ones(12)
+    have = np.zeros(12, dtype=bool)
+    mean_count = np.ones(12)
+    for m in range(12):
+        r = ratio[(cal == m) & np.isfinite(ratio)]
+        if len(r) >= MIN_YEARS_PER_MONTH:
+            raw[m], have[m] = float(np.median(r)), True
+            # the median of n ratios is about as noisy as one ratio from n ÷ (π/2) months' referrals
+            mean_count[m] = float(np.nanmean(counts.to_numpy()[(cal == m)])) * len(r) / (np.pi / 2)
+    if have.sum() < MIN_MONTHS_FOR_SEASONALITY:
+        return None
+    days_in_month = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    shrunk = np.ones(12)
+    shrunk[have] = _shrink(raw[have] / np.mean(raw[have]), mean_count[have])
+    factor = shrunk / (np.sum(shrunk * days_in_month) / days_in_month.sum())
+    lo, hi = int(np.argmin(factor)), int(np.argmax(factor))
+    years = len(s) / 12.0
+    return Seasonality(factor, f"Referrals vary by month (from {years:.1f} years of {source}): lowest in "
+                               f"{_MONTH_NAMES[lo]} ({(factor[lo] - 1) * 100:+.0f}%), highest in "
+                               f"{_MONTH_NAMES[hi]} ({(factor[hi] - 1) * 100:+.0f}%).", weekday)
+
+
 def default_reference(h: History) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The most recent contiguous observed stretch, at most a year, ending at the extract date."""
     end = h.days[-1]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from csc_demand.errors import CscDemandError
 from csc_demand.model.actuals import actuals, care_periods
-from csc_demand.model.anchor import STOCK_GAP_SD, Anchor, fit_anchor
+from csc_demand.model.anchor import STOCK_GAP_SD, Anchor, fit_anchor, flow_balance
 from csc_demand.model.baseline import (
     Baseline,
     History,
@@ -25,6 +25,7 @@ from csc_demand.model.baseline import (
     Trend,
     dispersion,
     fit_baseline,
+    fit_monthly_seasonality,
     fit_seasonality,
     fit_trend,
     reference_mask,
@@ -108,7 +109,7 @@ class Estimates:
 
 def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeIndex,
           intervals: list[tuple[pd.Timestamp, pd.Timestamp]], e: pd.Timestamp, what: str, plural: str,
-          base: Baseline, key: str) -> Flow:
+          base: Baseline, key: str, monthly: pd.DataFrame | None = None) -> Flow:
     table = table[pd.to_datetime(table["start_date"]).notna().to_numpy()]
     conv = fit_conversion(referrals, table, ref_days, intervals, e, what, plural)
     ep = episodes(table, intervals, e)
@@ -117,7 +118,7 @@ def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeInd
     open_now = int(ep.open_at_extract.sum())
     var_log_inflow = conv.var_log + (base.se_per_week / base.per_week) ** 2 if base.per_week > 0 else 0.0
     anchor = fit_anchor(dur, starts_mask, conv.per_referral * base.per_week, open_now, var_log_inflow,
-                        STOCK_GAP_SD[key], STOCK_LABELS[key])
+                        STOCK_GAP_SD[key], STOCK_LABELS[key], flow_balance(monthly, key, e))
     cohort, cohort_b = cohort_survivors(dur)
     kern, kern_b, shares = start_kernel(dur, starts_mask)
     return Flow(conversion=conv, durations=dur, open_now=open_now, cohort_expected=cohort,
@@ -194,7 +195,13 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     intervals = observed_intervals(annex)
     referrals = annex.referrals
     hist = referral_history(referrals, intervals, e)
+    history = getattr(annex, "history", None)
+    monthly = history.table if history is not None else None
     season = fit_seasonality(hist)
+    if season.by_month is None and monthly is not None and "referrals" in monthly:
+        from_history = fit_monthly_seasonality(monthly["referrals"], season.by_weekday,
+                                               f"monthly figures, {history.source}")
+        season = from_history if from_history is not None else season
     mask = reference_mask(hist, reference_start, reference_end)
     if not mask.any() or hist.total[mask].sum() == 0:
         raise CscDemandError("There are no referrals (List 3) in the reference window, so no forecast can be "
@@ -204,9 +211,10 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     base = fit_baseline(hist, season, mask, phi)
     ref_days = hist.days[mask]
     cp = _flow(annex.cp_plans, referrals, ref_days, intervals, e, "child protection plan",
-               "child protection plans", base, "cp")
+               "child protection plans", base, "cp", monthly)
     cla_table = care_periods(annex.looked_after)
-    cla = _flow(cla_table, referrals, ref_days, intervals, e, "period of care", "periods of care", base, "cla")
+    cla = _flow(cla_table, referrals, ref_days, intervals, e, "period of care", "periods of care", base, "cla",
+                monthly)
     ep = episodes(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()], intervals, e)
     now_band = band_index(ep.age_at_start_weeks[ep.open_at_extract] + ep.exit_weeks[ep.open_at_extract])
     placement = _placement_mix(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()],

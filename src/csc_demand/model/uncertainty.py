@@ -103,14 +103,15 @@ def _scaled(draws: np.ndarray, estimate: float, override: float | None) -> np.nd
 
 
 def _hazard_ratio(flow: Flow, log_inflow_dev: np.ndarray, seed: int, key: str, draws: int) -> np.ndarray:
-    """Per-draw exit hazard multipliers around the anchored hazard: with ``e`` the draw's deviation of the
-    rates' long-run level and ``η`` a draw of today's-level evidence, ``log r = b + (K/β)(e − η)`` gives the
-    long-run level the anchored mean and spread (see :mod:`csc_demand.model.anchor`)."""
+    """Per-draw exit hazard multipliers around the anchored path: with ``e`` the draw's deviation of the rates'
+    long-run level, ``K`` the weight not on the rates and ``ξ`` a draw of the other measurements' share of the
+    posterior spread, ``log r = b + (K e − ξ) / β`` gives the long-run level the anchored (posterior) spread
+    (see :mod:`csc_demand.model.anchor`)."""
     a = flow.anchor
     b = flow.durations.hazard_se_log * parameter_stream(seed, f"{key}_hazard").standard_normal(draws)
-    eta = a.sd_log_prior * parameter_stream(seed, f"{key}_anchor").standard_normal(draws)
+    xi = a.sd_log_other * parameter_stream(seed, f"{key}_anchor").standard_normal(draws)
     e = log_inflow_dev - a.beta * b
-    return np.exp(b + (a.gain / a.beta) * (e - eta))
+    return np.exp(b + (a.gain * e - xi) / a.beta)
 
 
 def draw_parameters(est: Estimates, scenario: Scenario, baseline: Baseline, draws: int, seed: int) -> Draws:
