@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 FieldKind = Literal["id", "date", "code", "int", "bool", "text", "drop"]
@@ -376,6 +377,64 @@ class Extract:
     source: str
 
 
+#: The monthly figures a history file can hold, in this order: flows (``referrals``, ``cp_starts``,
+#: ``cla_starts``) are the month's count; stocks (``cp_open``, ``cla_open``) are counts open at the month end.
+HISTORY_MEASURES = ("referrals", "cp_starts", "cp_open", "cla_starts", "cla_open")
+#: Plain-English names of the monthly figures in messages (``{month}`` is e.g. ``Mar 2022``).
+HISTORY_PHRASES = {
+    "referrals": "referrals in {month}", "cp_starts": "child protection plans started in {month}",
+    "cp_open": "open child protection plans at the end of {month}",
+    "cla_starts": "children starting care in {month}", "cla_open": "children looked after at the end of {month}",
+}
+#: The name under which the monthly figures appear in :class:`QualityReport` (sources, rows read).
+HISTORY_TABLE = "monthly_figures"
+
+
+@dataclass(frozen=True)
+class MonthlyHistory:
+    """An LA's monthly performance figures, read from a CSV or a sheet (:func:`csc_demand.io.read_history`).
+
+    ``table``: index ``month`` (the first day of each month, ``Timestamp``, sorted, unique); columns: any of
+    :data:`HISTORY_MEASURES` as float counts (children, plans or referrals), ``NaN`` where the file had no
+    usable figure. Flows are the month's count; stocks are counts open at the month end.
+    ``source`` is the file name, ``sheet`` the sheet read (``None`` for a CSV), ``headers`` the header as
+    written for ``month`` and each measure, ``rows`` the spreadsheet row (CSV line) of each month (a Series
+    indexed like ``table``), ``header_row`` the row of the headers, ``rows_read`` the non-blank rows under the headers and ``problems`` everything
+    the reader noticed (each also in the :class:`QualityReport` it was given). Counts only: no child-level
+    value.
+    """
+
+    table: pd.DataFrame
+    source: str
+    sheet: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    rows: pd.Series | None = None
+    header_row: int | None = None
+    rows_read: int = 0
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def measures(self) -> list[str]:
+        """The measures with at least one figure, in :data:`HISTORY_MEASURES` order."""
+        return [m for m in HISTORY_MEASURES if m in self.table and self.table[m].notna().any()]
+
+    @property
+    def months(self) -> pd.DatetimeIndex:
+        """The months holding at least one figure (first days of the months)."""
+        return pd.DatetimeIndex(self.table.index[self.table.notna().any(axis=1).to_numpy()])
+
+    @property
+    def rows_not_used(self) -> int:
+        """Rows under the headers that were not used, each explained by one problem."""
+        return sum(1 for p in self.problems if p.row_not_used)
+
+    @property
+    def location(self) -> str:
+        """Where the figures were read: ``file › sheet (headers in row N)``."""
+        where = f"{self.source} › {self.sheet}" if self.sheet else self.source
+        return f"{where} (headers in row {self.header_row})" if self.header_row else where
+
+
 @dataclass
 class AnnexA:
     """The clean, pseudonymised Annex A lists of one LA (one or several extracts merged).
@@ -386,7 +445,8 @@ class AnnexA:
     and contacts, ``placement_group`` for looked-after children).
     ``extract_date`` is the newest extract date; ``extract_date_source`` says how it was found
     (``"user"``, ``"file name"`` or ``"latest event"``). ``extracts`` lists every extract merged, oldest
-    first, so the model knows which periods were observed.
+    first, so the model knows which periods were observed. ``history`` holds the LA's monthly figures when
+    given (:func:`csc_demand.model.with_history`).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -394,6 +454,7 @@ class AnnexA:
     extract_date_source: str
     extracts: list[Extract]
     quality: QualityReport
+    history: MonthlyHistory | None = None
 
     @property
     def referrals(self) -> pd.DataFrame:
@@ -411,6 +472,138 @@ class AnnexA:
     def observed_from(self) -> pd.Timestamp:
         """The earliest date covered by any extract's window."""
         return min(e.window_start for e in self.extracts)
+
+
+# --- what was observed when -------------------------------------------------------------------------------
+
+
+def observed_intervals(annex: AnnexA) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The days covered by the extracts' windows, merged into disjoint inclusive intervals, oldest first."""
+    spans = [(pd.Timestamp(e.window_start), pd.Timestamp(e.extract_date)) for e in annex.extracts]
+    if not spans:
+        e = pd.Timestamp(annex.extract_date)
+        spans = [(window_start(e), e)]
+    spans.sort()
+    out: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1] + pd.Timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def month_range_label(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """Months from ``first`` to ``last`` as people write them: ``Mar 2022``, ``Jan–Jun 2021``,
+    ``Nov 2020–Apr 2021``."""
+    a, b = pd.Timestamp(first), pd.Timestamp(last)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a:%b %Y}"
+    if a.year == b.year:
+        return f"{a:%b}–{b:%b %Y}"
+    return f"{a:%b %Y}–{b:%b %Y}"
+
+
+def day_range_label(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """Days from ``first`` to ``last``: whole calendar months as :func:`month_range_label` (``Jan–Jun 2021``),
+    otherwise ``30 Dec 2020 – 30 Jun 2021`` or ``1 Jul – 29 Dec 2021``; one day as ``5 Jan 2021``."""
+    a, b = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    if a == b:
+        return day_label(a)
+    if a.day == 1 and b.is_month_end:
+        return month_range_label(a, b)
+    if a.year == b.year:
+        return f"{a.day} {a:%b} – {day_label(b)}"
+    return f"{day_label(a)} – {day_label(b)}"
+
+
+#: Average days in a month (for gap lengths).
+_DAYS_PER_MONTH = 365.25 / 12
+
+
+def _length(days: int) -> str:
+    """A gap's length: ``1 day``, ``45 days``, ``6 months``."""
+    if days < 61:
+        return f"{days} day{'s' if days != 1 else ''}"
+    months = round(days / _DAYS_PER_MONTH)
+    return f"{months} months"
+
+
+def _month_runs(months: pd.DatetimeIndex) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Runs of consecutive months (first days of the months): (first, last) of each run, oldest first."""
+    if len(months) == 0:
+        return []
+    ordinal = np.asarray(months.year) * 12 + np.asarray(months.month)
+    breaks = np.flatnonzero(np.diff(ordinal) != 1) + 1
+    starts = np.concatenate([[0], breaks])
+    ends = np.concatenate([breaks - 1, [len(months) - 1]])
+    return [(months[s], months[e]) for s, e in zip(starts, ends, strict=True)]
+
+
+def observed_timeline(annex: AnnexA) -> list[dict]:
+    """What was observed when: the extracts' windows and the gaps between them, then (when monthly figures
+    were given) the months they cover and the months missing from them, oldest first in each part.
+
+    Each entry is a JSON-ready dict with ``kind`` (``"window"``: days covered by the extracts' windows,
+    merged where they overlap; ``"gap"``: days between two windows; ``"monthly_figures"``: a run of
+    consecutive months with at least one monthly figure; ``"monthly_gap"``: months missing between two such
+    runs), ``start`` and ``end`` (``YYYY-MM-DD``, both included), ``days``, ``label`` (``30 Dec 2020 – 30 Jun
+    2021``, ``Jan–Jun 2021``) and ``text`` (how :func:`timeline_text` writes it, e.g. ``gap of 6 months
+    (1 Jul – 29 Dec 2021)``). Windows add ``extracts`` (how many extracts' windows they hold); monthly
+    entries add ``months`` (a count of months).
+    """
+    out: list[dict] = []
+    intervals = observed_intervals(annex)
+    spans = [(pd.Timestamp(e.window_start), pd.Timestamp(e.extract_date)) for e in annex.extracts]
+    previous: pd.Timestamp | None = None
+    for a, b in intervals:
+        if previous is not None:
+            g0, g1 = previous + pd.Timedelta(days=1), a - pd.Timedelta(days=1)
+            days = int((g1 - g0).days) + 1
+            label = day_range_label(g0, g1)
+            out.append({"kind": "gap", "start": f"{g0:%Y-%m-%d}", "end": f"{g1:%Y-%m-%d}", "days": days,
+                        "label": label, "text": f"gap of {_length(days)} ({label})"})
+        n = sum(1 for s, e in spans if a <= s and e <= b) or 1
+        label = day_range_label(a, b)
+        out.append({"kind": "window", "start": f"{a:%Y-%m-%d}", "end": f"{b:%Y-%m-%d}",
+                    "days": int((b - a).days) + 1, "extracts": n, "label": label,
+                    "text": label + (f" ({n} extracts)" if n > 1 else "")})
+        previous = b
+    history = annex.history
+    if history is not None:
+        last_month: pd.Timestamp | None = None
+        for m0, m1 in _month_runs(history.months):
+            if last_month is not None:
+                g0, g1 = last_month + pd.DateOffset(months=1), m0 - pd.DateOffset(months=1)
+                n = (g1.year - g0.year) * 12 + g1.month - g0.month + 1
+                end = g1 + pd.offsets.MonthEnd(0)
+                label = month_range_label(g0, g1)
+                out.append({"kind": "monthly_gap", "start": f"{g0:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}",
+                            "days": int((end - g0).days) + 1, "months": n, "label": label,
+                            "text": f"gap of {n} month{'s' if n != 1 else ''} ({label})"})
+            n = (m1.year - m0.year) * 12 + m1.month - m0.month + 1
+            end = m1 + pd.offsets.MonthEnd(0)
+            label = month_range_label(m0, m1)
+            out.append({"kind": "monthly_figures", "start": f"{m0:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}",
+                        "days": int((end - m0).days) + 1, "months": n, "label": label,
+                        "text": f"{label} ({n} month{'s' if n != 1 else ''})"})
+            last_month = m1
+    return out
+
+
+def timeline_text(timeline: list[dict], part: Literal["windows", "monthly"] | None = None) -> str:
+    """:func:`observed_timeline` as text. ``part="windows"``: the extracts' windows and gaps
+    (``30 Dec 2020 – 30 Jun 2021 · gap of 6 months (1 Jul – 29 Dec 2021) · 30 Dec 2021 – 30 Jun 2022``);
+    ``part="monthly"``: the monthly figures' months and gaps (``Apr 2017–Mar 2022 (60 months)``); neither:
+    both, as ``Extracts: … . Monthly figures: … .`` (the second only when monthly figures were given)."""
+    windows = " · ".join(t["text"] for t in timeline if t["kind"] in ("window", "gap"))
+    monthly = " · ".join(t["text"] for t in timeline if t["kind"] in ("monthly_figures", "monthly_gap"))
+    if part == "windows":
+        return windows
+    if part == "monthly":
+        return monthly
+    return " ".join(x for x in (f"Extracts: {windows}." if windows else "",
+                                f"Monthly figures: {monthly}." if monthly else "") if x)
 
 
 # --- the forecast ------------------------------------------------------------------------------------------
@@ -456,7 +649,8 @@ class Forecast:
     anything of its own. ``backtest`` (optional) is the backtest table, ``estimates`` the Estimates used,
     ``scenarios`` the Scenario objects in order. ``window_fit`` (optional) is the model against the actual
     open plans and children looked after over the latest observed window
-    (:func:`csc_demand.model.window_fit`): counts per date only.
+    (:func:`csc_demand.model.window_fit`): counts per date only. ``timeline`` (optional) is what was observed
+    when (:func:`observed_timeline` of the data forecast from), which the reports show.
     """
 
     table: pd.DataFrame
@@ -471,3 +665,4 @@ class Forecast:
     backtest: pd.DataFrame | None = None
     la_name: str | None = None
     window_fit: pd.DataFrame | None = None
+    timeline: list[dict] | None = None

@@ -9,6 +9,7 @@ Public API::
     obs = actuals(annex)                                   # the observed monthly series
     est = estimate(without_uasc(annex))                    # leave out unaccompanied asylum-seeking children
     fit = window_fit(est)                                  # the model against the last six months' stocks
+    annex = with_history(annex, history)                   # monthly figures (csc_demand.io.read_history)
 
 Pure numpy/pandas; no UI imports.
 """
@@ -17,8 +18,9 @@ from csc_demand.model.actuals import actuals, without_uasc
 from csc_demand.model.backtest import backtest
 from csc_demand.model.estimate import Estimates, estimate, estimates_table
 from csc_demand.model.forecast import forecast
+from csc_demand.model.history import with_history
 from csc_demand.model.shocks import ShockFit, fit_shock
 from csc_demand.model.window_fit import window_fit
 
 __all__ = ["Estimates", "ShockFit", "actuals", "backtest", "estimate", "estimates_table", "fit_shock", "forecast",
-           "window_fit", "without_uasc"]
+           "window_fit", "with_history", "without_uasc"]

@@ -9,6 +9,8 @@ twelve months are observed.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -50,14 +52,14 @@ def open_at(table: pd.DataFrame, dates: pd.DatetimeIndex) -> np.ndarray:
 def without_uasc(annex: AnnexA) -> AnnexA:
     """The same data without unaccompanied asylum-seeking children's periods of care (List 8 rows flagged
     UASC), whose arrivals follow national policy rather than local demand: ``estimate(without_uasc(annex))``
-    forecasts the other children looked after, and its actuals match."""
+    forecasts the other children looked after, and its actuals match. Monthly figures (``annex.history``) are
+    kept as given: they usually count every child, UASC included."""
     cla = annex.tables.get("looked_after")
     if cla is None or "uasc" not in cla:
         return annex
     keep = ~cla["uasc"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     tables = dict(annex.tables, looked_after=cla[keep])
-    return AnnexA(tables=tables, extract_date=annex.extract_date, extract_date_source=annex.extract_date_source,
-                  extracts=annex.extracts, quality=annex.quality)
+    return dataclasses.replace(annex, tables=tables)
 
 
 def _monthly_counts(dates: pd.Series, months: pd.PeriodIndex) -> np.ndarray:

@@ -12,26 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from csc_demand.tables import AnnexA, window_start  # noqa: F401  (window_start re-exported)
+from csc_demand.tables import (  # noqa: F401  (re-exported: the windows and the timeline live with AnnexA)
+    AnnexA,
+    observed_intervals,
+    observed_timeline,
+    timeline_text,
+    window_start,
+)
 
 DAYS_PER_YEAR = 365.25
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
-
-
-def observed_intervals(annex: AnnexA) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-    """The days covered by the extracts' windows, merged into disjoint inclusive intervals, oldest first."""
-    spans = [(pd.Timestamp(e.window_start), pd.Timestamp(e.extract_date)) for e in annex.extracts]
-    if not spans:
-        e = pd.Timestamp(annex.extract_date)
-        spans = [(window_start(e), e)]
-    spans.sort()
-    out: list[tuple[pd.Timestamp, pd.Timestamp]] = []
-    for a, b in spans:
-        if out and a <= out[-1][1] + pd.Timedelta(days=1):
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
 
 
 def day_mask(days: pd.DatetimeIndex, intervals: list[tuple[pd.Timestamp, pd.Timestamp]]) -> np.ndarray:
