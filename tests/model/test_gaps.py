@@ -74,3 +74,15 @@ def test_default_cut_dates_never_fall_in_a_gap(gap_world):
     assert cuts
     for c in cuts:
         assert any(e.window_start + pd.Timedelta(days=61) <= c <= e.extract_date for e in both.extracts)
+
+
+def test_a_cut_keeps_only_the_monthly_figures_known_then(gap_world):
+    from csc_demand.model import with_history
+    from csc_demand.tables import MonthlyHistory
+    _, both = gap_world
+    months = pd.date_range("2019-01-01", "2021-06-01", freq="MS")
+    table = pd.DataFrame({"referrals": 500.0}, index=pd.DatetimeIndex(months, name="month"))
+    annex = with_history(both, MonthlyHistory(table=table, source="monthly.csv"))
+    cut = truncate(annex, pd.Timestamp("2021-03-31"))
+    assert cut.history.table.index.max() == pd.Timestamp("2021-03-01")
+    assert truncate(annex, pd.Timestamp("2021-03-30")).history.table.index.max() == pd.Timestamp("2021-02-01")

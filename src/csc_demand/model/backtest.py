@@ -33,7 +33,7 @@ from csc_demand.model.estimate import estimate
 from csc_demand.model.forecast import forecast
 from csc_demand.model.timegrid import observed_intervals
 from csc_demand.scenario import Scenario
-from csc_demand.tables import LISTS_BY_TABLE, MEASURES, AnnexA, Extract
+from csc_demand.tables import LISTS_BY_TABLE, MEASURES, AnnexA, Extract, MonthlyHistory
 
 HORIZONS = (3, 6, 12)
 MAX_CUTOFFS = 6
@@ -75,7 +75,8 @@ def truncate(annex: AnnexA, cutoff: pd.Timestamp) -> AnnexA:
     :data:`MIN_CUT_WINDOW_DAYS` before it stands for an extract taken on the cut date (its window cut there);
     the others did not exist yet. A row that only a later extract showed is kept as the newest kept extract
     showed it (its extract date that one's, its end unknown if it ended later), or dropped if none showed it:
-    a plan that started in a gap between extracts was not known at a cut in the gap.
+    a plan that started in a gap between extracts was not known at a cut in the gap. Monthly figures are
+    kept for the months that had ended by the cut.
     """
     c = pd.Timestamp(cutoff).normalize()
     extracts = []
@@ -108,7 +109,18 @@ def truncate(annex: AnnexA, cutoff: pd.Timestamp) -> AnnexA:
         tables[name] = t
     newest = max(e.extract_date for e in extracts)
     return AnnexA(tables=tables, extract_date=newest, extract_date_source=annex.extract_date_source,
-                  extracts=extracts, quality=annex.quality)
+                  extracts=extracts, quality=annex.quality, history=history_until(annex.history, c))
+
+
+def history_until(history: MonthlyHistory | None, cutoff: pd.Timestamp) -> MonthlyHistory | None:
+    """Monthly figures as known at ``cutoff``: the months that had ended by then (None if none had)."""
+    if history is None:
+        return None
+    ended = (pd.DatetimeIndex(history.table.index) + pd.offsets.MonthEnd(0)) <= pd.Timestamp(cutoff)
+    if not ended.any():
+        return None
+    rows = history.rows[ended] if history.rows is not None else None
+    return replace(history, table=history.table[ended], rows=rows)
 
 
 def default_cutoffs(annex: AnnexA) -> list[pd.Timestamp]:
