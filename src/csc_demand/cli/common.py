@@ -6,13 +6,17 @@ import argparse
 
 
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
-    """The input arguments of every command that reads Annex A files: PATH..., --extract-date, --json,
-    --key-file."""
+    """The input arguments of every command that reads Annex A files: PATH..., --extract-date, --history,
+    --json, --key-file."""
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="Annex A workbook(s) (.xlsx, .xlsm, .xls, .ods), CSV/TSV files, or folders of them")
     p.add_argument("--extract-date", metavar="YYYY-MM-DD",
                    help="the date the extract was taken (default: from the file name, else the latest date "
                         "in the lists)")
+    p.add_argument("--history", metavar="FILE",
+                   help="your monthly figures (a CSV or Excel sheet: a 'month' column and any of referrals, "
+                        "cp_starts, cp_open, cla_starts, cla_open), for the seasons, the drift and the stocks' "
+                        "own path; compared with the lists where both have a month")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--key-file", metavar="FILE",
                    help="the pseudonymisation key file (default: in your csc-demand settings folder)")
@@ -31,8 +35,19 @@ def date_option(text: str, option: str):
 
 
 def read(args: argparse.Namespace):
-    """Read the Annex A files named on the command line into an :class:`~csc_demand.tables.AnnexA`."""
+    """Read the Annex A files named on the command line into an :class:`~csc_demand.tables.AnnexA`, with the
+    monthly figures of ``--history`` attached (and compared with the lists) when given."""
     from csc_demand.io import load_or_create_key, read_annex_a
 
+    history = None
+    if getattr(args, "history", None):   # read first: a bad file is found before the slow part
+        from csc_demand.io import read_history
+
+        history = read_history(args.history)
     key = load_or_create_key(args.key_file) if getattr(args, "key_file", None) else None
-    return read_annex_a(args.paths, extract_date=args.extract_date, key=key)
+    annex = read_annex_a(args.paths, extract_date=args.extract_date, key=key)
+    if history is not None:
+        from csc_demand.model.history import with_history
+
+        annex = with_history(annex, history)
+    return annex

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from csc_demand.tables import LISTS_BY_TABLE, REQUIRED_TABLES, USED_TABLES, AnnexA
+from csc_demand.tables import (
+    LISTS_BY_TABLE,
+    MEASURE_LABELS,
+    REQUIRED_TABLES,
+    USED_TABLES,
+    AnnexA,
+    observed_timeline,
+    timeline_text,
+)
 
 #: Problems shown per kind in the readable text (all are in the JSON).
 SHOWN_PER_KIND = 3
@@ -22,6 +30,35 @@ def open_at(frame: pd.DataFrame, date: pd.Timestamp) -> int:
     return int(((start <= date) & (end.isna() | (end > date))).sum())
 
 
+def _month(ts: object) -> str:
+    return pd.Timestamp(ts).strftime("%Y-%m")
+
+
+def history_summary(annex: AnnexA) -> dict | None:
+    """The monthly figures given with the lists (``None`` when none were): ``source``, ``sheet``,
+    ``first_month`` / ``last_month`` (``YYYY-MM``), ``months`` (months with at least one figure),
+    ``measures`` (per figure given: ``months``, ``first_month``, ``last_month``), ``rows_read``,
+    ``rows_not_used``, ``problems`` (how many; each is in the summary's problems) and ``differences``
+    (months where the lists and the monthly figures differ by more than 5%)."""
+    h = annex.history
+    if h is None:
+        return None
+    months = h.months
+    measures = {}
+    for m in h.measures:
+        got = h.table.index[h.table[m].notna().to_numpy()]
+        measures[m] = {"months": int(len(got)), "first_month": _month(got.min()), "last_month": _month(got.max())}
+    mine = [p for p in annex.quality.problems if p.file == h.source]
+    return {
+        "source": h.source, "sheet": h.sheet,
+        "first_month": _month(months.min()) if len(months) else None,
+        "last_month": _month(months.max()) if len(months) else None,
+        "months": int(len(months)), "measures": measures, "rows_read": int(h.rows_read),
+        "rows_not_used": int(h.rows_not_used), "problems": len(mine),
+        "differences": sum(p.kind == "history_differs" for p in mine),
+    }
+
+
 def validation_summary(annex: AnnexA) -> dict:
     """The validate summary as a JSON-ready dict.
 
@@ -30,9 +67,11 @@ def validation_summary(annex: AnnexA) -> dict:
     ``first_date`` / ``last_date`` of the list's main date, ``open_at_extract`` for plans, periods of care
     and CIN episodes, ``rows_read``, ``rows_not_used``, ``rows_replaced`` = rows superseded by a newer
     extract; ``rows_read = rows + rows_not_used + rows_replaced``), ``missing_lists`` (required lists not
-    found), ``rows_not_used``, ``sources`` (where each list was found), ``ok`` (all required lists read)
-    and ``problems`` (each with ``severity``, ``kind``, ``file``, ``sheet``, ``row``, ``column``,
-    ``message``). Contains no child-level value.
+    found), ``rows_not_used``, ``sources`` (where each list was found), ``ok`` (all required lists read),
+    ``problems`` (each with ``severity``, ``kind``, ``file``, ``sheet``, ``row``, ``column``,
+    ``message``), ``timeline`` (the observed windows and the gaps between them, then the months of the
+    monthly figures: :func:`~csc_demand.tables.observed_timeline`) and ``history`` (the monthly figures,
+    :func:`history_summary`, or ``None``). Contains no child-level value.
     """
     q = annex.quality
     lists: dict[str, dict] = {}
@@ -60,6 +99,8 @@ def validation_summary(annex: AnnexA) -> dict:
         "sources": {t: list(locs) for t, locs in q.sources.items()},
         "ok": not missing,
         "problems": [p.to_dict() for p in q.problems],
+        "timeline": observed_timeline(annex),
+        "history": history_summary(annex),
     }
 
 
@@ -83,6 +124,22 @@ def format_summary(summary: dict) -> str:
     if len(summary["extracts"]) > 1:
         out.append(f"Extracts merged: {len(summary['extracts'])} ("
                    + ", ".join(e["extract_date"] for e in summary["extracts"]) + "); the newest wins")
+    timeline = summary.get("timeline") or []
+    if timeline:
+        out.append("Observed windows: " + timeline_text(timeline, "windows"))
+    h = summary.get("history")
+    if h:
+        where = f"{h['source']}, sheet '{h['sheet']}'" if h.get("sheet") else h["source"]
+        months = timeline_text(timeline, "monthly") or "no month with a figure"
+        names = ", ".join(f"{MEASURE_LABELS[m].split(' (')[0].lower()} ({_n(e['months'], 'month')})"
+                          for m, e in h["measures"].items())
+        line = f"Monthly figures from {where}: {months}; {names or 'no figures'}"
+        if h["rows_not_used"]:
+            line += f"; {_n(h['rows_not_used'], 'row')} not used"
+        if h["differences"]:
+            verb = "differs" if h["differences"] == 1 else "differ"
+            line += f"; {_n(h['differences'], 'figure')} {verb} from the lists by more than 5% (history_differs below)"
+        out.append(line)
     out.append("")
     out.append("Lists found:")
     for t in USED_TABLES:
