@@ -102,6 +102,8 @@ def test_forecast_and_backtest_take_the_annex_with_its_history(data, tmp_path, c
     assert status == 0
     html = report.read_text(encoding="utf-8")
     assert "Monthly figures" in html and "history_differs" in html    # the history's rows and its notes
+    assert "<dt>Observed windows</dt><dd>30 Dec 2019 – 30 Jun 2020 · gap of 6 months (1 Jul – 29 Dec 2020)" in html
+    assert "<dt>Months of monthly figures</dt><dd>Jan 2018–Jun 2021 (42 months)</dd>" in html
     status = main(["backtest", *map(str, paths), "--history", str(history), "--draws", "50", "--json",
                    "--key-file", str(key_file)])
     assert status == 0 and json.loads(capsys.readouterr().out)["results"]

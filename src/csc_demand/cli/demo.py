@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from csc_demand.report import write_report
     from csc_demand.scenario import builtin_scenarios
     from csc_demand.synth import demo_data
+    from csc_demand.tables import observed_timeline
 
     check_numbers(36, args.draws)
     print("Preparing the demo local authority (about 20 seconds the first time, then reused)...", file=sys.stderr)
@@ -42,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     print("Forecasting the built-in scenarios and checking the method on the LA's own past data...", file=sys.stderr)
     scenarios = builtin_scenarios(annex.extract_date.date())
     fc = forecast(annex, scenarios, months=36, draws=args.draws, seed=1)
+    fc.timeline = fc.timeline or observed_timeline(annex)
     fc.backtest = backtest_or_none(annex, sys.stdout, scenarios[0])
     fc.la_name = "Demo LA (made-up data)"
     outputs = folder.parent / "outputs"

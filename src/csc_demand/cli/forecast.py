@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from csc_demand.model import forecast
     from csc_demand.report import check_report_path, forecast_json, write_report
     from csc_demand.scenario import builtin_scenarios, load_scenario
+    from csc_demand.tables import observed_timeline
 
     check_numbers(args.months, args.draws)
     if args.out:
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if not scenarios:
         scenarios = [builtin_scenarios(annex.extract_date.date())[0]]
     fc = forecast(annex, scenarios, months=args.months, draws=args.draws, seed=args.seed)
+    fc.timeline = fc.timeline or observed_timeline(annex)
     out = sys.stderr if args.json else sys.stdout
     if args.out:
         fc.backtest = backtest_or_none(annex, out, scenarios[0])

@@ -370,6 +370,12 @@ def _summary_sheet(wb: Workbook, ws: Worksheet, fm: _Formats, forecast: Forecast
         ws.write_number(r, 1, used.rows_not_used, fm.number(COUNT_FORMAT))
         ws.write_string(r, 3, "each is explained on the Data quality sheet", fm.text)
         r += 1
+    for label, text in tv.timeline_facts(forecast):   # what was observed when, the gaps named
+        ws.write_string(r, 0, label, fm.bold)
+        ws.merge_range(r, 1, r, last_col, "", fm.wrap)
+        ws.write_string(r, 1, text, fm.wrap)
+        ws.set_row(r, 13.5 * max(1, math.ceil(len(text) * 1.1 / max(width_chars - 40, 1))))
+        r += 1
     if used.actual_ranges:
         r += 1
         for c, label in enumerate(("Actual figures", "From", "To")):

@@ -518,6 +518,7 @@ def render_html(forecast: Forecast) -> str:
         facts.append(("Rows not used", f"{used.rows_not_used:,} (each explained in the Excel report)"))
     for label, a, b in used.actual_ranges[:1]:
         facts.append(("Actual figures", f"{a:%B %Y} to {b:%B %Y}"))
+    facts += tv.timeline_facts(forecast)
     body.append('<dl class="facts">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts) + "</dl>")
     body.append("</header>")
 

@@ -27,6 +27,7 @@ from csc_demand.tables import (
     MEASURES,
     Forecast,
     day_label,
+    timeline_text,
     window_start,
 )
 
@@ -333,6 +334,19 @@ def data_used(forecast: Forecast) -> DataUsed:
             starts = pd.to_datetime(months.loc[months["measure"] == m, "period_start"])
             ranges.append((MEASURE_LABELS.get(m, m), starts.min(), starts.max()))
     return DataUsed(lists=lists, rows_not_used=None if q is None else q.rows_not_used, actual_ranges=ranges)
+
+
+def timeline_facts(forecast: Forecast) -> list[tuple[str, str]]:
+    """What was observed when, as (label, text) pairs for the reports: the extracts' windows with the gaps
+    between them named, then the months of the monthly figures when given (from ``Forecast.timeline``, made by
+    :func:`~csc_demand.tables.observed_timeline`; empty when the forecast carries none)."""
+    timeline = forecast.timeline or []
+    out = []
+    for label, part in (("Observed windows", "windows"), ("Months of monthly figures", "monthly")):
+        text = timeline_text(timeline, part)  # type: ignore[arg-type]
+        if text:
+            out.append((label, text))
+    return out
 
 
 def quality_table(forecast: Forecast) -> pd.DataFrame:
