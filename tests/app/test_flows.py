@@ -88,7 +88,7 @@ def test_upload_shows_the_quality_summary_before_any_chart(at, small_workbook):
     assert by_list.loc["List 8: Children in Care", "Open at the extract date"] == \
         f"{counts['looked_after']['open_at_extract']:,}"
     # short breaks are not periods of care: counted, explained and located
-    kinds = at.dataframe[1].value
+    kinds = next(d.value for d in at.dataframe if "How many" in d.value.columns)
     short = kinds[kinds["What"].str.contains("Short-break")]
     assert short["How many"].iloc[0] == counts["looked_after"]["short_break_rows"]
     assert "sheet List_8, row " in short["First one at"].iloc[0]

@@ -49,8 +49,10 @@ def main() -> None:
         if a is not None:
             uasc = " Unaccompanied asylum-seeking children left out." if st.session_state.get(state.EXCLUDE_UASC) \
                 else ""
+            h = state.history()
+            monthly = f" With monthly figures from {h.source}." if h is not None else ""
             st.success(f"Loaded: {state.data_label()}, extract date "
-                       f"{a.extract_date.strftime('%d %b %Y').lstrip('0')}.{uasc}")
+                       f"{a.extract_date.strftime('%d %b %Y').lstrip('0')}.{monthly}{uasc}")
         else:
             st.info("No data loaded yet.")
         st.caption(f"Version {__version__}. Runs on this computer only; your data is never sent anywhere.")

@@ -1,4 +1,5 @@
-"""What the app keeps for one browser session: the loaded Annex A, its estimates, the scenarios.
+"""What the app keeps for one browser session: the loaded Annex A, the monthly figures loaded beside it, the
+estimates, the scenarios.
 
 Everything lives in ``st.session_state`` (this session's memory only, never on disk). Reading the data and
 estimating the rates happen once per load (keyed by a hash of the uploaded bytes or pasted text); every
@@ -17,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from csc_demand.scenario import Scenario, builtin_scenarios, scenario_to_toml
-from csc_demand.tables import REQUIRED_TABLES, AnnexA
+from csc_demand.tables import REQUIRED_TABLES, AnnexA, MonthlyHistory, observed_timeline
 
 #: Draws for interactive use (the command line's default is 1,000): enough for a steady median and band.
 INTERACTIVE_DRAWS = 500
@@ -31,6 +32,8 @@ DATA_LABEL = "data_label"
 SCENARIOS = "scenarios"
 CACHE = "cache"
 EDIT_VERSION = "edit_version"
+MONTHLY = "monthly_history"
+MONTHLY_KEY = "monthly_history_key"
 
 
 def bytes_key(parts: Sequence[tuple[str, bytes]], extra: str = "") -> str:
@@ -50,15 +53,38 @@ def annex() -> AnnexA | None:
 EXCLUDE_UASC = "exclude_uasc"
 
 
+def history() -> MonthlyHistory | None:
+    """The monthly figures loaded beside the lists, or None."""
+    return st.session_state.get(MONTHLY)
+
+
+def annex_with_history() -> AnnexA | None:
+    """The loaded data with the monthly figures attached and compared with the lists
+    (:func:`csc_demand.model.with_history`) when they were loaded; otherwise the loaded data."""
+    from csc_demand.model import with_history
+
+    a, h = annex(), history()
+    if a is None or h is None:
+        return a
+    return cached("with_history", None, lambda: with_history(a, h), uasc=False)
+
+
 def model_annex() -> AnnexA | None:
-    """The data the model uses: the loaded data, less unaccompanied asylum-seeking children's periods of care
-    when the user chose to leave them out (their arrivals follow national policy, not local demand)."""
+    """The data the model uses: the loaded data with its monthly figures, less unaccompanied asylum-seeking
+    children's periods of care when the user chose to leave them out (their arrivals follow national policy,
+    not local demand)."""
     from csc_demand.model import without_uasc
 
-    a = annex()
+    a = annex_with_history()
     if a is None or not st.session_state.get(EXCLUDE_UASC, False):
         return a
     return cached("without_uasc", None, lambda: without_uasc(a))
+
+
+def timeline() -> list[dict]:
+    """What was observed when: the extracts' windows and their gaps, and the months of the monthly figures."""
+    a = annex_with_history()
+    return [] if a is None else cached("timeline", None, lambda: observed_timeline(a), uasc=False)
 
 
 def data_label() -> str:
@@ -107,6 +133,30 @@ def load_files(files: Sequence[Any], extract_date: dt.date | None = None) -> Ann
     return st.session_state[ANNEX]
 
 
+def load_history(upload: Any) -> MonthlyHistory:
+    """Read an uploaded file of monthly figures (``.name`` and ``.getvalue()``) unless the same bytes are
+    loaded; the estimates, forecasts and backtest then use the data with them."""
+    from csc_demand.io import read_history
+
+    name, data = upload.name, upload.getvalue()
+    key = bytes_key([(name, data)], "monthly")
+    if st.session_state.get(MONTHLY_KEY) != key:
+        h = read_history((name, data))
+        st.session_state[MONTHLY] = h
+        st.session_state[MONTHLY_KEY] = key
+        st.session_state[CACHE] = {}
+        st.session_state.pop("fit_result", None)
+    return st.session_state[MONTHLY]
+
+
+def clear_history() -> None:
+    """Forget the monthly figures (the data are then the lists alone again)."""
+    st.session_state.pop(MONTHLY, None)
+    st.session_state.pop(MONTHLY_KEY, None)
+    st.session_state[CACHE] = {}
+    st.session_state.pop("fit_result", None)
+
+
 def load_pasted(texts: Mapping[str, str], extract_date: dt.date | None = None) -> AnnexA:
     """Read lists pasted from Excel (label → tab-separated text with a header row)."""
     from csc_demand.io import read_pasted
@@ -141,14 +191,17 @@ def _cache() -> dict:
     return st.session_state.setdefault(CACHE, {})
 
 
-def cached(name: str, key: Any, make, keep: int | None = None) -> Any:
-    """``make()`` once per loaded data set and ``key``; kept in this session's memory.
+def cached(name: str, key: Any, make, keep: int | None = None, uasc: bool = True) -> Any:
+    """``make()`` once per loaded data set (the lists and the monthly figures) and ``key``; kept in this
+    session's memory.
 
     With ``keep``, only the ``keep`` most recently made results of this ``name`` are kept (so a long session
-    of small changes does not fill the memory).
+    of small changes does not fill the memory). ``uasc=False``: the result does not depend on the "leave out
+    unaccompanied asylum-seeking children" switch.
     """
     c = _cache()
-    full = (name, st.session_state.get(DATA_KEY), bool(st.session_state.get(EXCLUDE_UASC, False)), key)
+    full = (name, st.session_state.get(DATA_KEY), st.session_state.get(MONTHLY_KEY),
+            bool(st.session_state.get(EXCLUDE_UASC, False)) and uasc, key)
     if full not in c:
         c[full] = make()
         if keep is not None:
@@ -240,8 +293,8 @@ def _combine(items: list[Scenario], keys: list[tuple], months: int, draws: int, 
     table = pd.concat([p.table for p in parts], ignore_index=True) if len(parts) > 1 else first.table
     return Forecast(table=table, actuals=first.actuals, extract_date=first.extract_date, scenarios=tuple(items),
                     estimates=first.estimates, draws=first.draws, seed=first.seed, months=first.months,
-                    quality=annex().quality, backtest=first.backtest, la_name=first.la_name,
-                    window_fit=first.window_fit)
+                    quality=annex_with_history().quality, backtest=first.backtest, la_name=first.la_name,
+                    window_fit=first.window_fit, timeline=timeline())
 
 
 def _run_forecast(items: list[Scenario], months: int, draws: int, seed: int):

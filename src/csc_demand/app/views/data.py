@@ -7,7 +7,7 @@ import streamlit as st
 
 from csc_demand.app import MAX_UPLOAD_MB, state
 from csc_demand.errors import CscDemandError
-from csc_demand.tables import LISTS_BY_TABLE, day_label
+from csc_demand.tables import LISTS_BY_TABLE, MEASURE_LABELS, day_label, timeline_text
 
 TITLE = "Your data"
 FILE_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt"]
@@ -73,6 +73,37 @@ def lists_table(summary: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+_TIMELINE_WORDS = {"window": "Extracts' window", "gap": "Gap between extracts", "monthly_figures": "Monthly figures",
+                   "monthly_gap": "Gap in the monthly figures"}
+
+
+def timeline_table(timeline: list[dict]) -> pd.DataFrame:
+    """What was observed when (:func:`csc_demand.tables.observed_timeline`), one row per window, gap or run of
+    monthly figures, for people: what, from, to, and how long (days, months or extracts)."""
+    rows = []
+    for t in timeline:
+        if t["kind"] in ("monthly_figures", "monthly_gap"):
+            length = f"{t['months']} month{'s' if t['months'] != 1 else ''}"
+        else:
+            length = f"{t['days']:,} day{'s' if t['days'] != 1 else ''}"
+            if t["kind"] == "window" and t.get("extracts", 1) > 1:
+                length += f" ({t['extracts']} extracts)"
+        rows.append({"Observed": _TIMELINE_WORDS.get(t["kind"], t["kind"]), "From": _fmt_date(t["start"]),
+                     "To": _fmt_date(t["end"]), "How long": length})
+    return pd.DataFrame(rows, columns=["Observed", "From", "To", "How long"])
+
+
+def history_table(history: dict | None) -> pd.DataFrame:
+    """The monthly figures loaded (the ``history`` part of :func:`csc_demand.io.validation_summary`): one row
+    per figure with the months it covers."""
+    rows = []
+    for m, e in (history or {}).get("measures", {}).items():
+        rows.append({"Figure": MEASURE_LABELS[m], "Months": f"{e['months']:,}",
+                     "First month": pd.Timestamp(e["first_month"]).strftime("%b %Y"),
+                     "Last month": pd.Timestamp(e["last_month"]).strftime("%b %Y")})
+    return pd.DataFrame(rows, columns=["Figure", "Months", "First month", "Last month"])
+
+
 def problems_table(problems: list[dict]) -> pd.DataFrame:
     """Every problem the reader found, with where to find it in the file."""
     cols = {"severity": "Severity", "file": "File", "sheet": "Sheet", "row": "Row", "column": "Column",
@@ -110,17 +141,30 @@ def render_summary() -> None:
     """The data-quality summary of the loaded data, in plain English (shown before any chart)."""
     from csc_demand.io import validation_summary
 
-    a = state.annex()
-    summary = validation_summary(a)
+    a = state.annex_with_history()
+    summary = state.cached("validation_summary", None, lambda: validation_summary(a), uasc=False)
     source = {"user": "you gave it", "file name": "taken from the file name",
               "latest event": "the latest date in the lists"}.get(a.extract_date_source, a.extract_date_source)
     st.subheader("What was found")
     extracts = len(a.extracts)
+    timeline = summary["timeline"]
+    windows = timeline_text(timeline, "windows")
     st.markdown(
         f"Loaded **{state.data_label()}**. The extract date is **{_fmt_date(a.extract_date)}** ({source}). "
-        f"{extracts} extract{'s' if extracts != 1 else ''} covering {_fmt_date(a.observed_from)} to "
-        f"{_fmt_date(a.extract_date)}.")
+        f"{extracts} extract{'s' if extracts != 1 else ''}, observed {windows}.")
     st.dataframe(lists_table(summary), hide_index=True, width="stretch")
+    h = summary.get("history")
+    if h:
+        where = f"{h['source']} (sheet {h['sheet']})" if h.get("sheet") else h["source"]
+        months = timeline_text(timeline, "monthly") or "no month with a figure"
+        differ = (f" In {h['differences']} place{'s' if h['differences'] != 1 else ''} they differ from the lists "
+                  "by more than 5%: see the notes below." if h["differences"] else "")
+        not_used = (f" {h['rows_not_used']} row{'s' if h['rows_not_used'] != 1 else ''} could not be used."
+                    if h["rows_not_used"] else "")
+        st.markdown(f"**Monthly figures** from {where}: {months}.{not_used}{differ}")
+        st.dataframe(history_table(h), hide_index=True, width="stretch")
+    st.markdown("**What was observed when** (the estimates use only the days and months observed):")
+    st.dataframe(timeline_table(timeline), hide_index=True, width="stretch")
     missing = state.missing_lists()
     if missing:
         names = "; ".join(f"List {LISTS_BY_TABLE[t].number} ({LISTS_BY_TABLE[t].title})" for t in missing)
@@ -154,6 +198,44 @@ def _read_files() -> None:
         state.load_files(files, st.session_state.get("extract_date"))
     except CscDemandError as exc:
         st.session_state["load_error"] = str(exc)
+
+
+def _read_history() -> None:
+    upload = st.session_state.get("history_upload")
+    if upload is None:
+        st.session_state["history_error"] = "Choose the file of monthly figures first."
+        return
+    try:
+        state.load_history(upload)
+    except CscDemandError as exc:
+        st.session_state["history_error"] = str(exc)
+
+
+def render_history_upload() -> None:
+    """The upload of the monthly figures (optional), beside the Annex A upload."""
+    st.markdown("**Monthly figures (optional)**")
+    st.markdown("Your monthly performance figures, as far back as you have them: a CSV or Excel sheet with a "
+                "`month` column and any of `referrals`, `cp_starts`, `cp_open`, `cla_starts`, `cla_open`. They "
+                "give the forecast the seasons, the drift and the stocks' own path.")
+    error = st.session_state.pop("history_error", None)
+    if error:
+        st.error(error)
+    st.file_uploader(
+        f"Monthly figures: one CSV or Excel file (up to {MAX_UPLOAD_MB} MB)", type=FILE_TYPES, key="history_upload",
+        help="One row per month: the month (2019-04, Apr 2019 or 01/04/2019) and any of referrals, CP plans "
+             "started, open CP plans (at the month end), children starting care and children looked after (at the "
+             "month end). Headers such as 'Open CP plans' or 'CLA at month end' are recognised; blank cells are "
+             "allowed.")
+    c1, c2 = st.columns(2)
+    c1.button("Read the monthly figures", key="read_history", on_click=_read_history,
+              help="Reads the file in this session's memory; the estimates and the forecast then use it.")
+    h = state.history()
+    if h is not None:
+        c2.button("Remove the monthly figures", key="clear_history", on_click=state.clear_history,
+                  help="Forecast from the Annex A lists alone again.")
+        months = h.months
+        span = (f"{months.min():%b %Y} to {months.max():%b %Y}" if len(months) else "no month with a figure")
+        st.success(f"Monthly figures loaded from {h.source}: {span}.")
 
 
 def _read_pasted() -> None:
@@ -199,6 +281,15 @@ def render() -> None:
     st.date_input("Extract date (optional)", value=None, key="extract_date", format="DD/MM/YYYY",
                   help="The date the Annex A lists were taken. Leave it blank and the tool takes it from a "
                        "date in the file name, or else from the latest date in the lists.")
+    lists_col, history_col = st.columns([3, 2])
+    with lists_col:
+        _render_lists_inputs()
+    with history_col:
+        render_history_upload()
+
+
+def _render_lists_inputs() -> None:
+    """Upload or paste the Annex A lists."""
     upload, paste = st.tabs(["Upload files", "Paste from Excel"])
     with upload:
         st.file_uploader(

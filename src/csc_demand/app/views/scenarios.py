@@ -196,7 +196,7 @@ def _fit(i: int) -> None:
         st.session_state["fit_result"] = ("error", "Choose a start date and an end date after it.")
         return
     try:
-        fit = fit_shock(state.annex(), pd.Timestamp(start), pd.Timestamp(end))
+        fit = fit_shock(state.annex_with_history(), pd.Timestamp(start), pd.Timestamp(end))
     except CscDemandError as exc:
         st.session_state["fit_result"] = ("error", str(exc))
         return
