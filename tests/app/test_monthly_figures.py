@@ -117,6 +117,14 @@ def test_figures_loaded_first_apply_to_lists_loaded_later_and_can_be_removed(at,
     assert "monthly" not in at.sidebar.success[0].value
 
 
+def test_the_guidance_explains_what_to_give_and_what_it_buys(at):
+    at.sidebar.radio(key="page").set_value("How this works").run()
+    assert "Your monthly figures" in [h.value for h in at.header]
+    text = _markdown(at)
+    assert "**What to give.**" in text and "`cla_open`" in text
+    assert "**What it buys.** The seasons" in text and "the drift" in text and "the stocks' own path" in text
+
+
 def test_timeline_and_history_tables():
     timeline = [
         {"kind": "window", "start": "2021-01-01", "end": "2021-06-30", "days": 181, "extracts": 2},

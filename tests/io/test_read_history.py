@@ -210,3 +210,19 @@ def test_a_second_column_for_the_same_figure_is_ignored_and_said_so(tmp_path):
     assert h.table["cla_open"].tolist() == [10]
     [p] = h.problems
     assert p.kind == "duplicate_column" and p.column == "Children looked after" and "'cla_open'" in p.message
+
+
+def test_the_readme_example_and_header_names_are_read(tmp_path):
+    """The README's example file and the header names it promises (kept true by this test)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```\nmonth,referrals", 1)[1].split("```", 1)[0]
+    h = read_history(_write(tmp_path / "example.csv", "month,referrals" + example))
+    assert list(h.table.columns) == list(HISTORY_MEASURES) and len(h.table) == 2 and not h.problems
+    section = readme.split("**Your monthly figures.**", 1)[1].split("What to give", 1)[0]
+    promised = section.split("Headers are recognised", 1)[1].split(". A title row", 1)[0]
+    names = [n for n in promised.split('"')[1::2]]
+    assert len(names) == 7
+    assert [header_kind(n) for n in names] == ["referrals", "cp_starts", "cp_open", "cp_open", "cla_starts",
+                                               "cla_open", "cla_open"]

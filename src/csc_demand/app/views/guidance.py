@@ -43,9 +43,32 @@ ASSUMPTIONS = """
 - The future follows the past of your own data, changed only by the scenario you set.
 - One Annex A extract covers six months of referrals: too short to see the seasons. Load several extracts
   taken at different dates (many authorities keep one a month) for a longer history and better forecasts.
+  They may overlap or leave gaps: the data page shows what was observed when, each gap named, and the
+  estimates use only the days observed.
 - The default unit costs and caseload are illustrative round figures, not your authority's: set your own.
 - Unaccompanied asylum-seeking children are included; their arrivals follow national policy rather than
   local demand.
+"""
+
+MONTHLY_FIGURES = """
+Every authority keeps monthly performance figures for years: referrals, child protection plans started and
+open, children who started care and children looked after at each month end. Those years are exactly what one
+six-month extract lacks, so load them beside your lists ("Monthly figures" on the data page).
+
+- **What to give.** A CSV or Excel sheet with one row per month: a `month` column (`2019-04`, `Apr 2019`,
+  `01/04/2019` or an Excel date) and any of `referrals`, `cp_starts`, `cp_open`, `cla_starts`, `cla_open`.
+  Starts and referrals are the month's counts; `cp_open` and `cla_open` are the numbers open at the month end.
+  Blank cells are fine, and headers such as "Open CP plans" or "CLA at month end" are recognised. Give as many
+  years as you have: two show the seasons, five are better.
+- **What it buys.** The seasons (which months are busy), the drift (whether demand has been rising or falling)
+  and the stocks' own path (how open plans and children looked after have moved, not just where they are
+  today).
+- **When the two disagree.** Where the monthly figures and the lists cover the same month, the tool compares
+  them and notes every month more than 5% apart, with both figures. The forecast uses the lists where both
+  exist and the monthly figures elsewhere; check which is right.
+- **Bad rows.** A month that cannot be read, a month given twice, a total row, text or a negative number where
+  a count should be: that row or figure is left out and explained with its row and column, and the rest of
+  the file is used.
 """
 
 LIMITS = """
@@ -93,12 +116,14 @@ This statement has not been checked by an independent audit. Please report any b
 def render() -> None:
     """Draw the guidance page."""
     st.title(TITLE)
-    st.markdown("A short guide in plain English: the method, what it assumes, its limits, what happens "
-                "to your data, and accessibility.")
+    st.markdown("A short guide in plain English: the method, what it assumes, what your monthly figures add, "
+                "its limits, what happens to your data, and accessibility.")
     st.header("The method", divider="gray")
     st.markdown(METHOD)
     st.header("What it assumes", divider="gray")
     st.markdown(ASSUMPTIONS)
+    st.header("Your monthly figures", divider="gray")
+    st.markdown(MONTHLY_FIGURES)
     st.header("Limits", divider="gray")
     st.markdown(LIMITS)
     st.header("Your data", divider="gray")
