@@ -399,9 +399,9 @@ class MonthlyHistory:
     usable figure. Flows are the month's count; stocks are counts open at the month end.
     ``source`` is the file name, ``sheet`` the sheet read (``None`` for a CSV), ``headers`` the header as
     written for ``month`` and each measure, ``rows`` the spreadsheet row (CSV line) of each month (a Series
-    indexed like ``table``), ``header_row`` the row of the headers, ``rows_read`` the non-blank rows under the headers and ``problems`` everything
-    the reader noticed (each also in the :class:`QualityReport` it was given). Counts only: no child-level
-    value.
+    indexed like ``table``), ``header_row`` the row of the headers, ``rows_read`` the non-blank rows under
+    the headers and ``problems`` everything the reader noticed (each also in the :class:`QualityReport` it
+    was given). Counts only: no child-level value.
     """
 
     table: pd.DataFrame

@@ -134,7 +134,8 @@ def test_timeline_and_history_tables():
     ]
     table = timeline_table(timeline)
     assert table.to_dict("records") == [
-        {"Observed": "Extracts' window", "From": "1 Jan 2021", "To": "30 Jun 2021", "How long": "181 days (2 extracts)"},
+        {"Observed": "Extracts' window", "From": "1 Jan 2021", "To": "30 Jun 2021",
+         "How long": "181 days (2 extracts)"},
         {"Observed": "Gap between extracts", "From": "1 Jul 2021", "To": "1 Jul 2021", "How long": "1 day"},
         {"Observed": "Monthly figures", "From": "1 Apr 2019", "To": "30 Jun 2021", "How long": "27 months"},
         {"Observed": "Gap in the monthly figures", "From": "1 Jan 2019", "To": "31 Jan 2019", "How long": "1 month"},
