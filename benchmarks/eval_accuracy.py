@@ -16,6 +16,9 @@ default scenario) is scored 6, 12 and 24 months ahead, each horizon on its own (
 six-month gap); the forecast from both is scored against the forecast from the latest extract alone (more data
 must never make it worse).
 
+``history``: the same held-out LAs with one extract at 30 June 2022 and five years of monthly figures (the
+referrals, starts and numbers open of July 2017 to June 2022, as an LA keeps them) given as ``--history``.
+
 ``lockdown``: the median preset with six-monthly extracts from December 2019 to December 2020 and the
 TRUE scenario (the simulator's shocks as a scenario file) given: the error of open CP plans and children looked
 after 12 months ahead (kept within 6% and 4%).
@@ -24,6 +27,7 @@ Run (the figures in docs/accuracy.md)::
 
     python benchmarks/eval_accuracy.py --seeds 32
     python benchmarks/eval_accuracy.py --world gaps --seeds 16
+    python benchmarks/eval_accuracy.py --world history --seeds 32
     python benchmarks/eval_accuracy.py --world lockdown --seeds 16
 
 The simulated workbooks are written and read back with the real reader once per seed and kept in ``--cache``
@@ -43,8 +47,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from csc_demand.io import read_annex_a
-from csc_demand.model import forecast
+from csc_demand.io import read_annex_a, read_history
+from csc_demand.model import forecast, with_history
 from csc_demand.scenario import NewNormal, Scenario, Shock
 from csc_demand.synth import PRESETS, simulate, truth_series, write_annex_a
 from csc_demand.synth.params import SHOCKS_2020
@@ -76,9 +80,9 @@ def prepare(world_kind: str, seed: int, cache: Path) -> Path:
     out = cache / f"{world_kind}_{seed}.pkl"
     if out.exists():
         return out
-    if world_kind in ("new-normal", "gaps"):
-        world = simulate(held_out_params(seed), seed, start="2019-01-01", end="2024-07-31",
-                         shocks=NEW_NORMAL_SHOCKS)
+    if world_kind in ("new-normal", "gaps", "history"):
+        world = simulate(held_out_params(seed), seed, start="2017-01-01" if world_kind == "history" else "2019-01-01",
+                         end="2024-07-31", shocks=NEW_NORMAL_SHOCKS)
         dates = [NEW_NORMAL_EXTRACT] if world_kind == "new-normal" else \
             [NEW_NORMAL_EXTRACT - pd.DateOffset(years=1), NEW_NORMAL_EXTRACT]
     else:
@@ -88,6 +92,12 @@ def prepare(world_kind: str, seed: int, cache: Path) -> Path:
         paths = [write_annex_a(world, d, Path(tmp) / f"annex_a_{d:%Y-%m-%d}.xlsx") for d in dates]
         annex = read_annex_a(paths)
         latest = read_annex_a(paths[-1:]) if len(paths) > 1 else annex
+        if world_kind == "history":
+            truth = truth_series(world)
+            months = truth[(truth["month"] >= "2017-07") & (truth["month"] <= "2022-06")]
+            csv = Path(tmp) / "monthly_figures.csv"
+            months.to_csv(csv, index=False)
+            annex = with_history(annex, read_history(csv))
     payload = {"annex": annex, "latest": latest, "truth": truth_series(world).set_index("month"), "shocks": world.shocks}
     tmp_out = out.with_suffix(".tmp")
     tmp_out.write_bytes(pickle.dumps(payload))
@@ -140,6 +150,11 @@ def score_new_normal(seed: int, cache: Path, draws: int) -> list[dict]:
     return _score(data["annex"], data["truth"], seed, draws, "one extract")
 
 
+def score_history(seed: int, cache: Path, draws: int) -> list[dict]:
+    data = pickle.loads((cache / f"history_{seed}.pkl").read_bytes())
+    return _score(data["annex"], data["truth"], seed, draws, "one extract and five years of monthly figures")
+
+
 def score_gaps(seed: int, cache: Path, draws: int) -> list[dict]:
     data = pickle.loads((cache / f"gaps_{seed}.pkl").read_bytes())
     return (_score(data["latest"], data["truth"], seed, draws, "latest extract alone")
@@ -175,7 +190,7 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--world", choices=["new-normal", "gaps", "lockdown"], default="new-normal")
+    ap.add_argument("--world", choices=["new-normal", "gaps", "history", "lockdown"], default="new-normal")
     ap.add_argument("--seeds", type=int, default=32)
     ap.add_argument("--first-seed", type=int, default=1000)
     ap.add_argument("--draws", type=int, default=1000)
@@ -186,7 +201,8 @@ def main() -> None:
     args.cache.mkdir(parents=True, exist_ok=True)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     t0 = time.perf_counter()
-    score = {"new-normal": score_new_normal, "gaps": score_gaps, "lockdown": score_lockdown}[args.world]
+    score = {"new-normal": score_new_normal, "gaps": score_gaps, "history": score_history,
+             "lockdown": score_lockdown}[args.world]
     with ProcessPoolExecutor(args.workers) as pool:
         list(pool.map(prepare, [args.world] * len(seeds), seeds, [args.cache] * len(seeds)))
         t1 = time.perf_counter()
@@ -202,7 +218,7 @@ def main() -> None:
         for data, part in df.groupby("data", sort=False):
             print(f"\n{data}:")
             print(summarise(part[part["measure"].isin(STOCKS)]).to_string())
-    elif args.world == "new-normal":
+    elif args.world in ("new-normal", "history"):
         print(summarise(df).to_string())
         dec = df[(df["measure"] == "referrals") & df["period"].str.endswith("-12")]
         if len(dec):
