@@ -226,12 +226,11 @@ def render_history_upload() -> None:
              "started, open CP plans (at the month end), children starting care and children looked after (at the "
              "month end). Headers such as 'Open CP plans' or 'CLA at month end' are recognised; blank cells are "
              "allowed.")
-    c1, c2 = st.columns(2)
-    c1.button("Read the monthly figures", key="read_history", on_click=_read_history,
+    st.button("Read the monthly figures", key="read_history", on_click=_read_history,
               help="Reads the file in this session's memory; the estimates and the forecast then use it.")
     h = state.history()
     if h is not None:
-        c2.button("Remove the monthly figures", key="clear_history", on_click=state.clear_history,
+        st.button("Remove the monthly figures", key="clear_history", on_click=state.clear_history,
                   help="Forecast from the Annex A lists alone again.")
         months = h.months
         span = (f"{months.min():%b %Y} to {months.max():%b %Y}" if len(months) else "no month with a figure")
