@@ -255,3 +255,65 @@ def test_an_encrypted_workbook_is_still_called_password_protected(tmp_path):
     ole = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000 + "EncryptionInfo".encode("utf-16-le")
            + b"\x00" * 200 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 2000)
     assert "password" in _message(tmp_path, "locked.xlsx", ole)
+
+
+def _with_cells(sheet_data: bytes) -> bytes:
+    """The small List 3 workbook with ``sheet_data`` (raw ``<row>`` XML) added at the end of its sheet."""
+    src = zipfile.ZipFile(io.BytesIO(_small_workbook()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                end = data.index(b"</sheetData>")
+                data = data[:end] + sheet_data + data[end:]
+            dst.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def test_a_sheet_longer_than_excel_allows_is_refused_before_it_is_loaded(tmp_path):
+    # one value in row 2,000,000 makes the sheet two million rows long (it once read as 3.8 million rows)
+    long = _with_cells(b'<row r="2000000"><c r="A2000000"><v>1</v></c></row>')
+    (tmp_path / "long_2020-12-31.xlsx").write_bytes(long)
+    (tmp_path / "ok.csv").write_text("Child Unique ID,Child Protection Plan Start Date\n1,01/10/2020\n")
+    annex = read_annex_a([tmp_path / "long_2020-12-31.xlsx", tmp_path / "ok.csv"], key=KEY)
+    big = [p for p in annex.quality.problems if p.kind == "sheet_too_large"]
+    assert len(big) == 1 and big[0].file == "long_2020-12-31.xlsx" and big[0].sheet == "List_3"
+    assert "2,000,000 rows" in big[0].message and "1,048,576" in big[0].message
+    assert "referrals" not in annex.tables and len(annex.cp_plans) == 1  # the other file is read
+
+
+def test_a_sheet_spanning_too_many_cells_is_refused_before_it_is_loaded(tmp_path):
+    # two values far apart make calamine hold the whole rectangle between them: 17 billion cells
+    from csc_demand.io.sources import InputFile, raw_sheets
+
+    data = _with_cells(b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    sheets = raw_sheets(InputFile("wide.xlsx", data))
+    assert len(sheets) == 1 and sheets[0].rows == []
+    problem = sheets[0].problems[0]
+    assert problem.kind == "sheet_too_large" and problem.sheet == "List_3" and "cells" in problem.message
+    (tmp_path / "wide.xlsx").write_bytes(data)
+    with pytest.raises(CscDemandError) as err:  # the only sheet: the error says why it was not read
+        read_annex_a(tmp_path / "wide.xlsx", key=KEY)
+    assert str(err.value).startswith("Sheet 'List_3' of wide.xlsx spans") and "wide.xlsx" in str(err.value)
+
+
+def test_a_csv_longer_than_excel_allows_is_refused(tmp_path):
+    lines = "Child Unique ID,Date of referral\n" + "1,01/10/2020\n" * 1_048_576
+    assert "more than Excel's maximum" in _message(tmp_path, "list3.csv", lines.encode())
+
+
+def test_a_workbook_whose_sheets_together_span_too_many_cells_is_refused(tmp_path, monkeypatch):
+    # the real limits need hundreds of MB of XML; the same rule with small limits
+    from csc_demand.io import sources
+
+    monkeypatch.setattr(sources, "MAX_SHEET_CELLS", 30)
+    monkeypatch.setattr(sources, "MAX_WORKBOOK_CELLS", 40)
+    wb = xlsxwriter.Workbook(tmp_path / "many.xlsx")
+    for name in ("List_3", "List_7", "List_8"):
+        ws = wb.add_worksheet(name)
+        for i in range(5):
+            ws.write_row(i, 0, [1, 2, 3])  # 15 cells a sheet: each is within the sheet limit
+    wb.close()
+    data = (tmp_path / "many.xlsx").read_bytes()
+    assert "far more than any Annex A workbook" in _message(tmp_path, "many.xlsx", data)

@@ -44,7 +44,9 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
   read); ``file_skipped`` (info: a file holding no list read, such as a README in a folder of extracts; it
   is no extract and sets no extract date; if no file holds a list, reading fails naming them);
   ``xls_renamed`` (info: an Excel 97–2003 workbook with an .xlsx/.xlsm name, recognised by its content and
-  read as .xls); ``replaced_by_newer_extract`` (info: rows superseded when extracts are merged);
+  read as .xls); ``sheet_too_large`` (a sheet longer than Excel's 1,048,576 rows, or spanning more than
+  ``sources.MAX_SHEET_CELLS``, refused before it is loaded: its XML is scanned as a stream first; a
+  workbook or CSV file past the limits is refused whole); ``replaced_by_newer_extract`` (info: rows superseded when extracts are merged);
   ``one_extract_date_for_several_files``; ``no_extract_date`` (today's date used).
 
 Messages never contain a child-level value (ID, name, date of birth, team, worker, postcode, or any date).

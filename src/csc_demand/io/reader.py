@@ -208,6 +208,11 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
         g.files.append(f.name)
         g.parts.extend(parts)
     if not groups:
+        reasons = [p.message for p in quality.problems  # a sheet refused or damaged: say why, not only "no list"
+                   if p.file in listless and p.kind in ("sheet_too_large", "sheet_unreadable")]
+        if reasons:
+            raise CscDemandError(" ".join(dict.fromkeys(reasons)) + f" No Annex A list could be read from "
+                                 f"{', '.join(listless)}.")
         if listless:
             raise CscDemandError(
                 f"No Annex A list was found in {', '.join(listless)}. csc-demand looks for sheets or CSV files "

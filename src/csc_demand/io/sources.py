@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,15 @@ MAX_COMPRESSION_RATIO = 200
 #: The ratio is only meaningful for archives that unpack to something sizeable.
 _RATIO_MIN_BYTES = 1_000_000
 MAX_FILE_BYTES = 500_000_000
+#: Excel's largest sheet. No Annex A list is longer; a longer sheet (or CSV) is refused before it is loaded.
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+#: The most cells a sheet may span (the rectangle from A1 to its last value, which the workbook reader holds
+#: in memory whole), and all the sheets of a workbook together. The largest LAs' Annex A workbook, every
+#: list 1–11, spans about 1 million cells and is read in about 300 MB (benchmarks/bench_memory.py); reading
+#: takes about 160 bytes a cell, so these keep any workbook that is read under about 1.5 GB.
+MAX_SHEET_CELLS = 6_000_000
+MAX_WORKBOOK_CELLS = 8_000_000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -143,7 +153,7 @@ def collect_inputs(sources: object) -> list[InputFile]:
     return out
 
 
-def _check_zip(f: InputFile) -> None:
+def _check_zip(f: InputFile) -> set[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(f.data)) as zf:
             infos = zf.infolist()
@@ -160,6 +170,7 @@ def _check_zip(f: InputFile) -> None:
         raise _encrypted(f)
     if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
         raise CscDemandError(f"{f.name} is a zip file but not an Excel or OpenDocument workbook. {_WHAT_TO_DO}")
+    return names
 
 
 def _ole_streams(data: bytes) -> set[str]:
@@ -178,6 +189,135 @@ def _ole_streams(data: bytes) -> set[str]:
     return found
 
 
+# Cell references that can make a sheet large, each only where the cell holds something (not ``<c .../>``):
+# a column of two or three letters (AA to XFD), or a row of six digits or more (100,000 on). Looking only for
+# these keeps the scan of an ordinary list (a few columns, a few thousand rows) to a fast search.
+_WIDE_REF = re.compile(rb' r="([A-Z]{2,3})([0-9]{1,9})"[^>/]*>')
+_DEEP_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{6,9})"[^>/]*>')
+_NARROW_REF = re.compile(rb' r="([A-Z])[0-9]{1,9}"[^>/]*>')
+_DEEP_ROW = re.compile(rb'row r="([0-9]{6,9})"')
+_CHUNK_BYTES = 1 << 22
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _refs_extent(refs: list[tuple[bytes, bytes]]) -> tuple[int, int]:
+    """The largest row and the largest column among ``(letters, digits)`` cell references."""
+    if not refs:
+        return 0, 0
+    cols, rows = zip(*refs, strict=True)
+    return max(map(int, rows)), max(map(_column_number, set(cols)))
+
+
+def _sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
+    """``(last row, last column, cells)`` of a worksheet part of an .xlsx, read as a stream (a few MB at a
+    time) before the workbook reader loads it, stopping as soon as the sheet is over :data:`EXCEL_MAX_ROWS`
+    or :data:`MAX_SHEET_CELLS`.
+
+    ``cells`` counts cell elements (an upper bound, which also guards cells written without a reference).
+    The last row is the largest of the number of rows, the row numbers of 100,000 on and the rows of cells
+    beyond column Z; the last column is exact beyond Z (single-letter columns are looked at only when the
+    sheet is deep enough for them to matter, otherwise 0). Empty cells (``<c r="Z9" s="1"/>``) are skipped,
+    as the reader skips them.
+    """
+    last_row = last_col = cells = rows = 0
+    narrow = 0
+    tail = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(_CHUNK_BYTES)
+            buf = tail + chunk
+            cut = max(buf.rfind(b"<"), 0) if chunk else len(buf)
+            body, tail = buf[:cut], buf[cut:]
+            cells += body.count(b"<c")  # also <col>, <cfRule>...: an upper bound
+            rows += body.count(b"<row")
+            r_wide, c_wide = _refs_extent(_WIDE_REF.findall(body))
+            r_deep, c_deep = _refs_extent(_DEEP_REF.findall(body))
+            r_elem = max(map(int, _DEEP_ROW.findall(body)), default=0)
+            last_row = max(last_row, rows, r_wide, r_deep, r_elem)
+            last_col = max(last_col, c_wide, c_deep)
+            if last_row * 26 > MAX_SHEET_CELLS and last_col < 26 and narrow < 26:
+                narrow = max([narrow, *map(_column_number, set(_NARROW_REF.findall(body)))])
+            if (not chunk or last_row > EXCEL_MAX_ROWS or cells > MAX_SHEET_CELLS
+                    or last_row * max(last_col, narrow) > MAX_SHEET_CELLS):
+                return last_row, max(last_col, narrow), cells
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its worksheet part (``xl/worksheets/sheet1.xml``) from the workbook's own index."""
+    import html
+
+    try:
+        book = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except Exception:  # a damaged index: the workbook reader says so
+        return {}
+    targets = {}
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\s[^>]*>", rels):
+        rid, target = re.search(rb'\bId="([^"]*)"', tag), re.search(rb'\bTarget="([^"]*)"', tag)
+        if rid and target:
+            t = html.unescape(target.group(1).decode("utf-8", "replace"))
+            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+    parts = {}
+    for tag in re.findall(rb"<(?:\w+:)?sheet\s[^>]*>", book):
+        name, rid = re.search(rb'\bname="([^"]*)"', tag), re.search(rb'\b(?:\w+:)?id="([^"]*)"', tag)
+        if name and rid and rid.group(1) in targets:
+            parts[html.unescape(name.group(1).decode("utf-8", "replace"))] = targets[rid.group(1)]
+    return parts
+
+
+def _too_large_message(file: str, sheet: str, last_row: int, last_col: int, cells: int,
+                       cut_off: bool = False) -> str | None:
+    """Why a sheet of ``last_row`` rows and ``last_col`` columns (``cells`` with content) is not read, or
+    ``None`` when it is within bounds. ``cut_off``: the reader stops at Excel's last row (OpenDocument), so
+    a sheet that reaches it may have lost rows."""
+    where = f"Sheet '{sheet}' of {file}"
+    refused = (", so it cannot be an Annex A list saved by Excel and was not read. Export the list again from "
+               "the case system, or check where the file came from.")
+    if last_row > EXCEL_MAX_ROWS:
+        return f"{where} has at least {last_row:,} rows, more than Excel's maximum of {EXCEL_MAX_ROWS:,}" + refused
+    if cut_off and last_row >= EXCEL_MAX_ROWS:
+        return f"{where} reaches row {last_row:,}, Excel's last row, so rows beyond it may be missing" + refused
+    spans = max(cells, last_row * last_col)
+    if spans > MAX_SHEET_CELLS:
+        return (f"{where} spans {spans:,} cells (to row {last_row:,}, column {last_col:,}), far more than "
+                "any Annex A list, so it was not read. Delete the rows and columns beyond the list (or copy "
+                "the list into a new workbook) and try again.")
+    return None
+
+
+def _too_large(f: InputFile) -> dict[str, str]:
+    """Sheet name → why it is refused, for each sheet of an .xlsx/.xlsm longer than Excel allows or spanning
+    more than :data:`MAX_SHEET_CELLS`; found by streaming each sheet's XML before anything is loaded. Raises
+    :class:`CscDemandError` when the other sheets together span more than :data:`MAX_WORKBOOK_CELLS`."""
+    out: dict[str, str] = {}
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(f.data)) as zf:
+        names = set(zf.namelist())
+        for sheet, part in _sheet_parts(zf).items():
+            if part not in names:
+                continue
+            try:
+                last_row, last_col, cells = _sheet_extent(zf, part)
+            except Exception:  # zlib, zip and bad-data errors of a damaged part: the workbook reader says so
+                continue
+            why = _too_large_message(f.name, sheet, last_row, last_col, cells)
+            if why:
+                out[sheet] = why
+            else:
+                total += max(cells, last_row * last_col)
+    if total > MAX_WORKBOOK_CELLS:
+        raise CscDemandError(f"{f.name} holds about {total:,} cells, far more than any Annex A workbook (the "
+                             "largest local authorities' come to about 1 million), so it was not read. Keep only "
+                             "the Annex A lists in the workbook (or save each list as a CSV file) and try again.")
+    return out
+
+
 def _encrypted(f: InputFile) -> CscDemandError:
     return CscDemandError(f"{f.name} is password-protected (encrypted), so it cannot be read. Open it in Excel, "
                           "remove the password (File > Info > Protect Workbook), save a copy and load that.")
@@ -187,8 +327,9 @@ def _workbook_sheets(f: InputFile) -> list[RawSheet]:
     import python_calamine as pc
 
     renamed: Problem | None = None
+    parts: set[str] = set()
     if f.data.startswith(_ZIP_MAGIC):
-        _check_zip(f)
+        parts = _check_zip(f)
     elif f.data.startswith(_OLE_MAGIC):
         streams = _ole_streams(f.data)
         if {"EncryptedPackage", "EncryptionInfo"} & streams:
@@ -213,6 +354,8 @@ def _workbook_sheets(f: InputFile) -> list[RawSheet]:
     except Exception:  # calamine raises several types for a damaged file; the user's remedy is the same
         raise CscDemandError(f"{f.name} could not be opened as a workbook: it may be damaged or incomplete. "
                              "Open it in Excel and save a new copy, then load that.") from None
+    too_large = _too_large(f) if "xl/workbook.xml" in parts else {}
+    ods = "content.xml" in parts and "xl/workbook.xml" not in parts  # read only up to Excel's last row
     sheets: list[RawSheet] = []
     try:
         metadata = list(wb.sheets_metadata)
@@ -222,13 +365,23 @@ def _workbook_sheets(f: InputFile) -> list[RawSheet]:
     for name in wb.sheet_names:
         if kinds.get(name, "WorkSheet").split(".")[-1] not in ("WorkSheet", "Worksheet"):
             continue
+        why = too_large.get(name)
         try:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if why is None:
+                sheet = wb.get_sheet_by_name(name)
+                end = sheet.end or (-1, -1)  # checked again as held, before a Python object is made
+                why = _too_large_message(f.name, name, end[0] + 1, end[1] + 1, 0, cut_off=ods)
+            if why is None:
+                rows = sheet.to_python(skip_empty_area=False)
         except Exception:
             sheets.append(RawSheet(f.name, name, [], [Problem(
                 "warning", "sheet_unreadable",
                 f"Sheet '{name}' could not be read (it may be damaged); the other sheets were read.",
                 file=f.name, sheet=name)]))
+            continue
+        if why is not None:
+            sheets.append(RawSheet(f.name, name, [], [Problem("warning", "sheet_too_large", why, file=f.name,
+                                                              sheet=name)]))
             continue
         sheets.append(RawSheet(f.name, name, rows))
     if renamed is not None and sheets:
@@ -272,6 +425,11 @@ def raw_sheets(f: InputFile) -> list[RawSheet]:
     if not f.data.strip():
         raise CscDemandError(f"{f.name} is empty. Export the list again, or choose another file.")
     if f.is_text:
+        lines = f.data.count(b"\n") + (not f.data.endswith(b"\n"))
+        if lines > EXCEL_MAX_ROWS:
+            raise CscDemandError(f"{f.name} has {lines:,} lines, more than Excel's maximum of {EXCEL_MAX_ROWS:,} "
+                                 "rows, which no Annex A list has, so it was not read. Export the list again, or "
+                                 "check you chose the right file.")
         try:
             rows = text_rows(_decode(f.data), "\t" if f.suffix == ".tsv" else None)
         except CscDemandError as exc:
