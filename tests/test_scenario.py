@@ -16,8 +16,10 @@ from csc_demand.scenario import (
     Overrides,
     Scenario,
     Shock,
+    Workforce,
     builtin_scenarios,
     load_scenario,
+    scenario_from_dict,
     scenario_to_toml,
 )
 
@@ -238,11 +240,18 @@ def _shocks(draw) -> tuple[Shock, ...]:
        trend=st.floats(-50, 50, allow_nan=False),
        cp=st.none() | st.floats(0, 1, allow_nan=False),
        fost=st.floats(0, 1_000_000, allow_nan=False),
-       caseload=st.floats(1, 200, allow_nan=False))
-def test_toml_round_trip(name, description, shocks, nn, trend, cp, fost, caseload) -> None:
+       caseload=st.none() | st.floats(1, 200, allow_nan=False),
+       workforce=st.builds(
+           Workforce, la=st.sampled_from([None, "Kent", "E09000027", "kingston upon hull"]),
+           case_holder_share_pct=st.floats(1, 100, allow_nan=False), salary_gbp_per_year=st.floats(10_000, 250_000),
+           case_holders_fte_now=st.none() | st.floats(0.1, 100_000),
+           target_caseload=st.none() | st.floats(1, 200), target_date=st.none() | _dates))
+def test_toml_round_trip(name, description, shocks, nn, trend, cp, fost, caseload, workforce) -> None:
+    if workforce.target_caseload is None and workforce.target_date is not None:
+        workforce = Workforce(la=workforce.la, target_caseload=12.0, target_date=workforce.target_date)
     s = Scenario(name=name, description=description, shocks=shocks, new_normal=nn, trend_pct_per_year=trend,
                  overrides=Overrides(cp_starts_per_referral=cp), costs=Costs(fostering_gbp_per_week=fost),
-                 caseload_per_worker=caseload, reference_start=dt.date(2020, 1, 1))
+                 caseload_per_worker=caseload, reference_start=dt.date(2020, 1, 1), workforce=workforce)
     assert load_scenario(scenario_to_toml(s)) == s
 
 
@@ -255,3 +264,126 @@ def test_return_end_date_is_whole_months_after_the_return_start() -> None:
     assert end(dt.date(2021, 1, 31), 1) == dt.date(2021, 2, 28)      # no 31 February: the month's last day
     assert end(dt.date(2020, 12, 15), 13) == dt.date(2022, 1, 15)
     assert end(dt.date(2021, 3, 9), 0) == dt.date(2021, 3, 10)       # all at once: that one day
+
+
+# --- the caseload and the [workforce] table ------------------------------------------------------------------
+
+WORKFORCE_EXAMPLE = """
+name = "Caseloads down"
+[workforce]
+la = "Kent"
+case_holder_share_pct = 60
+agency_rate_pct = 10
+vacancy_rate_pct = 12.5
+salary_gbp_per_year = 45000
+on_costs_pct = 28
+agency_premium_pct = 40
+case_holders_fte_now = 480
+target_caseload = 14
+target_date = 2027-03-31
+"""
+
+
+def test_workforce_table_loads() -> None:
+    s = load_scenario(WORKFORCE_EXAMPLE)
+    assert s.caseload_per_worker is None
+    assert s.workforce == Workforce(la="Kent", case_holder_share_pct=60.0, agency_rate_pct=10.0,
+                                    vacancy_rate_pct=12.5, salary_gbp_per_year=45_000.0, on_costs_pct=28.0,
+                                    agency_premium_pct=40.0, case_holders_fte_now=480.0, target_caseload=14.0,
+                                    target_date=dt.date(2027, 3, 31))
+    assert load_scenario(scenario_to_toml(s)) == s
+
+
+def test_no_workforce_table_gives_the_defaults_and_no_caseload() -> None:
+    s = load_scenario('name = "x"')
+    assert s.caseload_per_worker is None and s.workforce == Workforce()
+    assert (s.workforce.case_holder_share_pct, s.workforce.agency_rate_pct, s.workforce.vacancy_rate_pct) == (
+        58.3, 13.0, 14.2)
+    assert (s.workforce.salary_gbp_per_year, s.workforce.on_costs_pct, s.workforce.agency_premium_pct) == (
+        42_000.0, 30.0, 50.0)
+    text = scenario_to_toml(s)
+    assert "caseload_per_worker" not in text, "no caseload is written when none is set"
+    assert "[workforce]" in text and "la =" not in text and "target_caseload" not in text
+    assert load_scenario(text) == s
+
+
+def test_caseload_per_worker_is_kept_when_set() -> None:
+    s = load_scenario('name = "x"\ncaseload_per_worker = 15')
+    assert s.caseload_per_worker == 15.0
+    assert "caseload_per_worker = 15\n" in scenario_to_toml(s)
+
+
+def test_an_editor_may_pass_none_for_settings_not_set() -> None:
+    s = scenario_from_dict({"name": "x", "caseload_per_worker": None,
+                            "workforce": {"la": None, "target_caseload": None, "salary_gbp_per_year": 40_000}})
+    assert s.caseload_per_worker is None
+    assert s.workforce == Workforce(salary_gbp_per_year=40_000.0)
+
+
+def test_module_docstring_example_loads() -> None:
+    import textwrap
+
+    import csc_demand.scenario as module
+
+    block = module.__doc__.split("::\n\n", 1)[1].split("\n\nPercent", 1)[0]
+    s = load_scenario(textwrap.dedent(block))
+    assert s.caseload_per_worker == 15 and s.workforce.la == "Kent" and s.workforce.target_caseload == 12
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ('la = "Kentt"', "Scenario: workforce: la: 'Kentt' is not a local authority in the DfE's workforce figures. "
+                     "Did you mean 'Kent'"),
+    ('la = "Kingston"', "workforce: la: 'Kingston' could be Kingston upon Hull, City of or Kingston upon Thames"),
+    ("la = 886", "workforce: la must be non-empty text in quotes, got 886"),
+    ('la = ""', "workforce: la must be non-empty text in quotes"),
+    ("case_holder_share_pct = 0", "workforce: case_holder_share_pct must be a number from 1 to 100, got 0"),
+    ("agency_rate_pct = 101", "workforce: agency_rate_pct must be a number from 0 to 100, got 101"),
+    ("vacancy_rate_pct = 95", "workforce: vacancy_rate_pct must be a number from 0 to 90, got 95"),
+    ('salary_gbp_per_year = "42k"', "workforce: salary_gbp_per_year must be a number from 10,000 to 250,000, "
+                                    "got '42k'"),
+    ("on_costs_pct = -5", "workforce: on_costs_pct must be a number from 0 to 100, got -5"),
+    ("agency_premium_pct = 400", "workforce: agency_premium_pct must be a number from 0 to 300, got 400"),
+    ("case_holders_fte_now = 0", "workforce: case_holders_fte_now must be a number from 0.1 to 100,000, got 0"),
+    ("target_caseload = 0.5", "workforce: target_caseload must be a number from 1 to 200, got 0.5"),
+    ('target_caseload = 12\ntarget_date = "next year"',
+     "workforce: target_date must be a date written YYYY-MM-DD"),
+    ("target_date = 2027-03-31", "workforce: target_date is given but target_caseload is missing"),
+    ("salary_gbp_a_year = 40000",
+     "workforce: unknown setting 'salary_gbp_a_year'. Did you mean 'salary_gbp_per_year'?"),
+])
+def test_workforce_validation_names_the_key(table: str, message: str) -> None:
+    with pytest.raises(CscDemandError) as err:
+        load_scenario(f'name = "x"\n[workforce]\n{table}\n')
+    assert message in str(err.value)
+
+
+def test_workforce_must_be_a_table() -> None:
+    with pytest.raises(CscDemandError, match="workforce: must be a table of settings"):
+        load_scenario('name = "x"\nworkforce = 3')
+
+
+def test_describe_says_which_caseload_applies() -> None:
+    none = " ".join(Scenario(name="x").describe())
+    assert ("Social workers needed assume the default caseload (open cases per worker holding cases, children on "
+            "plans and in care included): England's latest published caseload, 30 September 2025: 15.2 cases per "
+            "case-holding social worker (DfE), because no local authority was named.") in none
+    assert "Social workers' pay is illustrative, not your authority's (salary £42,000 a year, on-costs 30%" in none
+    assert "(England, 30 September 2025, DfE)" in none and "Target" not in none
+    kent = " ".join(Scenario(name="x", workforce=Workforce(la="Kent")).describe())
+    assert "Kent's own published caseload, 30 September 2025: 17 cases per case-holding social worker (DfE)." in kent
+    joint = " ".join(Scenario(name="x", workforce=Workforce(la="Richmond")).describe())
+    assert "included): the published caseload of Kingston upon Thames and Richmond upon Thames" in joint
+    own = " ".join(Scenario(name="x", caseload_per_worker=15, workforce=Workforce(la="Kent")).describe())
+    assert "Social workers needed assume 15 open cases per worker holding cases" in own and "Kent's" not in own
+    target = " ".join(load_scenario(WORKFORCE_EXAMPLE).describe())
+    assert "Target: caseloads of 14 cases per case-holding social worker by 31 Mar 2027, from 480 case-holding " \
+           "social workers (FTE) today." in target
+    assert "Social workers' pay is set by the user: salary £45,000 a year, on-costs 28%, agency workers 40% dearer" \
+           in target
+    assert "case holders are 60% of social workers in post, the agency rate is 10% and the vacancy rate 12.5%, as " \
+           "this scenario sets" in target
+
+
+def test_describe_does_not_fail_on_an_unknown_authority_built_in_code() -> None:
+    text = " ".join(Scenario(name="x", workforce=Workforce(la="Atlantis")).describe())
+    assert "'Atlantis' is not a local authority" in text

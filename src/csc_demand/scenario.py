@@ -9,7 +9,8 @@ percentages are numbers such as ``-20`` for a 20% fall)::
     reference_start = 2020-07-01          # window for the referral baseline (default: chosen from the data)
     reference_end = 2020-12-31
     trend_pct_per_year = 0                # steady change in referrals, % per year (default 0)
-    caseload_per_worker = 17              # open cases per social worker (default 17)
+    caseload_per_worker = 15              # open cases per case-holding social worker (default: the LA's own
+                                          # published caseload when [workforce] la is set, else England's)
     quantiles = [0.1, 0.5, 0.9]           # quantiles reported (each between 0 and 1)
 
     [[shock]]                             # any number of shocks
@@ -48,6 +49,18 @@ percentages are numbers such as ``-20`` for a 20% fall)::
     unknown_gbp_per_week = 1000
     cp_plan_gbp_per_week = 250
 
+    [workforce]                           # optional: social workers (shares and rates in %, pay in £ a year)
+    la = "Kent"                           # the local authority (name or code) whose published caseload is the default
+    case_holder_share_pct = 58.3          # case-holding social workers as a % of all in post (1 to 100)
+    agency_rate_pct = 13                  # agency workers as a % of all workers (0 to 100)
+    vacancy_rate_pct = 14.2               # vacant posts as a % of all posts (0 to 90)
+    salary_gbp_per_year = 42000           # a social worker's salary (illustrative)
+    on_costs_pct = 30                     # employer's National Insurance and pension (illustrative)
+    agency_premium_pct = 50               # how much more an agency worker costs (illustrative)
+    case_holders_fte_now = 120            # optional: case-holding social workers today (FTE)
+    target_caseload = 12                  # optional: bring caseloads to 12 cases per case-holding worker...
+    target_date = 2027-03-31              # ...by this date (optional: from the start when not given)
+
 Percent changes combine multiplicatively: during a shock that overlaps a new normal, referrals are
 ``baseline × (1 + shock%) × (1 + new normal%)``. ``referrals_change_pct`` is always the change in ALL
 referrals; a ``by_source_change_pct`` entry gives one source group its own change, and the other groups are
@@ -56,9 +69,12 @@ below zero). Missing referrals (the shortfall against what the baseline would ha
 falls) come back as extra referrals on top of the baseline.
 
 The default unit costs are ILLUSTRATIVE round figures of the right order for England in 2024-25 (they are not
-any local authority's costs): set your own. Likewise the default caseload of 17 open cases per social
-worker is close to the national average caseload of children's social workers (DfE workforce statistics
-report about 16 to 17 cases per worker); set your own.
+any local authority's costs): set your own. The caseload counts every case a social worker holds, as the DfE's
+does: children in need, including those on child protection plans and those looked after. Without
+``caseload_per_worker``, it is the named authority's latest published caseload (``[workforce] la``), else
+England's (15.2 at 30 September 2025); :func:`csc_demand.workforce.default_caseload` says which. The shares and
+rates in ``[workforce]`` default to England's at 30 September 2025 (DfE); salary, on-costs and the agency premium
+are illustrative, like the unit costs: set your own.
 """
 
 from __future__ import annotations
@@ -75,13 +91,13 @@ from typing import Any, Literal
 
 from csc_demand.errors import CscDemandError
 from csc_demand.tables import SOURCE_GROUP_ORDER, day_label
+from csc_demand.workforce import WORKFORCE_SETTINGS, Workforce, default_caseload, find_la
 
 ReturnProfile = Literal["even", "front-loaded"]
 RETURN_PROFILES: tuple[str, ...] = ("even", "front-loaded")
 #: The referral source groups a shock may change separately.
 SOURCE_GROUPS: tuple[str, ...] = SOURCE_GROUP_ORDER
 DEFAULT_QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
-DEFAULT_CASELOAD_PER_WORKER = 17.0
 
 
 @dataclass(frozen=True)
@@ -199,8 +215,9 @@ class Scenario:
     trend_pct_per_year: float = 0.0
     overrides: Overrides = field(default_factory=Overrides)
     costs: Costs = field(default_factory=Costs)
-    caseload_per_worker: float = DEFAULT_CASELOAD_PER_WORKER
+    caseload_per_worker: float | None = None
     quantiles: tuple[float, ...] = DEFAULT_QUANTILES
+    workforce: Workforce = field(default_factory=Workforce)
 
     def describe(self) -> list[str]:
         """The scenario's assumptions as plain-English sentences (for reports and the app)."""
@@ -261,9 +278,42 @@ class Scenario:
             out.append("Unit costs are set by the user.")
         else:
             out.append("Unit costs are illustrative defaults, not your authority's costs: set your own.")
-        out.append(f"Costs rise by {_fmt_num(self.costs.inflation_pct_per_year)}% a year. Social workers needed "
-                   f"assume {_fmt_num(self.caseload_per_worker)} open cases per worker.")
+        out.append(f"Costs rise by {_fmt_num(self.costs.inflation_pct_per_year)}% a year.")
+        out += _describe_workforce(self.caseload_per_worker, self.workforce)
         return out
+
+
+def _describe_workforce(caseload_per_worker: float | None, w: Workforce) -> list[str]:
+    """The caseload and the ``[workforce]`` settings as sentences (which caseload applies, and why)."""
+    if caseload_per_worker is not None:
+        out = [f"Social workers needed assume {_fmt_num(caseload_per_worker)} open cases per worker holding cases "
+               "(children in need, including those on child protection plans and in care), as this scenario sets."]
+    else:
+        try:
+            _, where = default_caseload(w.la)
+        except CscDemandError as exc:
+            where = str(exc)  # a Scenario built in code with an unknown la; loading a file refuses it
+        if where.startswith("The "):
+            where = "t" + where[1:]
+        out = [f"Social workers needed assume the default caseload (open cases per worker holding cases, children "
+               f"on plans and in care included): {where}"]
+    rates = (f"case holders are {_fmt_num(w.case_holder_share_pct)}% of social workers in post, the agency rate "
+             f"is {_fmt_num(w.agency_rate_pct)}% and the vacancy rate {_fmt_num(w.vacancy_rate_pct)}%")
+    out.append(f"All social workers: {rates}"
+               + (" (England, 30 September 2025, DfE)." if w.rates_are_default() else ", as this scenario sets."))
+    pay = (f"salary £{_fmt_num(w.salary_gbp_per_year)} a year, on-costs {_fmt_num(w.on_costs_pct)}%, agency "
+           f"workers {_fmt_num(w.agency_premium_pct)}% dearer")
+    out.append(f"Social workers' pay is illustrative, not your authority's ({pay}): set your own."
+               if w.pay_is_default() else f"Social workers' pay is set by the user: {pay}.")
+    if w.target_caseload is not None:
+        by = f"by {day_label(w.target_date)}" if w.target_date is not None else "from the start of the forecast"
+        now = (f", from {_fmt_num(w.case_holders_fte_now)} case-holding social workers (FTE) today"
+               if w.case_holders_fte_now is not None else "")
+        out.append(f"Target: caseloads of {_fmt_num(w.target_caseload)} cases per case-holding social worker "
+                   f"{by}{now}.")
+    elif w.case_holders_fte_now is not None:
+        out.append(f"Case-holding social workers today: {_fmt_num(w.case_holders_fte_now)} (FTE).")
+    return out
 
 
 # --- formatting helpers for describe() ----------------------------------------------------------------------
@@ -297,13 +347,14 @@ def _fmt_interval(low_pct: float, high_pct: float) -> str:
 # --- loading and validation ----------------------------------------------------------------------------------
 
 _TOP_KEYS = ("name", "description", "reference_start", "reference_end", "shock", "new_normal",
-             "trend_pct_per_year", "overrides", "costs", "caseload_per_worker", "quantiles")
+             "trend_pct_per_year", "overrides", "costs", "caseload_per_worker", "quantiles", "workforce")
 _SHOCK_KEYS = ("name", "start", "end", "referrals_change_pct", "referrals_change_low_pct",
                "referrals_change_high_pct", "by_source_change_pct", "returns_pct", "return_start",
                "return_months", "return_profile")
 _NEW_NORMAL_KEYS = ("from", "change_pct")
 _OVERRIDE_KEYS = tuple(f.name for f in fields(Overrides))
 _COST_KEYS = tuple(f.name for f in fields(Costs))
+_WORKFORCE_KEYS = tuple(f.name for f in fields(Workforce))
 
 
 class _Ctx:
@@ -479,8 +530,10 @@ def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Sc
         vals = {k: (_number(ctx, "costs", k, v, -10, 50) if k == "inflation_pct_per_year"
                     else _number(ctx, "costs", k, v, 0, 1_000_000)) for k, v in raw.items()}
         costs = Costs(**vals)
-    caseload = _number(ctx, "", "caseload_per_worker", data.get("caseload_per_worker", DEFAULT_CASELOAD_PER_WORKER),
-                       1, 200)
+    # None (possible in a dict from an editor, never in TOML) means "not set", as a missing key does
+    caseload = (_number(ctx, "", "caseload_per_worker", data["caseload_per_worker"], 1, 200)
+                if data.get("caseload_per_worker") is not None else None)
+    workforce = _workforce(ctx, data["workforce"]) if "workforce" in data else Workforce()
     quantiles = DEFAULT_QUANTILES
     if "quantiles" in data:
         raw = data["quantiles"]
@@ -490,7 +543,34 @@ def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Sc
         quantiles = tuple(sorted(set(qs)))
     return Scenario(name=name, description=description, reference_start=ref_start, reference_end=ref_end,
                     shocks=shocks, new_normal=new_normal, trend_pct_per_year=trend, overrides=overrides,
-                    costs=costs, caseload_per_worker=caseload, quantiles=quantiles)
+                    costs=costs, caseload_per_worker=caseload, quantiles=quantiles, workforce=workforce)
+
+
+def _workforce(ctx: _Ctx, raw: Any) -> Workforce:
+    """The ``[workforce]`` table, validated: ``la`` must be found in the DfE's figures, numbers within
+    :data:`~csc_demand.workforce.WORKFORCE_SETTINGS`' bounds, ``target_date`` only with ``target_caseload``.
+    A value of None (from an editor's dict) leaves the setting at its default."""
+    _check_keys(ctx, "workforce", raw, _WORKFORCE_KEYS)
+    vals: dict[str, Any] = {}
+    for key, value in raw.items():
+        if value is None:
+            continue
+        if key == "la":
+            la = _text(ctx, "workforce", "la", value, required=True)
+            try:
+                find_la(la)
+            except CscDemandError as exc:
+                raise ctx.fail("workforce", f"la: {exc}") from None
+            vals["la"] = la
+        elif key == "target_date":
+            vals["target_date"] = _date(ctx, "workforce", "target_date", value)
+        else:
+            rule = WORKFORCE_SETTINGS[key]
+            vals[key] = _number(ctx, "workforce", key, value, rule.low, rule.high)
+    if "target_date" in vals and "target_caseload" not in vals:
+        raise ctx.fail("workforce", "target_date is given but target_caseload is missing: say which caseload to "
+                                    "reach by that date, e.g. target_caseload = 12.")
+    return Workforce(**vals)
 
 
 def load_scenario(path_or_text: str | Path) -> Scenario:
@@ -562,7 +642,8 @@ def scenario_to_toml(s: Scenario) -> str:
     if s.reference_end:
         lines.append(f"reference_end = {_toml_value(s.reference_end)}")
     lines.append(f"trend_pct_per_year = {_toml_value(s.trend_pct_per_year)}")
-    lines.append(f"caseload_per_worker = {_toml_value(s.caseload_per_worker)}")
+    if s.caseload_per_worker is not None:
+        lines.append(f"caseload_per_worker = {_toml_value(s.caseload_per_worker)}")
     lines.append(f"quantiles = {_toml_value(list(s.quantiles))}")
     for sh in s.shocks:
         lines += ["", "[[shock]]", f"name = {_toml_value(sh.name)}", f"start = {_toml_value(sh.start)}",
@@ -587,7 +668,15 @@ def scenario_to_toml(s: Scenario) -> str:
                   if getattr(s.overrides, f.name) is not None]
     lines += ["", "[costs]  # £ per child per week"]
     lines += [f"{f.name} = {_toml_value(getattr(s.costs, f.name))}" for f in fields(Costs)]
+    lines += ["", "[workforce]  # shares and rates in %, pay in £ a year (the pay defaults are illustrative)"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in workforce_to_dict(s.workforce).items()]
     return "\n".join(lines) + "\n"
+
+
+def workforce_to_dict(w: Workforce) -> dict[str, Any]:
+    """The ``[workforce]`` table as a dict in the file's shape (settings that are not set are left out), for
+    :func:`scenario_to_toml` and for editors that rebuild a scenario with :func:`scenario_from_dict`."""
+    return {f.name: getattr(w, f.name) for f in fields(Workforce) if getattr(w, f.name) is not None}
 
 
 # --- built-in examples -------------------------------------------------------------------------------------------
