@@ -56,7 +56,7 @@ from csc_demand.synth.params import Shock as WorldShock
 from csc_demand.tables import MEASURES, REFERRAL_SOURCE_GROUPS
 
 HORIZONS = (6, 12, 24)
-STOCKS = ("cp_open", "cla_open")
+STOCKS = ("cp_open", "cla_open", "cin_open")
 NEW_NORMAL_SHOCKS = SHOCKS_2020[:2] + (WorldShock("New normal", "2021-07-01", None, 1.07),)
 NEW_NORMAL_EXTRACT = pd.Timestamp("2022-06-30")
 LOCKDOWN_EXTRACT = pd.Timestamp("2020-12-31")
@@ -130,6 +130,8 @@ def _score(annex, truth, seed: int, draws: int, data: str) -> list[dict]:
     act = fc.actuals[fc.actuals["period_type"] == "month"]
     rows = []
     for m in MEASURES:
+        if m not in truth or not (t["measure"] == m).any():
+            continue
         q = t[t["measure"] == m].pivot_table(index="period", columns="quantile", values="value")
         past = act[act["measure"] == m].sort_values("period")
         if m in STOCKS:

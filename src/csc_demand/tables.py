@@ -379,7 +379,9 @@ class Extract:
 
 #: The monthly figures a history file can hold, in this order: flows (``referrals``, ``cp_starts``,
 #: ``cla_starts``) are the month's count; stocks (``cp_open``, ``cla_open``) are counts open at the month end.
-HISTORY_MEASURES = ("referrals", "cp_starts", "cp_open", "cla_starts", "cla_open")
+HISTORY_MEASURES = ("referrals", "cp_starts", "cp_open", "cla_starts", "cla_open", "cin_starts", "cin_open")
+#: The children-in-need measures: forecast only when List 6 is read (children on a plan or in care included).
+CIN_MEASURES = ("cin_starts", "cin_open")
 #: Plain-English names of the monthly figures in messages (``{month}`` is e.g. ``Mar 2022``).
 HISTORY_PHRASES = {
     "referrals": "referrals in {month}", "cp_starts": "child protection plans started in {month}",
@@ -610,12 +612,15 @@ def timeline_text(timeline: list[dict], part: Literal["windows", "monthly"] | No
 
 #: The measures every forecast holds. Flows (referrals, starts) are counts in the period; stocks (``*_open``)
 #: are counts open at its end.
-MEASURES = ("referrals", "cp_starts", "cp_open", "cla_starts", "cla_open")
+MEASURES = ("referrals", "cp_starts", "cp_open", "cla_starts", "cla_open", "cin_starts", "cin_open")
+#: The children-in-need measures: forecast only when List 6 is read (children on a plan or in care included).
+CIN_MEASURES = ("cin_starts", "cin_open")
 #: Plain-English names for the measures (charts, Excel, the app).
 MEASURE_LABELS = {
     "referrals": "Referrals", "cp_starts": "Child protection plans started",
     "cp_open": "Open child protection plans (end of period)", "cla_starts": "Children starting care",
-    "cla_open": "Children looked after (end of period)", "cost_gbp": "Cost (£)",
+    "cla_open": "Children looked after (end of period)", "cin_starts": "Children in need episodes started",
+    "cin_open": "Children in need (end of period)", "cost_gbp": "Cost (£)",
     "social_workers": "Social workers needed",
 }
 

@@ -39,7 +39,7 @@ def test_child_weeks_inflation_and_workers() -> None:
     cw = child_weeks(open_, grid)
     assert cw[0] == pytest.approx([10 * 31 / 7, 10 * 28 / 7, 10 * 31 / 7])
     assert inflation_factor(grid, 12.0) == pytest.approx([1.0, 1.12 ** (1 / 12), 1.12 ** (2 / 12)])
-    assert social_workers(np.array([34.0]), np.array([17.0]), 17.0) == pytest.approx([3.0])
+    assert social_workers(np.array([51.0]), 17.0) == pytest.approx([3.0])   # 51 open cases ÷ 17 a worker
 
 
 def test_actuals_hand_computed() -> None:

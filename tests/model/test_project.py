@@ -17,7 +17,7 @@ from csc_demand.model.shocks import group_ratios, referral_factors
 from csc_demand.model.timegrid import make_grid
 from csc_demand.report import forecast_json
 from csc_demand.scenario import NewNormal, Overrides, Scenario, Shock, builtin_scenarios
-from csc_demand.tables import FORECAST_COLUMNS, MEASURES
+from csc_demand.tables import CIN_MEASURES, FORECAST_COLUMNS, MEASURES
 
 NONE = Scenario(name="None")
 
@@ -74,7 +74,8 @@ def test_table_shape_months_fys_breakdowns(world_estimates):
     # every year end inside the horizon, the first (Jan–Mar 2021) partial
     assert sorted(t[t.period_type == "fy"]["period"].unique()) == ["2020-21", "2021-22", "2022-23"]
     assert set(t["scenario"]) == {s.name for s in fc.scenarios}
-    assert set(MEASURES) | {"cost_gbp", "social_workers"} == set(t["measure"])
+    # no List 6 in this world: no children in need, so no social workers (the DfE's caseload counts them all)
+    assert (set(MEASURES) - set(CIN_MEASURES)) | {"cost_gbp"} == set(t["measure"])
     sel = t[(t.measure == "cla_open") & (t.period_type == "month") & (t["quantile"] == 0.5)]
     tot = sel[sel.breakdown == "total"].set_index(["scenario", "period"])["value"]
     for bd in ("age_band", "placement_group"):

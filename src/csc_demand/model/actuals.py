@@ -86,6 +86,10 @@ def actuals(annex: AnnexA) -> pd.DataFrame:
         "cp_open": (open_at(annex.cp_plans, ends_m).astype(float), end_obs),
         "cla_open": (open_at(cla, ends_m).astype(float), end_obs),
     }
+    cin = annex.tables.get("children_in_need")
+    if cin is not None and len(cin):
+        series["cin_starts"] = (_monthly_counts(cin["start_date"], months), full)
+        series["cin_open"] = (open_at(cin, ends_m).astype(float), end_obs)
     rows = []
     fy_year = np.where(months.month >= 4, months.year, months.year - 1)
     for measure, (values, ok) in series.items():

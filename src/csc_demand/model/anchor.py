@@ -31,7 +31,8 @@ starts and exits) keeps the forecast near today's level; strong evidence (years 
 with a slope of 0.06, about a fifth of the 0.32 that full trust in them implies; with the chance variation of
 a year's flows (about 12%²), that fifth corresponds to a real gap of about 6%. For child protection plans the
 same check finds no predictive value at all (1,783 LA-years 2014–2025, ends = starts − change in the number
-open: slope −0.33), so τ is 0 there and only chance (``1/open_now``) separates today's stock from its level.
+open: slope −0.33), nor for children in need (1,788 LA-years, episodes started ÷ ended: slope −0.17), so τ is
+0 there and only chance (``1/open_now``) separates today's stock from its level.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ import pandas as pd
 from csc_demand.model.durations import GRID_WEEKS, HORIZON_WEEKS, DurationEstimate, cohort_survivors, start_kernel
 
 #: Spread (sd of the log) of a real LA's stock around the long-run level its own flows imply, beyond chance:
-#: for children looked after, and for child protection plans (module docstring).
-STOCK_GAP_SD = {"cla": 0.06, "cp": 0.0}
+#: for children looked after, child protection plans and children in need (module docstring).
+STOCK_GAP_SD = {"cla": 0.06, "cp": 0.0, "cin": 0.0}
 #: 80% normal interval multiplier.
 _Z80 = 1.2815515655446004
 

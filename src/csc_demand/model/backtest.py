@@ -214,7 +214,8 @@ def summarise(records: pd.DataFrame, months: int) -> pd.DataFrame:
         mape_same_month_last_year_pct=("ape_year", "mean"), year_cutoffs=("ape_year", "count"),
         inside_p10_p90_pct=("inside", "mean"))
     g["scaled_error"] = g["mae_median"] / g["mae_last"].where(g["mae_last"] > 0)
-    out = g.reindex(pd.MultiIndex.from_product([MEASURES, HORIZONS], names=["measure", "horizon_months"]))
+    measures = [m for m in MEASURES if m in set(records["measure"])] or list(MEASURES[:5])
+    out = g.reindex(pd.MultiIndex.from_product([measures, HORIZONS], names=["measure", "horizon_months"]))
     out = out.reset_index()
     out["cutoffs"] = out["cutoffs"].fillna(0).astype(int)
     out["year_cutoffs"] = out["year_cutoffs"].fillna(0).astype(int)

@@ -246,3 +246,49 @@ def fit_lag(referrals: pd.DataFrame, starts: pd.DataFrame, intervals: list[tuple
     return pmf, n_linked, text, links, rate
 
 
+
+
+def fit_episode_conversion(referrals: pd.DataFrame, episodes: pd.DataFrame, ref_days: pd.DatetimeIndex,
+                           plural: str) -> Conversion:
+    """Children in need episodes started per referral, from Lists 3 and 6.
+
+    Every referral starts an episode unless the child's episode was already open (the DfE's counting), and
+    List 6 holds only each child's most recent episode, so starts on List 6 undercount them. Instead: the share
+    of referrals on the reference days (``ref_days``) that did not fall inside the same child's listed episode
+    (started before the referral, and still open or ended after it). Events ÷ exposure with a Beta posterior
+    (Jeffreys prior); the episode starts on the day of the referral (no lag).
+
+    Parameters
+    ----------
+    referrals, episodes
+        The clean List 3 and List 6 tables.
+    ref_days
+        The reference days.
+    plural
+        e.g. "children in need episodes", for the explanation.
+
+    Returns
+    -------
+    Conversion
+    """
+    r = pd.DataFrame({"child_id": referrals["child_id"].astype("string"),
+                      "t": pd.to_datetime(referrals["referral_date"])})
+    r = r[r["t"].isin(pd.DatetimeIndex(ref_days)).to_numpy()]
+    ep = pd.DataFrame({"child_id": episodes["child_id"].astype("string"),
+                       "start": pd.to_datetime(episodes["start_date"]),
+                       "end": pd.to_datetime(episodes["end_date"])}).dropna(subset=["child_id", "start"])
+    ep = ep.sort_values("start").drop_duplicates("child_id", keep="last")
+    m = r.merge(ep, on="child_id", how="left")
+    inside = (m["start"] < m["t"]) & (m["end"].isna() | (m["end"] > m["t"])) & m["start"].notna()
+    n = len(m)
+    k = int(n - inside.sum())
+    a, b = k + 0.5, (n - k) + 0.5
+    p = k / n if n else 0.0
+    lo, hi = _beta_interval(a, b)
+    lag = np.zeros(LAG_WEEKS)
+    lag[0] = 1.0
+    text = (f"{p * 100:.0f}% of referrals started a new child in need episode (80% interval {lo * 100:.0f}% to "
+            f"{hi * 100:.0f}%); the others came while the child's episode was still open: {k:,} of {n:,} "
+            "referrals" + (f" from {day_label(ref_days[0])} to {day_label(ref_days[-1])}." if n else "."))
+    return Conversion(per_referral=p, low=lo, high=hi, alpha=a, beta=b, starts=k, referrals=n, lag_pmf=lag,
+                      explanation=text, lag_explanation="", method="each referral")

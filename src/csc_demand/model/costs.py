@@ -4,7 +4,8 @@ Cost in a month = child-weeks open in the month × the weekly unit cost of the c
 Children looked after are split into placement groups by the central path's mix (the mix of each age band on
 the extract date, weighted by the projected age bands); child protection plans have one unit cost. Prices
 are those of the forecast's first month and rise by ``inflation_pct_per_year`` compounded monthly.
-Social workers needed at a month end = (open child protection plans + children looked after) ÷ caseload.
+Case-holding social workers needed at a month end = open children-in-need cases (children on a plan or in care
+included, as the DfE's caseload counts them) ÷ open cases per case-holding worker (:func:`caseload_for`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from csc_demand.model.project import Simulation
 from csc_demand.model.timegrid import Grid
+from csc_demand.scenario import Scenario
 from csc_demand.tables import PLACEMENT_GROUP_ORDER
 
 CP_COST_GROUP = "Child protection plans"
@@ -51,6 +53,19 @@ def cost_parts(sim: Simulation, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.
     return child_weeks(sim.cla_open, grid), child_weeks(sim.cp_open, grid), unit_cla, unit_cp
 
 
-def social_workers(cp_open_month_end: np.ndarray, cla_open_month_end: np.ndarray, caseload: float) -> np.ndarray:
-    """Social workers (full-time equivalents) needed: open cases ÷ cases per worker."""
-    return (cp_open_month_end + cla_open_month_end) / caseload
+def caseload_for(scenario: Scenario) -> tuple[float, str]:
+    """Open cases per case-holding social worker for a scenario, and where it comes from: the scenario's
+    ``caseload_per_worker`` when set, else the named LA's latest published caseload, else England's
+    (:func:`csc_demand.workforce.default_caseload`)."""
+    if scenario.caseload_per_worker is not None:
+        return float(scenario.caseload_per_worker), (
+            f"{scenario.caseload_per_worker:g} open cases per case-holding social worker, as the scenario sets.")
+    from csc_demand.workforce import default_caseload
+    workforce = getattr(scenario, "workforce", None)
+    return default_caseload(getattr(workforce, "la", None))
+
+
+def social_workers(cin_open_month_end: np.ndarray, caseload: float) -> np.ndarray:
+    """Case-holding social workers (full-time equivalents) needed: open children-in-need cases (children on a
+    plan or in care included, as the DfE counts them) ÷ open cases per case-holding worker."""
+    return cin_open_month_end / caseload

@@ -31,7 +31,7 @@ from csc_demand.model.baseline import (
     reference_mask,
     referral_history,
 )
-from csc_demand.model.conversion import LAG_WEEKS, Conversion, fit_conversion
+from csc_demand.model.conversion import LAG_WEEKS, Conversion, fit_conversion, fit_episode_conversion
 from csc_demand.model.durations import (
     DurationEstimate,
     band_index,
@@ -91,6 +91,16 @@ class Estimates:
     trend: Trend | None = None
     notes: tuple[str, ...] = ()
     window: ObservedWindow | None = field(default=None, repr=False)
+    #: Children in need (List 6), when read: every child with an open episode, on a plan or in care included.
+    cin: Flow | None = field(default=None, repr=False)
+
+    @property
+    def flows(self) -> dict[str, Flow]:
+        """The flows forecast, by key: ``cp``, ``cla`` and, when List 6 was read, ``cin``."""
+        out = {"cp": self.cp, "cla": self.cla}
+        if self.cin is not None:
+            out["cin"] = self.cin
+        return out
 
     def explain(self) -> list[str]:
         """Every estimate as a plain-English sentence, for reports and the app."""
@@ -103,6 +113,8 @@ class Estimates:
         out += [self.cp.conversion.explanation, self.cp.conversion.lag_explanation, self.cp.durations.explanation,
                 self.cp.anchor.explanation, self.cla.conversion.explanation, self.cla.conversion.lag_explanation,
                 self.cla.durations.explanation, self.cla.anchor.explanation]
+        if self.cin is not None:
+            out += [self.cin.conversion.explanation, self.cin.durations.explanation, self.cin.anchor.explanation]
         out += list(self.notes)
         return out
 
@@ -111,7 +123,8 @@ def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeInd
           intervals: list[tuple[pd.Timestamp, pd.Timestamp]], e: pd.Timestamp, what: str, plural: str,
           base: Baseline, key: str, monthly: pd.DataFrame | None = None) -> Flow:
     table = table[pd.to_datetime(table["start_date"]).notna().to_numpy()]
-    conv = fit_conversion(referrals, table, ref_days, intervals, e, what, plural)
+    conv = fit_episode_conversion(referrals, table, ref_days, plural) if key == "cin" else \
+        fit_conversion(referrals, table, ref_days, intervals, e, what, plural)
     ep = episodes(table, intervals, e)
     dur = fit_durations(ep, plural)
     starts_mask = day_mask(pd.DatetimeIndex(ep.start), intervals)
@@ -155,7 +168,8 @@ def _placement_mix(cla: pd.DataFrame, ep_open: np.ndarray, bands: np.ndarray) ->
 
 
 #: What each stock counts, in words.
-STOCK_LABELS = {"cp": "the number of open child protection plans", "cla": "the number of children looked after"}
+STOCK_LABELS = {"cp": "the number of open child protection plans", "cla": "the number of children looked after",
+                "cin": "the number of children in need"}
 #: Below these counts a forecast still runs, but the estimates carry a plain warning.
 THIN_REFERRALS = 300
 THIN_STARTS = 20
@@ -215,6 +229,10 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     cla_table = care_periods(annex.looked_after)
     cla = _flow(cla_table, referrals, ref_days, intervals, e, "period of care", "periods of care", base, "cla",
                 monthly)
+    cin = None
+    if "children_in_need" in annex.tables and len(annex.tables["children_in_need"]):
+        cin = _flow(annex.tables["children_in_need"], referrals, ref_days, intervals, e, "child in need episode",
+                    "children in need episodes", base, "cin", monthly)
     ep = episodes(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()], intervals, e)
     now_band = band_index(ep.age_at_start_weeks[ep.open_at_extract] + ep.exit_weeks[ep.open_at_extract])
     placement = _placement_mix(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()],
@@ -240,12 +258,16 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
         notes.append("No child protection plans were open on the extract date: check that List 7 was read.")
     if cla.open_now == 0:
         notes.append("No children were looked after on the extract date: check that List 8 was read.")
+    if cin is None:
+        notes.append("List 6 (children in need) was not found, so the forecast cannot say how many social workers "
+                     "are needed: their caseload counts every child in need, including those on a plan or in care. "
+                     "Load List 6 with the other lists to add children in need and social workers.")
     return Estimates(extract_date=e, intervals=tuple(intervals), history=hist, seasonality=season,
                      dispersion=phi, baseline=base, referral_age_shares=age_shares, recent_weekly_referrals=recent,
                      cp=cp, cla=cla, placement_mix=placement, actuals=actuals(annex),
                      trend=fit_trend(hist, season, phi),
                      notes=tuple(notes),
-                     window=observed_window(annex, intervals, e))
+                     window=observed_window(annex, intervals, e), cin=cin)
 
 
 def estimates_table(est: Estimates) -> pd.DataFrame:

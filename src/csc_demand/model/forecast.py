@@ -16,7 +16,7 @@ import pandas as pd
 
 from csc_demand.errors import CscDemandError
 from csc_demand.model.baseline import SOURCE_GROUP_ORDER
-from csc_demand.model.costs import COST_GROUPS, cost_parts, social_workers
+from csc_demand.model.costs import COST_GROUPS, caseload_for, cost_parts, social_workers
 from csc_demand.model.estimate import Estimates, estimate
 from csc_demand.model.project import Simulation, simulate
 from csc_demand.model.timegrid import Grid, make_grid
@@ -28,6 +28,7 @@ from csc_demand.tables import (
     PLACEMENT_GROUP_ORDER,
     AnnexA,
     Forecast,
+    observed_timeline,
 )
 
 MAX_DRAWS = 100_000
@@ -152,16 +153,16 @@ def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
         "age_band": (age_groups, _norm(age)),
     })
     # starts and open
-    cp_open_m = grid.per_month(sim.cp_open, sw)
-    cla_open_m = grid.per_month(sim.cla_open, sw)
-    for key, starts, open_m, central in (("cp", sim.cp_starts, cp_open_m, sim.cp),
-                                          ("cla", sim.cla_starts, cla_open_m, sim.cla)):
-        _flow(rows, f"{key}_starts", grid.per_month(starts, fw),
+    open_m = {k: grid.per_month(o, sw) for k, o in sim.open.items()}
+    if "cin" in open_m:        # children on a plan or in care are children in need: never fewer than they
+        open_m["cin"] = np.maximum(open_m["cin"], open_m["cp"] + open_m["cla"])
+    for key, central in sim.central.items():
+        _flow(rows, f"{key}_starts", grid.per_month(sim.starts[key], fw),
               {"age_band": (bands, central.start_band_share)})
         stock_shares = {"age_band": (bands, _norm(sw @ central.open_band_share))}
         if key == "cla":
             stock_shares["placement_group"] = (list(PLACEMENT_GROUP_ORDER), _norm(sw @ sim.placement_share))
-        _stock(rows, f"{key}_open", open_m, stock_shares)
+        _stock(rows, f"{key}_open", open_m[key], stock_shares)
     # costs: per draw in total; by group, each group's cost is a fixed multiple of a draw's child-weeks
     cla_cw, cp_cw, unit_cla, unit_cp = cost_parts(sim, grid)
     total = cla_cw * unit_cla.sum(axis=1)[None, :] + cp_cw * unit_cp[None, :]
@@ -176,11 +177,11 @@ def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
         fy_groups = np.concatenate([np.einsum("dm,fm,mg->dfg", cla_cw, fm, unit_cla),
                                     grid.per_fy(cp_cw * unit_cp[None, :])[:, :, None]], axis=2)
         rows.add("cost_gbp", "fy", "cost_group", COST_GROUPS, _q(fy_groups, qs))
-    sw_m = social_workers(cp_open_m, cla_open_m, sim.scenario.caseload_per_worker)
-    qsw = _q(sw_m, qs)
-    rows.add("social_workers", "month", "total", ["All"], qsw[:, :, None])
-    if len(grid.fy_last_month):
-        rows.add("social_workers", "fy", "total", ["All"], qsw[:, grid.fy_last_month, None])
+    if "cin" in open_m:
+        qsw = _q(social_workers(open_m["cin"], caseload_for(sim.scenario)[0]), qs)
+        rows.add("social_workers", "month", "total", ["All"], qsw[:, :, None])
+        if len(grid.fy_last_month):
+            rows.add("social_workers", "fy", "total", ["All"], qsw[:, grid.fy_last_month, None])
     return rows.frame()
 
 
@@ -223,4 +224,5 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     from csc_demand.model.window_fit import window_fit   # the data's own check, the same for every scenario
     return Forecast(table=table, actuals=est.actuals, extract_date=est.extract_date, scenarios=tuple(scenarios),
                     estimates=est, draws=int(draws), seed=int(seed), months=int(months), quality=quality,
-                    window_fit=window_fit(est))
+                    window_fit=window_fit(est), timeline=None if isinstance(annex_or_estimates, Estimates)
+                    else observed_timeline(annex_or_estimates))

@@ -64,30 +64,56 @@ class Central:
     start_band_share: np.ndarray
 
 
+#: The flows the projection can carry, in a fixed order (each has fixed random-number slots, so adding one
+#: never changes the others' draws).
+FLOW_KEYS = ("cp", "cla", "cin")
+
+
 @dataclass(frozen=True)
 class Simulation:
     """Per-draw weekly arrays for one scenario, and the central shares used for breakdowns.
 
-    ``referrals``, ``cp_starts``, ``cp_ends``, ``cla_starts``, ``cla_ends``: (draws, weeks) counts in weeks
-    1..weeks; ``cp_open``, ``cla_open``: (draws, weeks + 1) open at week ends 0..weeks.
-    ``referral_group_share``: (weeks, groups); ``placement_share``: (weeks + 1, placement groups).
+    ``referrals``: (draws, weeks) counts in weeks 1..weeks; by flow key (``cp``, ``cla`` and, with List 6,
+    ``cin``): ``starts`` and ``ends`` (draws, weeks), ``open`` (draws, weeks + 1: open at week ends
+    0..weeks) and ``central`` (the expected path). ``referral_group_share``: (weeks, groups);
+    ``placement_share``: (weeks + 1, placement groups).
     """
 
     scenario: Scenario
     baseline: Baseline
     params: Draws = field(repr=False)
     referrals: np.ndarray = field(repr=False)
-    cp_starts: np.ndarray = field(repr=False)
-    cp_ends: np.ndarray = field(repr=False)
-    cp_open: np.ndarray = field(repr=False)
-    cla_starts: np.ndarray = field(repr=False)
-    cla_ends: np.ndarray = field(repr=False)
-    cla_open: np.ndarray = field(repr=False)
+    starts: dict[str, np.ndarray] = field(repr=False)
+    ends: dict[str, np.ndarray] = field(repr=False)
+    open: dict[str, np.ndarray] = field(repr=False)
+    central: dict[str, Central] = field(repr=False)
     referral_group_share: np.ndarray = field(repr=False)
-    cp: Central = field(repr=False)
-    cla: Central = field(repr=False)
     placement_share: np.ndarray = field(repr=False)
     referral_age_shares: np.ndarray = field(repr=False)
+
+    @property
+    def cp_starts(self) -> np.ndarray:
+        return self.starts["cp"]
+
+    @property
+    def cp_ends(self) -> np.ndarray:
+        return self.ends["cp"]
+
+    @property
+    def cp_open(self) -> np.ndarray:
+        return self.open["cp"]
+
+    @property
+    def cla_starts(self) -> np.ndarray:
+        return self.starts["cla"]
+
+    @property
+    def cla_ends(self) -> np.ndarray:
+        return self.ends["cla"]
+
+    @property
+    def cla_open(self) -> np.ndarray:
+        return self.open["cla"]
 
 
 def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Seasonality, float]:
@@ -321,67 +347,71 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: i
     factor = factors.sum(axis=1)
     tot = np.where(factor > 0, factor, 1.0)
     group_share = factors / tot[:, None]
-    # central paths
+    flows = est.flows
+    keys = list(flows)
+    slot = np.array([FLOW_KEYS.index(k) for k in keys])
+    # central paths; conversion by referral source: the lagged referrals weighted by their groups' rates
     ov = scenario.overrides
     base_central = ov.referrals_per_week if ov.referrals_per_week is not None else baseline.per_week
     central_refs = base_central * factor
-    p_cp = ov.cp_starts_per_referral if ov.cp_starts_per_referral is not None else est.cp.conversion.per_referral
-    p_cla = ov.cla_starts_per_referral if ov.cla_starts_per_referral is not None \
-        else est.cla.conversion.per_referral
     hist = est.recent_weekly_referrals
-    lag_cp, lag_cla = est.cp.conversion.lag_pmf, est.cla.conversion.lag_pmf
-    c_cp, c_cla = _lagged(hist, central_refs, [lag_cp, lag_cla])
-    # conversion by referral source: the lagged referrals weighted by their groups' relative rates
-    source_cp = source_conversion(factors, baseline.mix, est.cp.conversion.by_source)
-    source_cla = source_conversion(factors, baseline.mix, est.cla.conversion.by_source)
-    w_cp, w_cla = (_lagged(hist, central_refs * r, [lag])[0] for r, lag in ((source_cp, lag_cp),
-                                                                            (source_cla, lag_cla)))
-    by_source = np.stack([np.where(c_cp > 0, w_cp / np.where(c_cp > 0, c_cp, 1.0), 1.0),
-                          np.where(c_cla > 0, w_cla / np.where(c_cla > 0, c_cla, 1.0), 1.0)], axis=1)
-    c_cp, c_cla = w_cp, w_cla
-    cp_c = _central(est.cp, c_cp, p_cp, _theta_override(est.cp, ov.cp_median_duration_weeks), weeks)
-    cla_c = _central(est.cla, c_cla, p_cla, _theta_override(est.cla, ov.cla_median_duration_weeks), weeks)
+    central, by_source = {}, []
+    for k, flow in flows.items():
+        c = flow.conversion
+        override = getattr(ov, f"{k}_starts_per_referral", None)
+        p = override if override is not None else c.per_referral
+        plain = _lagged(hist, central_refs, [c.lag_pmf])[0]
+        weighted = _lagged(hist, central_refs * source_conversion(factors, baseline.mix, c.by_source), [c.lag_pmf])[0]
+        by_source.append(np.where(plain > 0, weighted / np.where(plain > 0, plain, 1.0), 1.0))
+        theta = _theta_override(flow, getattr(ov, f"{k}_median_duration_weeks", None))
+        central[k] = _central(flow, weighted, p, theta, weeks)
+    by_source = np.stack(by_source, axis=1)                                              # (weeks, flows)
     # per draw and week: exit probabilities, expected referrals (month effects when unknown)
-    q = np.stack([1.0 - (1.0 - cp_c.exit_prob[:, None]) ** params.cp_hazard_ratio[None, :],
-                  1.0 - (1.0 - cla_c.exit_prob[:, None]) ** params.cla_hazard_ratio[None, :]], axis=1)
+    q = np.stack([1.0 - (1.0 - central[k].exit_prob[:, None]) ** params.hazard_ratio[k][None, :] for k in keys],
+                 axis=1)                                                                 # (weeks, flows, draws)
     month_effect = np.exp(params.month_log_effect[:, _month_of_weeks(est.extract_date, weeks)])
     factor_d = factor[None, :] + shock_size_draws(scenario, season, baseline.mix, est.extract_date, weeks, draws,
                                                   seed)
     mean_refs = params.baseline_per_week[:, None] * np.maximum(factor_d, 0.0) * month_effect   # (draws, weeks)
-    p_draw = np.stack([params.cp_per_referral, params.cla_per_referral])               # (2, draws)
-    lags = np.zeros((2, LAG_WEEKS))
-    lags[0, :len(lag_cp)], lags[1, :len(lag_cla)] = lag_cp, lag_cla
+    p_draw = np.stack([params.per_referral[k] for k in keys])                           # (flows, draws)
+    n_lag = LAG_WEEKS
+    lags = np.zeros((len(keys), n_lag))
+    for i, k in enumerate(keys):
+        pmf = flows[k].conversion.lag_pmf
+        lags[i, :len(pmf)] = pmf
     lags = lags[:, ::-1]
     lag_slope = lag_shift_slope(lags)                      # change of the lagged referrals per week of delay
-    lag_shift = np.stack([params.cp_lag_shift_weeks, params.cla_lag_shift_weeks])       # (2, draws)
-    n_lag = LAG_WEEKS
+    lag_shift = np.stack([params.lag_shift_weeks[k] for k in keys])                     # (flows, draws)
     refs = np.empty((draws, n_lag + weeks))
     refs[:, :n_lag] = hist[-n_lag:][None, :]
-    starts = np.empty((weeks, 2, draws), dtype=np.int64)
-    open_ = np.empty((weeks + 1, 2, draws), dtype=np.int64)
-    open_[0, 0] = est.cp.open_now
-    open_[0, 1] = est.cla.open_now
-    ends = np.empty((weeks, 2, draws), dtype=np.int64)
+    starts = np.empty((weeks, len(keys), draws), dtype=np.int64)
+    ends = np.empty((weeks, len(keys), draws), dtype=np.int64)
+    open_ = np.empty((weeks + 1, len(keys), draws), dtype=np.int64)
+    open_[0] = np.array([flows[k].open_now for k in keys])[:, None]
     step = np.sqrt(7.0 / DAYS_PER_YEAR)
-    # every source of chance has its own fixed slot: (week, slot, draw); see csc_demand.model.uncertainty
-    z = chance_stream(seed, "normal").standard_normal((weeks, 8, draws))
-    u = chance_stream(seed, "uniform").random((weeks, 5, draws))
-    level = LEVEL_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 5], axis=0)                  # (weeks, draws)
-    conv_drift = CONVERSION_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 6:8], axis=0)     # (weeks, 2, draws)
+    # every source of chance has its own fixed slot: (week, slot, draw); see csc_demand.model.uncertainty.
+    # normal: 0 referrals, 1 level drift, then per flow in FLOW_KEYS order: start, end, conversion drift;
+    # uniform: 0 referrals, then per flow: start, end
+    n_flows = len(FLOW_KEYS)
+    z = chance_stream(seed, "normal").standard_normal((weeks, 2 + 3 * n_flows, draws))
+    u = chance_stream(seed, "uniform").random((weeks, 1 + 2 * n_flows, draws))
+    z_start, z_end, z_drift = z[:, 2 + 3 * slot], z[:, 3 + 3 * slot], z[:, 4 + 3 * slot]
+    u_start, u_end = u[:, 1 + 2 * slot], u[:, 2 + 2 * slot]
+    level = LEVEL_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 1], axis=0)                  # (weeks, draws)
+    conv_drift = CONVERSION_DRIFT_SD_PER_YEAR * step * np.cumsum(z_drift, axis=0)        # (weeks, flows, draws)
     p_week = np.minimum(p_draw[None] * np.exp(conv_drift) * by_source[:, :, None], 1.0)
     for w in range(weeks):
         refs[:, n_lag + w] = referral_counts(mean_refs[:, w] * np.exp(level[w]), phi, z[w, 0], u[w, 0])
         window = refs[:, w + 1:w + 1 + n_lag].T
         lagged = np.rint(np.maximum(lags @ window + lag_shift * (lag_slope @ window), 0.0)).astype(np.int64)
-        starts[w] = binomial(lagged, p_week[w], z[w, 1:3], u[w, 1:3])
+        starts[w] = binomial(lagged, p_week[w], z_start[w], u_start[w])
         n = open_[w] + starts[w]
-        ends[w] = binomial(n, q[w], z[w, 3:5], u[w, 3:5])
+        ends[w] = binomial(n, q[w], z_end[w], u_end[w])
         open_[w + 1] = n - ends[w]
-    cp_open, cla_open = open_[:, 0].T.astype(float), open_[:, 1].T.astype(float)
-    cp_ends, cla_ends = ends[:, 0].T.astype(float), ends[:, 1].T.astype(float)
-    placement = cla_c.open_band_share @ est.placement_mix
+    placement = central["cla"].open_band_share @ est.placement_mix
     return Simulation(scenario=scenario, baseline=baseline, params=params, referrals=refs[:, n_lag:],
-                      cp_starts=starts[:, 0].T.astype(float), cp_ends=cp_ends, cp_open=cp_open,
-                      cla_starts=starts[:, 1].T.astype(float), cla_ends=cla_ends, cla_open=cla_open,
-                      referral_group_share=group_share, cp=cp_c, cla=cla_c, placement_share=placement,
+                      starts={k: starts[:, i].T.astype(float) for i, k in enumerate(keys)},
+                      ends={k: ends[:, i].T.astype(float) for i, k in enumerate(keys)},
+                      open={k: open_[:, i].T.astype(float) for i, k in enumerate(keys)},
+                      central=central, referral_group_share=group_share, placement_share=placement,
                       referral_age_shares=est.referral_age_shares)

@@ -53,7 +53,8 @@ CONVERSION_DRIFT_SD_PER_YEAR = 0.04
 #: Stream keys (see :func:`stream`).
 _PARAMETER, _WEEK, _SHOCK = 0, 1, 2
 _KEYS = {"baseline": 0, "cp_conversion": 1, "cla_conversion": 2, "cp_hazard": 3, "cla_hazard": 4,
-         "cp_anchor": 5, "cla_anchor": 6, "months": 7, "cp_lag": 8, "cla_lag": 9}
+         "cp_anchor": 5, "cla_anchor": 6, "months": 7, "cp_lag": 8, "cla_lag": 9, "cin_conversion": 10,
+         "cin_hazard": 11, "cin_anchor": 12, "cin_lag": 13}
 
 
 def stream(seed: int, *key: int) -> np.random.Generator:
@@ -81,18 +82,17 @@ def chance_stream(seed: int, kind: str) -> np.random.Generator:
 
 @dataclass(frozen=True)
 class Draws:
-    """Per-draw parameters, each an array of length ``draws``; ``month_log_effect`` is (draws, 12), zero when
-    the seasons are known (they are then in the expected referrals); ``*_lag_shift_weeks``: how much later
-    (weeks, within ±1) the draw's starts follow their referrals than the estimated lag."""
+    """Per-draw parameters, each an array of length ``draws``; the flows' (``cp``, ``cla``, ``cin``) in dicts by
+    key: ``per_referral`` (starts per referral), ``hazard_ratio`` (exit hazard multiplier) and
+    ``lag_shift_weeks`` (how much later, within ±1 week, starts follow their referrals than the estimated lag).
+    ``month_log_effect`` is (draws, 12), zero when the seasons are known (they are then in the expected
+    referrals)."""
 
     baseline_per_week: np.ndarray
-    cp_per_referral: np.ndarray
-    cla_per_referral: np.ndarray
-    cp_hazard_ratio: np.ndarray
-    cla_hazard_ratio: np.ndarray
+    per_referral: dict[str, np.ndarray]
+    hazard_ratio: dict[str, np.ndarray]
+    lag_shift_weeks: dict[str, np.ndarray]
     month_log_effect: np.ndarray
-    cp_lag_shift_weeks: np.ndarray
-    cla_lag_shift_weeks: np.ndarray
 
 
 def _scaled(draws: np.ndarray, estimate: float, override: float | None) -> np.ndarray:
@@ -138,19 +138,19 @@ def draw_parameters(est: Estimates, scenario: Scenario, baseline: Baseline, draw
         base_raw = np.full(draws, baseline.per_week)
     log_base_dev = np.log(np.maximum(base_raw, 1e-12) / baseline.per_week) if baseline.per_week > 0 \
         else np.zeros(draws)
-    out = {}
-    for key, flow, override in (("cp", est.cp, ov.cp_starts_per_referral),
-                                ("cla", est.cla, ov.cla_starts_per_referral)):
+    per_referral, hazard, lag = {}, {}, {}
+    for key, flow in est.flows.items():
         c = flow.conversion
         raw = parameter_stream(seed, f"{key}_conversion").beta(c.alpha, c.beta, size=draws)
         dev = np.log(np.maximum(raw, 1e-12) / c.per_referral) if c.per_referral > 0 else np.zeros(draws)
-        out[f"{key}_per_referral"] = np.clip(_scaled(raw, c.per_referral, override), 0.0, 1.0)
-        out[f"{key}_hazard_ratio"] = _hazard_ratio(flow, dev + log_base_dev, seed, key, draws)
+        override = getattr(ov, f"{key}_starts_per_referral", None)
+        per_referral[key] = np.clip(_scaled(raw, c.per_referral, override), 0.0, 1.0)
+        hazard[key] = _hazard_ratio(flow, dev + log_base_dev, seed, key, draws)
         shift = c.lag_se_weeks * parameter_stream(seed, f"{key}_lag").standard_normal(draws)
-        out[f"{key}_lag_shift_weeks"] = np.clip(shift, -1.0, 1.0)
+        lag[key] = np.clip(shift, -1.0, 1.0)
     months = np.zeros((draws, 12))
     if est.seasonality.by_month is None:
         m = SEASON_UNKNOWN_SD * parameter_stream(seed, "months").standard_normal((draws, 12))
         months = m - m.mean(axis=1, keepdims=True)
     return Draws(baseline_per_week=_scaled(base_raw, baseline.per_week, ov.referrals_per_week),
-                 month_log_effect=months, **out)
+                 per_referral=per_referral, hazard_ratio=hazard, lag_shift_weeks=lag, month_log_effect=months)

@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 
 #: The stocks compared, with the words used for them: (what is counted, one, several).
 FIT_MEASURES = {"cp_open": ("open child protection plans", "plan", "plans"),
-                "cla_open": ("children looked after", "child", "children")}
+                "cla_open": ("children looked after", "child", "children"),
+                "cin_open": ("children in need", "child", "children")}
 WINDOW_FIT_COLUMNS = ("measure", "date", "actual", "model")
 
 
@@ -97,7 +98,7 @@ def observed_window(annex: AnnexA, intervals: list[tuple[pd.Timestamp, pd.Timest
     Parameters
     ----------
     annex
-        The clean Annex A tables (Lists 7 and 8 are used; short breaks are left out of List 8).
+        The clean Annex A tables (Lists 7 and 8, and List 6 when read; short breaks are left out of List 8).
     intervals
         The observed intervals, oldest first (:func:`~csc_demand.model.timegrid.observed_intervals`).
     extract_date
@@ -114,6 +115,8 @@ def observed_window(annex: AnnexA, intervals: list[tuple[pd.Timestamp, pd.Timest
         first = min(max(pd.Timestamp(intervals[-1][0]).normalize(), first), e)
     dates = window_dates(first, e)
     tables = {"cp_open": annex.cp_plans, "cla_open": care_periods(annex.looked_after)}
+    if len(annex.tables.get("children_in_need", ())):
+        tables["cin_open"] = annex.tables["children_in_need"]
     return ObservedWindow(start=first, end=e, dates=dates,
                           actual={m: open_at(t, dates).astype(float) for m, t in tables.items()},
                           cohorts={m: _cohort(t, first, e) for m, t in tables.items()})
@@ -232,7 +235,9 @@ def window_fit(est: Estimates) -> pd.DataFrame:
     refs = expected_weekly_referrals(est, w.start, weeks)
     period = _period_words(w.start, w.end)
     frames, summary = [], {}
-    for measure, flow in (("cp_open", est.cp), ("cla_open", est.cla)):
+    for measure, flow in ((f"{k}_open", f) for k, f in est.flows.items()):
+        if measure not in w.cohorts:
+            continue
         kernel = flow.kernel
         if len(kernel) < weeks:
             kernel = start_kernel(flow.durations, flow.starts_mask, weeks=weeks)[0]

@@ -38,7 +38,9 @@ def truth_series(world: World) -> pd.DataFrame:
 
     Columns: ``month`` ("YYYY-MM"), ``referrals`` (received in the month), ``cp_starts``, ``cp_open``
     (plans open on the last day of the month), ``cla_starts`` and ``cla_open`` (children looked after on
-    the last day of the month); short breaks (V3/V4) are not care. Counts are numbers of events or children.
+    the last day of the month); short breaks (V3/V4) are not care; ``cin_starts`` and ``cin_open`` (children in
+    need episodes started, and open on the last day of the month: children on a plan or in care included).
+    Counts are numbers of events or children.
     """
     months = pd.period_range(world.start, world.end, freq="M")
     month_ends = months.to_timestamp(how="end").normalize()
@@ -50,6 +52,8 @@ def truth_series(world: World) -> pd.DataFrame:
         "cp_open": open_at(world.cp_plans["start_date"], world.cp_plans["end_date"], month_ends),
         "cla_starts": _monthly_flow(care["start_date"], months),
         "cla_open": open_at(care["start_date"], care["end_date"], month_ends),
+        "cin_starts": _monthly_flow(world.cin["start_date"], months),
+        "cin_open": open_at(world.cin["start_date"], world.cin["end_date"], month_ends),
     })
 
 
