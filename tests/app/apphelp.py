@@ -76,14 +76,16 @@ def healthy(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def running_app(home: Path, log: Path, timeout_seconds: float = 60.0) -> Iterator[str]:
+def running_app(home: Path, log: Path, timeout_seconds: float = 60.0, *, port: int | None = None,
+                env: dict[str, str] | None = None) -> Iterator[str]:
     """`csc-demand app --no-browser --port N` as a real process with CSC_DEMAND_HOME=home; yields its URL.
 
-    On leaving, the process is sent SIGTERM (as an operating system would) and must stop, with its Streamlit
-    server, within 20 seconds.
+    ``port`` (default: a free one) and ``env`` (extra environment variables) are passed on. On leaving, the
+    process is sent SIGTERM (as an operating system would) and must stop, with its Streamlit server, within
+    20 seconds.
     """
-    port = free_port()
-    env = {**os.environ, "CSC_DEMAND_HOME": str(home)}
+    port = port or free_port()
+    env = {**os.environ, **(env or {}), "CSC_DEMAND_HOME": str(home)}
     env.pop("CSC_DEMAND_KEY_FILE", None)
     exe = shutil.which("csc-demand", path=str(Path(sys.executable).parent))
     cmd = [exe] if exe else [sys.executable, "-m", "csc_demand"]

@@ -1,7 +1,8 @@
 """``csc-demand app``: start the local web app in the browser (Streamlit, on this machine only).
 
-The app runs as a child process (``python -m streamlit run`` on the packaged app file), bound to 127.0.0.1,
-with usage statistics off and no file watcher. This command waits until the app answers, opens the browser
+The app runs as a child process (``python -m csc_demand.app.server run`` on the packaged app file: Streamlit's
+own command line, with no outside connection of any kind), bound to 127.0.0.1, with usage statistics off and
+no file watcher. This command waits until the app answers, opens the browser
 (unless ``--no-browser``) and keeps running until the user presses Ctrl+C, when it stops the app.
 """
 
@@ -36,8 +37,14 @@ def app_file() -> Path:
 
 
 def port_is_free(port: int, host: str = HOST) -> bool:
-    """True when nothing is listening on ``host:port`` and we may bind it."""
+    """True when nothing is listening on ``host:port`` and we may bind it.
+
+    Connections an app just stopped closed linger for about a minute (TIME_WAIT); like the app's own server,
+    the check lets them be (``SO_REUSEADDR``, which on Linux and macOS still refuses a port being listened
+    on), so the app can restart on the same port at once. Windows binds as the server does without it."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        if os.name != "nt":  # on Windows SO_REUSEADDR would let a second server take a busy port
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
@@ -62,7 +69,11 @@ def choose_port(requested: int | None) -> int:
 
 
 def streamlit_command(port: int) -> list[str]:
-    """The command line that starts the app's Streamlit server on ``127.0.0.1:port``."""
+    """The command line that starts the app's Streamlit server on ``127.0.0.1:port``.
+
+    Streamlit's command line, run through :mod:`csc_demand.app.server`, which stops the one outside look-up
+    no option can (the machine's addresses, when a page from another origin knocks) and refuses any other.
+    ``browser.serverAddress`` stops the look-up Streamlit makes at start-up to print the app's addresses."""
     options = {
         "server.address": HOST,
         "server.port": str(port),
@@ -78,7 +89,7 @@ def streamlit_command(port: int) -> list[str]:
         "theme.base": "light",
         "theme.primaryColor": "#1d70b8",    # a blue with 5:1 contrast on white
     }
-    return [sys.executable, "-m", "streamlit", "run", str(app_file()),
+    return [sys.executable, "-m", "csc_demand.app.server", "run", str(app_file()),
             *[f"--{k}={v}" for k, v in options.items()]]
 
 
