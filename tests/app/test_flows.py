@@ -301,11 +301,14 @@ def test_overrides_costs_caseload_and_a_fitted_shock(at, small_workbook):
     at.checkbox(key=f"{k}ov_cla_starts_per_referral_on").check().run()
     at.number_input(key=f"{k}ov_cla_starts_per_referral").set_value(0.0).run()
     at.number_input(key=f"{k}cost_residential_gbp_per_week").set_value(12000.0).run()
-    at.number_input(key=f"{k}caseload").set_value(8.5).run()
+    # the published caseload (England's 15.2 here) is used until the user sets their own
+    assert at.checkbox(key=f"{k}published").value
+    at.checkbox(key=f"{k}published").uncheck().run()
+    at.number_input(key=f"{k}caseload").set_value(7.6).run()
     assert not at.error, [e.value for e in at.error]
     text = _markdown(at)
     assert "children starting care per referral = 0." in text
-    assert "assume 8.5 open cases per worker" in text and "Unit costs are set by the user." in text
+    assert "assume 7.6 open cases per worker" in text and "Unit costs are set by the user." in text
 
     _page(at, "Forecast")
     assert not any(_figure(c).layout.title.text.startswith("Children starting care") for c in at.get("plotly_chart"))

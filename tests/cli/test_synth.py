@@ -44,7 +44,8 @@ def test_truth_file_holds_parameters_and_series(tmp_path, capsys):
     assert "written" in out and str(truth) in out
     data = json.loads(truth.read_text(encoding="utf-8"))
     assert data["shocks"] == [] and data["seed"] == 4 and data["params"]["referrals_per_year"] == 1200.0
-    assert set(data["series"]) == {"month", "referrals", "cp_starts", "cp_open", "cla_starts", "cla_open"}
+    assert set(data["series"]) == {"month", "referrals", "cp_starts", "cp_open", "cla_starts", "cla_open", "cin_starts",
+                                   "cin_open"}
     assert data["series"]["month"][0] == "2019-06" and data["series"]["month"][-1] == "2021-06"
 
 

@@ -80,8 +80,8 @@ def difference_problems(annex: AnnexA, history: MonthlyHistory) -> list[Problem]
         out.append(Problem(
             "warning", DIFFERS,
             f"Monthly figures ({history.source}): {what} are {_number(r.history)} in the monthly figures and "
-            f"{_number(r.lists)} in the lists ({_percent(r.share_apart)} apart); the forecast uses the lists where "
-            "both exist and the monthly figures elsewhere — check which is right.",
+            f"{_number(r.lists)} in the lists ({_percent(r.share_apart)} apart); the forecast uses both (the "
+            "monthly figures for the seasons and the last year's flows) — check which is right.",
             file=history.source, sheet=history.sheet, row=row, column=history.headers.get(r.measure, r.measure)))
     return out
 

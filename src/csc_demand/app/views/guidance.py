@@ -60,12 +60,12 @@ six-month extract lacks, so load them beside your lists ("Monthly figures" on th
   Starts and referrals are the month's counts; `cp_open` and `cla_open` are the numbers open at the month end.
   Blank cells are fine, and headers such as "Open CP plans" or "CLA at month end" are recognised. Give as many
   years as you have: two show the seasons, five are better.
-- **What it buys.** The seasons (which months are busy), the drift (whether demand has been rising or falling)
-  and the stocks' own path (how open plans and children looked after have moved, not just where they are
-  today).
+- **What it buys.** The seasons (which months are busy, when one extract cannot show them) and the last
+  year's starts and numbers open, which tell the forecast where open plans and children looked after are
+  heading, not just where they are today.
 - **When the two disagree.** Where the monthly figures and the lists cover the same month, the tool compares
-  them and notes every month more than 5% apart, with both figures. The forecast uses the lists where both
-  exist and the monthly figures elsewhere; check which is right.
+  them and notes every month more than 5% apart, with both figures. The forecast uses both; check which is
+  right.
 - **Bad rows.** A month that cannot be read, a month given twice, a total row, text or a negative number where
   a count should be: that row or figure is left out and explained with its row and column, and the rest of
   the file is used.

@@ -28,7 +28,9 @@ from csc_demand.scenario import (
     load_scenario,
     scenario_from_dict,
     scenario_to_toml,
+    workforce_to_dict,
 )
+from csc_demand.workforce import default_caseload
 
 TITLE = "Scenarios"
 SELECTED = "scenario_selected"
@@ -384,10 +386,28 @@ def editor(i: int, s: Scenario, est_values: dict[str, float]) -> dict:
             "Inflation (% a year)", min_value=-10.0, max_value=50.0, value=float(s.costs.inflation_pct_per_year),
             step=0.5, key=f"{k}cost_inflation", help="How fast unit costs rise each year.")
         raw["costs"] = costs
-        raw["caseload_per_worker"] = st.number_input(
-            "Open cases per social worker", min_value=1.0, max_value=200.0, value=float(s.caseload_per_worker),
-            step=1.0, key=f"{k}caseload",
-            help="Social workers needed = open child protection plans and children looked after ÷ this number.")
+        workforce = workforce_to_dict(s.workforce)
+        workforce["la"] = st.text_input(
+            "Your local authority (name or code)", value=s.workforce.la or "", key=f"{k}la",
+            help="Used for its own published caseload (DfE, 30 September). Leave empty for England's.").strip() or None
+        published = st.checkbox("Use the published caseload", value=s.caseload_per_worker is None,
+                                key=f"{k}published",
+                                help="The DfE's caseload counts every child in need a case-holding social worker "
+                                     "holds, including those on a plan or in care.")
+        if published:
+            raw["caseload_per_worker"] = None
+            try:
+                st.caption(default_caseload(workforce["la"])[1])
+            except CscDemandError as exc:
+                st.warning(str(exc))
+                workforce["la"] = None
+        else:
+            raw["caseload_per_worker"] = st.number_input(
+                "Open cases per case-holding social worker", min_value=1.0, max_value=200.0,
+                value=float(s.caseload_per_worker or default_caseload(None)[0]), step=0.5, key=f"{k}caseload",
+                help="Case-holding social workers needed = open children-in-need cases (children on a plan or in "
+                     "care included) ÷ this number.")
+        raw["workforce"] = workforce
     raw["quantiles"] = list(s.quantiles)
     return raw
 
