@@ -444,3 +444,37 @@ def test_a_file_with_no_list_is_skipped_and_never_makes_an_extract(tmp_path):
     # nothing but files with no list: one plain error naming them
     with pytest.raises(CscDemandError, match=r"README\.txt.*notes\.xlsx|notes\.xlsx.*README\.txt"):
         read_annex_a([folder / "README.txt", folder / "notes.xlsx"], key=KEY)
+
+
+def test_latest_of_bulk_leaves_out_a_few_dates_standing_apart():
+    from csc_demand.io.extract_date import latest_of_bulk
+
+    bulk = pd.Series(pd.date_range("2020-07-01", "2020-12-31", freq="D"))  # 184 days of events
+    today = T("2030-01-01")
+    assert latest_of_bulk(bulk, today) == (T("2020-12-31"), 0)
+    typo = pd.concat([bulk, pd.Series([T("2021-03-31")])], ignore_index=True)
+    assert latest_of_bulk(typo, today) == (T("2020-12-31"), 1)
+    two = pd.concat([typo, pd.Series([T("2022-12-31")])], ignore_index=True)
+    assert latest_of_bulk(two, today) == (T("2020-12-31"), 2)  # the deepest gap: both typos found
+    assert latest_of_bulk(pd.concat([bulk, pd.Series([T("2021-01-06")])]), today) == (T("2021-01-06"), 0)
+    assert latest_of_bulk(two, T("2021-01-01")) == (T("2020-12-31"), 0)  # after today: never events
+    few = pd.Series([T("2020-11-03"), T("2020-11-04"), T("2020-12-01")])  # too few dates to call one apart
+    assert latest_of_bulk(few, today) == (T("2020-12-01"), 0)
+    assert latest_of_bulk(pd.Series([], dtype="datetime64[ns]"), today) == (None, 0)
+
+
+def test_one_mistyped_date_does_not_move_the_inferred_extract_date(tmp_path):
+    # One List 7 end date typed 31/03/2021 in a workbook extracted on 31/12/2020 (no date in its name)
+    days = pd.date_range("2020-07-01", "2020-12-31", freq="3D")
+    refs = [ref_row(i, d.strftime("%d/%m/%Y")) for i, d in enumerate(days, start=1)]
+    plans = [cp_row(i, d.strftime("%d/%m/%Y")) for i, d in enumerate(days[::4], start=1)]
+    plans[3][12] = "31/03/2021"
+    care = [la_row(i, d.strftime("%d/%m/%Y")) for i, d in enumerate(days[::5], start=1)]
+    workbook(tmp_path / "annex.xlsx", {"List_3": [REFERRALS.headers, *refs], "List_7": [CP_PLANS.headers, *plans],
+                                       "List_8": [LOOKED_AFTER.headers, *care]})
+    a = read_annex_a(tmp_path / "annex.xlsx", key=KEY)
+    assert (a.extract_date, a.extract_date_source) == (days[-1], "latest event")
+    flagged = [p for p in a.quality.problems if p.kind == "extract_date_outliers"]
+    assert len(flagged) == 1 and (flagged[0].sheet, flagged[0].row) == ("List_7", 5)
+    assert flagged[0].column == "Child Protection Plan End Date" and "(row 5)" in flagged[0].message
+    assert "--extract-date" in flagged[0].message and "2021" not in flagged[0].message

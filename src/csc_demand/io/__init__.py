@@ -47,7 +47,9 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
   read as .xls); ``sheet_too_large`` (a sheet longer than Excel's 1,048,576 rows, or spanning more than
   ``sources.MAX_SHEET_CELLS``, refused before it is loaded: its XML is scanned as a stream first; a
   workbook or CSV file past the limits is refused whole); ``replaced_by_newer_extract`` (info: rows superseded when extracts are merged);
-  ``one_extract_date_for_several_files``; ``no_extract_date`` (today's date used).
+  ``one_extract_date_for_several_files``; ``no_extract_date`` (today's date used); ``extract_date_outliers``
+  (an inferred extract date: a few dates standing more than two weeks after the rest are not used for it,
+  their rows named).
 
 Messages never contain a child-level value (ID, name, date of birth, team, worker, postcode, or any date).
 Child IDs are normalised (spaces, trailing ``.0``, leading zeros removed, upper case: ``00123`` ==

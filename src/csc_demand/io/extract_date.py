@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from csc_demand.errors import CscDemandError
@@ -85,3 +86,37 @@ def latest_event(dates: list[pd.Series], today: pd.Timestamp | None = None) -> p
             m = s.max()
             best = m if best is None or m > best else best
     return best
+
+
+#: A latest date that stands this far (days) after the rest of the lists' dates, held by only a few cells,
+#: is not the extract date: a typo (31/03/2021 for 31/12/2020) would otherwise move the whole forecast.
+OUTLIER_GAP_DAYS = 14
+#: "Only a few cells": at most this many (or one in a thousand dated cells, if more) ...
+OUTLIER_MAX_CELLS = 5
+#: ... and the bulk before the gap at least this many times as many cells.
+BULK_PER_OUTLIER = 20
+
+
+def latest_of_bulk(dates: pd.Series, today: pd.Timestamp | None = None) -> tuple[pd.Timestamp | None, int]:
+    """The latest event date of the bulk of the lists, and how many later dates stand apart from it.
+
+    Dates after today are left out (they are typos or expected dates, not events). Going back from the
+    latest date, a gap of more than :data:`OUTLIER_GAP_DAYS` days with only a few cells after it
+    (:data:`OUTLIER_MAX_CELLS`, or one in a thousand) and at least :data:`BULK_PER_OUTLIER` times as many
+    before it marks those few as outliers; the deepest such gap is used, so several typos are all found.
+    Returns ``(None, 0)`` when no date is left.
+    """
+    today = (today or pd.Timestamp.now()).normalize()
+    d = pd.to_datetime(dates, errors="coerce").to_numpy(dtype="datetime64[ns]")
+    d = np.sort(d[~np.isnat(d) & (d <= np.datetime64(today))])[::-1]
+    if not len(d):
+        return None, 0
+    limit = max(OUTLIER_MAX_CELLS, len(d) // 1000)
+    top = d[: limit + 1]
+    gaps = (top[:-1] - top[1:]) / np.timedelta64(1, "D")
+    apart = np.flatnonzero(gaps > OUTLIER_GAP_DAYS)  # position i: top[i] is OUTLIER_GAP_DAYS after top[i + 1]
+    apart = apart[len(d) - (apart + 1) >= BULK_PER_OUTLIER * (apart + 1)]
+    if not len(apart):
+        return pd.Timestamp(d[0]), 0
+    n = int(apart[-1]) + 1
+    return pd.Timestamp(d[n]), n

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from csc_demand.errors import CscDemandError
-from csc_demand.io.extract_date import date_from_name, latest_event, parse_user_date
+from csc_demand.io.extract_date import OUTLIER_GAP_DAYS, date_from_name, latest_of_bulk, parse_user_date
 from csc_demand.io.merge import extract_table, merge_extracts
 from csc_demand.io.pseudonymise import load_or_create_key
-from csc_demand.io.sheet import ListPart, parse_sheet, place
+from csc_demand.io.sheet import ListPart, parse_sheet, place, rows_text
 from csc_demand.io.sources import (
     InputFile,
     RawSheet,
@@ -93,9 +93,32 @@ def _read_parts(sheets: list[RawSheet], key: bytes, quality: QualityReport) -> l
     return parts
 
 
-def _event_dates(parts: list[ListPart]) -> list[pd.Series]:
-    return [part.frame[f.key] for part in parts for f in part.spec.fields
+def _latest_event(parts: list[ListPart], quality: QualityReport) -> pd.Timestamp | None:
+    """The extract date inferred from the lists: the latest event date of the bulk of them (see
+    :func:`~csc_demand.io.extract_date.latest_of_bulk`). A few dates standing apart after it are not used,
+    and each column holding them gets a warning naming their rows."""
+    cols = [(part, f.key) for part in parts for f in part.spec.fields
             if f.kind == "date" and f.key not in (None, "birth_month") and f.key in part.frame]
+    if not cols:
+        return None
+    today = pd.Timestamp.now().normalize()
+    latest, apart = latest_of_bulk(pd.concat([part.frame[k] for part, k in cols], ignore_index=True), today)
+    if not apart or latest is None:
+        return latest
+    for part, k in cols:
+        later = ((part.frame[k] > latest) & (part.frame[k] <= today)).fillna(False).to_numpy(dtype=bool)
+        if later.any():
+            rows = part.frame["_row"].to_numpy()[later]
+            header = part.headers.get(k, k)
+            one = len(rows) == 1
+            quality.add(Problem(
+                "warning", "extract_date_outliers",
+                f"'{header}' holds {'a date' if one else 'dates'} more than {OUTLIER_GAP_DAYS} days later than "
+                f"the rest of the lists ({rows_text(rows)}), so {'it was' if one else 'they were'} not taken as "
+                f"the extract date: check {'it' if one else 'them'} (a mistyped month or year?). The extract date "
+                f"was taken as {latest:%d/%m/%Y}, the latest date in the rest of the lists; if the extract was "
+                "taken later, give --extract-date.", part.file, part.sheet, int(rows[0]), header))
+    return latest
 
 
 def _assemble(groups: list[_Group], user_date: pd.Timestamp | None, quality: QualityReport) -> AnnexA:
@@ -113,7 +136,7 @@ def _assemble(groups: list[_Group], user_date: pd.Timestamp | None, quality: Qua
         elif g.name_date is not None:
             dated.append((g.name_date, "file name", g))
         else:
-            latest = latest_event(_event_dates(g.parts))
+            latest = _latest_event(g.parts, quality)
             if latest is None:
                 today = pd.Timestamp.now().normalize()
                 quality.add(Problem("warning", "no_extract_date",
