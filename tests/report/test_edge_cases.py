@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -53,7 +55,7 @@ def test_sparse_forecast_band_uses_the_quantiles_there_are(tmp_path):
 
 def test_headline_empty_when_forecast_ends_before_march():
     fc = make_tiny_forecast()
-    fc.table = fc.table.loc[fc.table["period_start"] < pd.Timestamp("2021-03-01")]
+    fc = dataclasses.replace(fc, table=fc.table.loc[fc.table["period_start"] < pd.Timestamp("2021-03-01")])
     assert tv.headline_table(fc).empty
 
 
