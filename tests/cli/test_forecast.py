@@ -37,10 +37,17 @@ def test_forecast_json_is_the_issue_object(workbook, capsys, key_file):
     assert j["extract_date"] == "2020-12-31"
     (sc,) = j["scenarios"]
     assert sc["name"] == "No further shocks"
-    assert list(sc["series"]) == list(MEASURES)
+    # the simulated workbook holds List 6: children in need and the social workers they need are there too
+    assert list(sc["series"]) == [*MEASURES, "social_workers"]
     for series in sc["series"].values():
         assert [r["month"] for r in series] == ["2021-01", "2021-02", "2021-03", "2021-04"]
         assert all(set(r) == {"month", "p10", "p50", "p90"} and r["p10"] <= r["p50"] <= r["p90"] for r in series)
+    # social workers (case-holding FTE) = children in need ÷ England's 15.2 (no caseload set, no LA named)
+    cin, workers = sc["series"]["cin_open"], sc["series"]["social_workers"]
+    for c, w in zip(cin, workers, strict=True):
+        assert w["p50"] == pytest.approx(c["p50"] / 15.2, abs=0.1)
+        assert isinstance(w["p50"], float) and isinstance(c["p50"], int)
+    assert all(c["p50"] >= 1 for c in cin)
     # no child-level value anywhere in the output
     for cid in world.children["child_id"].head(200):
         assert cid not in out and cid not in err

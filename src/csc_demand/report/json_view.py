@@ -12,33 +12,44 @@ from csc_demand.tables import MEASURES, Forecast
 
 #: The quantiles the JSON shows, and their keys.
 JSON_QUANTILES = {0.1: "p10", 0.5: "p50", 0.9: "p90"}
+#: The series the JSON can hold, in order: the measures, then case-holding social workers needed (FTE).
+JSON_SERIES = (*MEASURES, "social_workers")
+#: Decimal places kept per series (counts of children or referrals are whole numbers; FTE keep one place).
+JSON_DECIMALS = {"social_workers": 1}
 
 
-def _round(x: float) -> float | int | None:
-    """Counts to whole numbers (they are numbers of children or referrals); NaN to null."""
+def _round(x: float, decimals: int = 0) -> float | int | None:
+    """Counts to whole numbers (they are numbers of children or referrals), FTE to ``decimals``; NaN to null."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return None
-    return round(x)
+    return round(x, decimals) if decimals else round(x)
 
 
 def forecast_json(forecast: Forecast) -> dict:
     """``{"extract_date": "YYYY-MM-DD", "scenarios": [{"name": …, "series": {measure: [{"month": "YYYY-MM",
     "p10": …, "p50": …, "p90": …}, …]}}]}``: one entry per calendar month from the month after the extract
-    date, totals only, values rounded to whole numbers."""
+    date, totals only. The series are those of :data:`JSON_SERIES` that the forecast holds: ``referrals``,
+    ``cp_starts``, ``cp_open``, ``cla_starts``, ``cla_open``, and when List 6 (children in need) was read
+    ``cin_starts``, ``cin_open`` (children in need at the month end, children on a plan or in care included) and
+    ``social_workers`` (case-holding social workers needed, FTE = ``cin_open`` ÷ the caseload); a series the
+    forecast does not hold is left out, not given as an empty list. Counts are rounded to whole numbers, social
+    workers to one decimal place."""
     t = forecast.table
-    t = t[(t["period_type"] == "month") & (t["breakdown"] == "total") & t["measure"].isin(MEASURES)
+    t = t[(t["period_type"] == "month") & (t["breakdown"] == "total") & t["measure"].isin(JSON_SERIES)
           & t["quantile"].isin(list(JSON_QUANTILES))]
     wide = t.pivot_table(index=["scenario", "measure", "period"], columns="quantile", values="value",
                          aggfunc="first", observed=True, sort=True)
+    held = set(t["measure"].astype(str))
     out = []
     for sc in forecast.scenarios:
         series: dict[str, list[dict]] = {}
-        for measure in MEASURES:
+        for measure in (m for m in JSON_SERIES if m in held):
             try:
                 rows = wide.loc[(sc.name, measure)]
             except KeyError:
                 rows = pd.DataFrame()
-            series[measure] = [{"month": str(period), **{key: _round(float(r[q])) for q, key in
+            places = JSON_DECIMALS.get(measure, 0)
+            series[measure] = [{"month": str(period), **{key: _round(float(r[q]), places) for q, key in
                                                          JSON_QUANTILES.items()}}
                                for period, r in rows.iterrows()]
         out.append({"name": sc.name, "series": series})
