@@ -113,3 +113,39 @@ def test_console_script_process(tmp_path, key_file):
                            str(key_file)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["ok"] is True
+
+
+def test_a_workbook_saved_without_calculated_values_is_explained_and_not_ready(tmp_path, capsys, key_file):
+    # openpyxl (like many scripts and export tools) writes formulas without their results: the cells read
+    # as empty, so every row lacks its child ID and date
+    import openpyxl
+
+    from csc_demand.tables import CP_PLANS, LOOKED_AFTER, REFERRALS
+
+    wb = openpyxl.Workbook()
+    sheets = {"List_3": (REFERRALS.headers, 0, 5), "List_7": (CP_PLANS.headers, 0, 6),
+              "List_8": (LOOKED_AFTER.headers, 0, 7)}
+    for i, (name, (headers, id_col, date_col)) in enumerate(sheets.items()):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = name
+        ws.append(headers)
+        for r in range(2, 40):
+            ws.cell(r, id_col + 1, '="C"&ROW()')
+            ws.cell(r, date_col + 1, "=DATE(2020,10,MOD(ROW(),28)+1)")
+            if name != "List_8":  # List 8: nothing but formulas, so its rows read as blank
+                ws.cell(r, 2, "b) Female")
+    path = tmp_path / "annex_a_2020-12-31.xlsx"
+    wb.save(path)
+    status = main(["validate", str(path), "--key-file", str(key_file)])
+    out, _ = capsys.readouterr()
+    assert status == 1
+    assert "saved without their calculated values" in out and "save it" in out
+    assert "NOT READY" in out and "no usable rows" in out
+    status = main(["validate", str(path), "--json", "--key-file", str(key_file)])
+    out, err = capsys.readouterr()
+    summary = json.loads(out)
+    assert status == 1 and summary["ok"] is False
+    assert sorted(summary["unusable_lists"]) == ["cp_plans", "looked_after", "referrals"]
+    formulas = [p for p in summary["problems"] if p["kind"] == "formulas_without_values"]
+    assert {p["sheet"] for p in formulas} == {"List_3", "List_7", "List_8"} and "76 cells" in formulas[0]["message"]
+    assert "no usable rows" in err

@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate", help="check an Annex A workbook (or CSV folder) and report what can be read",
         description="Read your Annex A lists, report which lists were found and where, the rows, children and "
                     "dates in each, and every row that could not be used (with its sheet, row and column). "
-                    "Exit status 0 when Lists 3, 7 and 8 were read, 1 otherwise.")
+                    "Exit status 0 when Lists 3, 7 and 8 were read with usable rows, 1 otherwise.")
     add_input_arguments(p)
     p.set_defaults(func=run)
 
@@ -36,5 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _missing_message(summary: dict) -> str:
-    return " ".join(p["message"] for p in summary["problems"] if p["kind"] == "list_not_found"
-                    and p["severity"] == "error")
+    from csc_demand.io.summary import unusable_text
+
+    missing = [p["message"] for p in summary["problems"] if p["kind"] == "list_not_found" and p["severity"] == "error"]
+    return " ".join(missing + ([unusable_text(summary)] if summary.get("unusable_lists") else []))

@@ -33,6 +33,8 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
 - ``end_before_start``, ``birth_after_event`` (birth after the start of care, or more than 40 weeks
   after another event: unborn children are referred and put on plans), ``age_out_of_range``
   (outside -1..25), ``after_extract_date``: impossible values, warnings, the row is kept;
+- ``formulas_without_values`` (a sheet of an .xlsx whose formulas were saved without their results: their
+  cells read as empty; a needed list left with no usable rows is then not ready, and ``validate`` exits 1);
 - ``id_in_scientific_notation`` IDs like ``1.2E+11`` (digits lost in a CSV export): rows kept, warned;
 - ``missing_column`` an optional column the model uses is absent; ``extra_column`` a column that is not
   part of the list (ignored); ``duplicate_column``;

@@ -196,6 +196,10 @@ _WIDE_REF = re.compile(rb' r="([A-Z]{2,3})([0-9]{1,9})"[^>/]*>')
 _DEEP_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{6,9})"[^>/]*>')
 _NARROW_REF = re.compile(rb' r="([A-Z])[0-9]{1,9}"[^>/]*>')
 _DEEP_ROW = re.compile(rb'row r="([0-9]{6,9})"')
+# A formula cell whose result was not saved: nothing, or an empty <v/>, after its formula, as scripts and
+# export tools that do not calculate write them (openpyxl, for one); the reader sees an empty cell. Excel
+# writes a formula that gives "" as <c t="str"><f>…</f><v></v></c>: that one was calculated.
+_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>")
 _CHUNK_BYTES = 1 << 22
 
 
@@ -214,10 +218,10 @@ def _refs_extent(refs: list[tuple[bytes, bytes]]) -> tuple[int, int]:
     return max(map(int, rows)), max(map(_column_number, set(cols)))
 
 
-def _sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
-    """``(last row, last column, cells)`` of a worksheet part of an .xlsx, read as a stream (a few MB at a
-    time) before the workbook reader loads it, stopping as soon as the sheet is over :data:`EXCEL_MAX_ROWS`
-    or :data:`MAX_SHEET_CELLS`.
+def _sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int, int]:
+    """``(last row, last column, cells, formulas without results)`` of a worksheet part of an .xlsx, read
+    as a stream (a few MB at a time) before the workbook reader loads it, stopping as soon as the sheet is
+    over :data:`EXCEL_MAX_ROWS` or :data:`MAX_SHEET_CELLS`.
 
     ``cells`` counts cell elements (an upper bound, which also guards cells written without a reference).
     The last row is the largest of the number of rows, the row numbers of 100,000 on and the rows of cells
@@ -225,7 +229,7 @@ def _sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
     sheet is deep enough for them to matter, otherwise 0). Empty cells (``<c r="Z9" s="1"/>``) are skipped,
     as the reader skips them.
     """
-    last_row = last_col = cells = rows = 0
+    last_row = last_col = cells = rows = uncalculated = 0
     narrow = 0
     tail = b""
     with zf.open(part) as fh:
@@ -236,6 +240,9 @@ def _sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
             body, tail = buf[:cut], buf[cut:]
             cells += body.count(b"<c")  # also <col>, <cfRule>...: an upper bound
             rows += body.count(b"<row")
+            if b"</f>" in body or b"<f " in body:  # formulas here: any saved without their results?
+                uncalculated += sum(1 for attrs, value in _FORMULA_CELL.findall(body)
+                                    if not (value.startswith(b"<v>") and b't="str"' in attrs))
             r_wide, c_wide = _refs_extent(_WIDE_REF.findall(body))
             r_deep, c_deep = _refs_extent(_DEEP_REF.findall(body))
             r_elem = max(map(int, _DEEP_ROW.findall(body)), default=0)
@@ -245,7 +252,7 @@ def _sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
                 narrow = max([narrow, *map(_column_number, set(_NARROW_REF.findall(body)))])
             if (not chunk or last_row > EXCEL_MAX_ROWS or cells > MAX_SHEET_CELLS
                     or last_row * max(last_col, narrow) > MAX_SHEET_CELLS):
-                return last_row, max(last_col, narrow), cells
+                return last_row, max(last_col, narrow), cells, uncalculated
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -291,11 +298,24 @@ def _too_large_message(file: str, sheet: str, last_row: int, last_col: int, cell
     return None
 
 
-def _too_large(f: InputFile) -> dict[str, str]:
-    """Sheet name → why it is refused, for each sheet of an .xlsx/.xlsm longer than Excel allows or spanning
-    more than :data:`MAX_SHEET_CELLS`; found by streaming each sheet's XML before anything is loaded. Raises
-    :class:`CscDemandError` when the other sheets together span more than :data:`MAX_WORKBOOK_CELLS`."""
+def _uncalculated_problem(file: str, sheet: str, count: int) -> Problem:
+    """The warning for ``count`` formula cells of a sheet saved without their results."""
+    cells = (f"{count:,} cells of sheet '{sheet}' are formulas" if count != 1 else
+             f"1 cell of sheet '{sheet}' is a formula")
+    return Problem("warning", "formulas_without_values",
+                   f"{cells} saved without their calculated values (the workbook was written by a program that "
+                   "does not calculate, such as a script or an export tool), so they read as empty. Open the "
+                   "workbook in Excel (or LibreOffice Calc), let it calculate, save it, and read it again.",
+                   file=file, sheet=sheet)
+
+
+def _scan_sheets(f: InputFile) -> tuple[dict[str, str], dict[str, Problem]]:
+    """For an .xlsx/.xlsm, streaming each sheet's XML before anything is loaded: sheet name → why it is
+    refused (longer than Excel allows, or spanning more than :data:`MAX_SHEET_CELLS`), and sheet name →
+    the warning for its formulas saved without their results. Raises :class:`CscDemandError` when the
+    sheets read would together span more than :data:`MAX_WORKBOOK_CELLS`."""
     out: dict[str, str] = {}
+    formulas: dict[str, Problem] = {}
     total = 0
     with zipfile.ZipFile(io.BytesIO(f.data)) as zf:
         names = set(zf.namelist())
@@ -303,7 +323,7 @@ def _too_large(f: InputFile) -> dict[str, str]:
             if part not in names:
                 continue
             try:
-                last_row, last_col, cells = _sheet_extent(zf, part)
+                last_row, last_col, cells, uncalculated = _sheet_extent(zf, part)
             except Exception:  # zlib, zip and bad-data errors of a damaged part: the workbook reader says so
                 continue
             why = _too_large_message(f.name, sheet, last_row, last_col, cells)
@@ -311,11 +331,13 @@ def _too_large(f: InputFile) -> dict[str, str]:
                 out[sheet] = why
             else:
                 total += max(cells, last_row * last_col)
+                if uncalculated:
+                    formulas[sheet] = _uncalculated_problem(f.name, sheet, uncalculated)
     if total > MAX_WORKBOOK_CELLS:
         raise CscDemandError(f"{f.name} holds about {total:,} cells, far more than any Annex A workbook (the "
                              "largest local authorities' come to about 1 million), so it was not read. Keep only "
                              "the Annex A lists in the workbook (or save each list as a CSV file) and try again.")
-    return out
+    return out, formulas
 
 
 def _encrypted(f: InputFile) -> CscDemandError:
@@ -354,7 +376,7 @@ def _workbook_sheets(f: InputFile) -> list[RawSheet]:
     except Exception:  # calamine raises several types for a damaged file; the user's remedy is the same
         raise CscDemandError(f"{f.name} could not be opened as a workbook: it may be damaged or incomplete. "
                              "Open it in Excel and save a new copy, then load that.") from None
-    too_large = _too_large(f) if "xl/workbook.xml" in parts else {}
+    too_large, formulas = _scan_sheets(f) if "xl/workbook.xml" in parts else ({}, {})
     ods = "content.xml" in parts and "xl/workbook.xml" not in parts  # read only up to Excel's last row
     sheets: list[RawSheet] = []
     try:
@@ -383,7 +405,7 @@ def _workbook_sheets(f: InputFile) -> list[RawSheet]:
             sheets.append(RawSheet(f.name, name, [], [Problem("warning", "sheet_too_large", why, file=f.name,
                                                               sheet=name)]))
             continue
-        sheets.append(RawSheet(f.name, name, rows))
+        sheets.append(RawSheet(f.name, name, rows, [formulas[name]] if name in formulas else []))
     if renamed is not None and sheets:
         sheets[0].problems.insert(0, renamed)
     return sheets

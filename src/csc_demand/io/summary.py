@@ -67,7 +67,8 @@ def validation_summary(annex: AnnexA) -> dict:
     ``first_date`` / ``last_date`` of the list's main date, ``open_at_extract`` for plans, periods of care
     and CIN episodes, ``rows_read``, ``rows_not_used``, ``rows_replaced`` = rows superseded by a newer
     extract; ``rows_read = rows + rows_not_used + rows_replaced``), ``missing_lists`` (required lists not
-    found), ``rows_not_used``, ``sources`` (where each list was found), ``ok`` (all required lists read),
+    found), ``unusable_lists`` (required lists found with rows, none of them usable), ``rows_not_used``,
+    ``sources`` (where each list was found), ``ok`` (all required lists read, none of them unusable),
     ``problems`` (each with ``severity``, ``kind``, ``file``, ``sheet``, ``row``, ``column``,
     ``message``), ``timeline`` (the observed windows and the gaps between them, then the months of the
     monthly figures: :func:`~csc_demand.tables.observed_timeline`) and ``history`` (the monthly figures,
@@ -88,6 +89,11 @@ def validation_summary(annex: AnnexA) -> dict:
         entry["rows_not_used"] = entry["rows_read"] - entry["rows"] - entry["rows_replaced"]
         lists[t] = entry
     missing = [t for t in REQUIRED_TABLES if t not in annex.tables]
+    # Rows read but none usable, or formulas saved without their values (their rows read as blank): not
+    # ready. A blank template (no rows at all) is still read as it is.
+    uncalculated = any(p.kind == "formulas_without_values" for p in q.problems)
+    unusable = [t for t in REQUIRED_TABLES if t in lists and lists[t]["rows"] == 0
+                and (lists[t]["rows_read"] > 0 or uncalculated)]
     return {
         "extract_date": _day(annex.extract_date),
         "extract_date_source": annex.extract_date_source,
@@ -95,9 +101,10 @@ def validation_summary(annex: AnnexA) -> dict:
                       "source": e.source} for e in annex.extracts],
         "lists": lists,
         "missing_lists": missing,
+        "unusable_lists": unusable,
         "rows_not_used": int(q.rows_not_used),
         "sources": {t: list(locs) for t, locs in q.sources.items()},
-        "ok": not missing,
+        "ok": not missing and not unusable,
         "problems": [p.to_dict() for p in q.problems],
         "timeline": observed_timeline(annex),
         "history": history_summary(annex),
@@ -183,9 +190,20 @@ def format_summary(summary: dict) -> str:
         names = ", ".join(f"List {LISTS_BY_TABLE[t].number} ({LISTS_BY_TABLE[t].title})"
                           for t in summary["missing_lists"])
         out.append(f"NOT READY: the model needs {names}; see the errors above for the headers expected.")
+    elif summary.get("unusable_lists"):
+        out.append(f"NOT READY: {unusable_text(summary)}")
     else:
         empty = [t for t in REQUIRED_TABLES if summary["lists"][t]["rows"] == 0]
         out.append("Ready: Lists 3, 7 and 8 were read." if not empty else
-                   "Lists 3, 7 and 8 were found, but " + ", ".join(
-                       f"List {LISTS_BY_TABLE[t].number}" for t in empty) + " hold no usable rows.")
+                   "Lists 3, 7 and 8 were found, but " + " and ".join(
+                       f"List {LISTS_BY_TABLE[t].number}" for t in empty) + (" hold" if len(empty) > 1 else " holds")
+                   + " no rows.")
     return "\n".join(out)
+
+
+def unusable_text(summary: dict) -> str:
+    """The sentence for required lists whose rows were all unusable (see ``unusable_lists``)."""
+    names = [f"List {LISTS_BY_TABLE[t].number} ({LISTS_BY_TABLE[t].title})" for t in summary["unusable_lists"]]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (f"{listed} {'was' if len(names) == 1 else 'were'} found, but with no usable rows: every row was "
+            "left out; see the problems above for why.")
