@@ -21,6 +21,8 @@ import pandas as pd
 from csc_demand.errors import CscDemandError
 
 KEY_BYTES = 32
+#: A key shorter than this (an empty file, say) is refused, never used.
+MIN_KEY_BYTES = 16
 KEY_FILE_NAME = "pseudonym.key"
 
 
@@ -45,29 +47,47 @@ def default_key_path() -> Path:
     return config_dir() / KEY_FILE_NAME
 
 
+def _read_key(key_path: Path) -> bytes:
+    key = key_path.read_bytes()
+    if len(key) < MIN_KEY_BYTES:
+        raise CscDemandError(
+            f"The pseudonymisation key file {key_path} is too short to be a key. Restore it from a "
+            "backup, or delete it to create a new one (children will then get new pseudonyms).")
+    return key
+
+
 def load_or_create_key(path: str | os.PathLike[str] | None = None) -> bytes:
     """The 32-byte pseudonymisation key, created (random, file mode 0600) the first time it is needed.
 
     ``path`` overrides the location (default :func:`default_key_path`). Keep the file: a new key gives
     every child a new pseudonym, so extracts loaded with different keys no longer link.
+
+    A new key is written whole to a temporary file (0600) next to the key file and only then put in place,
+    so no process ever reads a half-written or empty key: with a hard link, which fails if another process
+    put its key there first (that key is then used), or else with :func:`os.replace`. A key file shorter than
+    16 bytes (empty, say) is refused, never used.
     """
     key_path = Path(path) if path is not None else default_key_path()
     try:
         if key_path.exists():
-            key = key_path.read_bytes()
-            if len(key) < 16:
-                raise CscDemandError(
-                    f"The pseudonymisation key file {key_path} is too short to be a key. Restore it from a "
-                    "backup, or delete it to create a new one (children will then get new pseudonyms).")
-            return key
+            return _read_key(key_path)
         key_path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_bytes(KEY_BYTES)
-        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(key)
-        return key
-    except FileExistsError:  # created by another process meanwhile
-        return key_path.read_bytes()
+        tmp = key_path.with_name(f".{key_path.name}.{secrets.token_hex(6)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(KEY_BYTES))
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, key_path)  # atomic, and never replaces a key another process put there first
+            except FileExistsError:
+                pass
+            except OSError:  # no hard links on this file system
+                os.replace(tmp, key_path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return _read_key(key_path)  # the key in the file, whoever wrote it
     except OSError as exc:
         raise CscDemandError(
             f"Could not read or create the pseudonymisation key file {key_path} ({exc.strerror}). "
@@ -75,7 +95,13 @@ def load_or_create_key(path: str | os.PathLike[str] | None = None) -> bytes:
 
 
 def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
-    """16-hex-character pseudonyms for normalised IDs (``<NA>`` stays ``<NA>``); hashes each distinct ID once."""
+    """16-hex-character pseudonyms for normalised IDs (``<NA>`` stays ``<NA>``); hashes each distinct ID once.
+
+    Raises :class:`CscDemandError` for a key shorter than :data:`MIN_KEY_BYTES` (an empty key would make the
+    pseudonyms a plain hash of the IDs, which anyone could test)."""
+    if len(key) < MIN_KEY_BYTES:
+        raise CscDemandError("The pseudonymisation key is empty or too short, so the child IDs cannot be "
+                             "pseudonymised. Restore the key file from a backup, or delete it to create a new one.")
     uniques = ids.dropna().unique()
     base = hmac.new(key, digestmod=hashlib.sha256)
 
