@@ -90,7 +90,7 @@ def test_extract_date_precedence(tmp_path):
 
 def test_one_user_date_for_several_files_warns(tmp_path):
     for d in ("2020-06-30", "2020-12-31"):
-        workbook(tmp_path / f"annex_{d}.xlsx", {"L3": [REFERRALS.headers, ref_row(1, "03/06/2020")]})
+        workbook(tmp_path / f"annex_{d}.xlsx", {"L3": [REFERRALS.headers, ref_row(1, "03/09/2020")]})
     a = read_annex_a(sorted(tmp_path.iterdir()), extract_date="2020-12-31", key=KEY)
     assert len(a.extracts) == 1 and a.extract_date_source == "user"
     assert any(p.kind == "one_extract_date_for_several_files" for p in a.quality.problems)
@@ -118,12 +118,13 @@ def test_plan_superseded_by_a_later_plan_is_closed(tmp_path):
 
 
 def test_several_extracts_merged_newest_wins(tmp_path):
-    june = {"List_3": [REFERRALS.headers, ref_row(1, "03/01/2020"), ref_row(2, "05/05/2020"),
-                       ref_row(3, "10/06/2020")],
+    # 30/06/2020 is in both extracts' windows (a referral is read only inside its own extract's window)
+    june = {"List_3": [REFERRALS.headers, ref_row(1, "03/01/2020"), ref_row(2, "30/06/2020"),
+                       ref_row(3, "30/06/2020")],
             "List_7": [CP_PLANS.headers, cp_row(1, "01/02/2020"), cp_row(2, "01/03/2020")],
             "List_8": [LOOKED_AFTER.headers, la_row(3, "01/04/2020")]}
-    dec = {"List_3": [REFERRALS.headers, ref_row(2, "05/05/2020", source="q) 6: Police"),
-                      ref_row(3, "10/06/2020"), ref_row(4, "01/12/2020")],
+    dec = {"List_3": [REFERRALS.headers, ref_row(2, "30/06/2020", source="q) 6: Police"),
+                      ref_row(3, "30/06/2020"), ref_row(4, "01/12/2020")],
            "List_7": [CP_PLANS.headers, cp_row(1, "01/02/2020", "15/09/2020"), cp_row(4, "02/12/2020")],
            "List_8": [LOOKED_AFTER.headers, la_row(3, "01/04/2020", "20/11/2020", placement="K2")]}
     workbook(tmp_path / "annex_a_2020-06-30.xlsx", june)
@@ -478,3 +479,22 @@ def test_one_mistyped_date_does_not_move_the_inferred_extract_date(tmp_path):
     assert len(flagged) == 1 and (flagged[0].sheet, flagged[0].row) == ("List_7", 5)
     assert flagged[0].column == "Child Protection Plan End Date" and "(row 5)" in flagged[0].message
     assert "--extract-date" in flagged[0].message and "2021" not in flagged[0].message
+
+
+def test_referrals_before_the_window_are_said_to_be_not_used(tmp_path):
+    # a List 3 exported for a year: the model reads referrals inside the extracts' six-month windows only
+    sheets = {"List_3": [REFERRALS.headers, ref_row(1, "15/02/2020"), ref_row(2, "29/06/2020"),
+                         ref_row(3, "30/06/2020"), ref_row(4, "03/11/2020")]}
+    workbook(tmp_path / "a_2020-12-31.xlsx", sheets)
+    a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
+    assert a.referrals["referral_date"].tolist() == [T("2020-06-30"), T("2020-11-03")]  # the window: 30 Jun on
+    before = [p for p in a.quality.problems if p.kind == "before_window"]
+    assert [(p.sheet, p.row, p.column) for p in before] == [("List_3", 2, "Date of referral"),
+                                                            ("List_3", 3, "Date of referral")]
+    assert all(p.row_not_used and "30/06/2020" in p.message and "older extracts" in p.message for p in before)
+    s = validation_summary(a)
+    assert s["lists"]["referrals"]["rows"] == 2 and s["lists"]["referrals"]["rows_not_used"] == 2
+    # an older extract whose window holds one of them: read from there
+    workbook(tmp_path / "a_2020-06-30.xlsx", {"List_3": [REFERRALS.headers, ref_row(2, "29/06/2020")]})
+    b = read_annex_a([tmp_path / "a_2020-06-30.xlsx", tmp_path / "a_2020-12-31.xlsx"], key=KEY)
+    assert b.referrals["referral_date"].tolist() == [T("2020-06-29"), T("2020-06-30"), T("2020-11-03")]

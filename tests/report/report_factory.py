@@ -24,7 +24,9 @@ PLACEMENT_SHARES = {"Fostering": 0.7, "Residential": 0.1, "Supported accommodati
 GBP_PER_WEEK = {"Fostering": 900.0, "Residential": 6000.0, "Supported accommodation": 1800.0,
                 "Placed with parents": 300.0, "Other": 1500.0, "Child protection plans": 250.0}
 HOSTILE_NAME = '=HYPERLINK("http://x","y")'
-FLOWS = ("referrals", "cp_starts", "cla_starts", "cost_gbp")
+FLOWS = ("referrals", "cp_starts", "cla_starts", "cin_starts", "cost_gbp")
+#: England's published caseload at 30 September 2025: the built-in scenarios' default (no LA named).
+CASELOAD = 15.2
 
 
 def _fy(start: pd.Timestamp) -> pd.Timestamp:
@@ -38,16 +40,20 @@ def _series(rng: np.random.Generator, months: int, draws: int, multiplier: np.nd
     ref = rng.poisson(lam, size=(draws, months)).astype(float)
     cp_starts = rng.binomial(ref.astype(np.int64), 0.08).astype(float)
     cla_starts = rng.binomial(ref.astype(np.int64), 0.03).astype(float)
+    cin_starts = rng.binomial(ref.astype(np.int64), 0.3).astype(float)
     cp_open = np.empty_like(ref)
     cla_open = np.empty_like(ref)
-    cp_prev, cla_prev = np.full(draws, 280.0), np.full(draws, 470.0)
+    cin_open = np.empty_like(ref)
+    cp_prev, cla_prev, cin_prev = np.full(draws, 280.0), np.full(draws, 470.0), np.full(draws, 1200.0)
     for t in range(months):
         cp_prev = cp_prev * 0.93 + cp_starts[:, t]
         cla_prev = cla_prev * 0.98 + cla_starts[:, t]
-        cp_open[:, t], cla_open[:, t] = cp_prev, cla_prev
+        cin_prev = np.maximum(cin_prev * 0.92 + cin_starts[:, t], cp_prev + cla_prev)  # plans and care included
+        cp_open[:, t], cla_open[:, t], cin_open[:, t] = cp_prev, cla_prev, cin_prev
     out = {("referrals", "total", "All"): ref, ("cp_starts", "total", "All"): cp_starts,
            ("cp_open", "total", "All"): cp_open, ("cla_starts", "total", "All"): cla_starts,
-           ("cla_open", "total", "All"): cla_open}
+           ("cla_open", "total", "All"): cla_open, ("cin_starts", "total", "All"): cin_starts,
+           ("cin_open", "total", "All"): cin_open}
     for g, share in SOURCE_SHARES.items():
         out[("referrals", "source_group", g)] = ref * share
     for g, share in PLACEMENT_SHARES.items():
@@ -60,7 +66,7 @@ def _series(rng: np.random.Generator, months: int, draws: int, multiplier: np.nd
         out[("cost_gbp", "cost_group", g)] = cost
         cost_total = cost_total + cost
     out[("cost_gbp", "total", "All")] = cost_total
-    out[("social_workers", "total", "All")] = (cp_open + cla_open) / 17.0
+    out[("social_workers", "total", "All")] = cin_open / CASELOAD
     return out
 
 

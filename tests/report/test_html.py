@@ -108,7 +108,9 @@ def test_headline_numbers_on_the_page(page, forecast):
     values = head.to_numpy(dtype=float)
     for i, row in enumerate(body):
         assert [c[2] for c in row[1:]] == [_fmt(v) for v in values[i]]
-    assert body[0][0][2] == "Referrals in the year to 31 March 2021"
+    # the forecast starts in January 2021: the first year's referrals are marked as those months only
+    assert body[0][0][2] == "Referrals in the year to 31 March 2021 (Jan–Mar only)"
+    assert body[1][0][2] == "Referrals in the year to 31 March 2022"
 
 
 def test_tables_have_scoped_headers_and_captions(page):
@@ -152,7 +154,7 @@ def test_number_formats():
 def test_costs_by_group_table(page, forecast):
     by_year = tv.costs_by_year(forecast)
     table = next(t for t in page.tables if t[0][0][2] == "Scenario and cost group")
-    assert [c[2] for c in table[0][1:]] == ["2020-21", "2021-22", "2022-23", "2023-24"]
+    assert [c[2] for c in table[0][1:]] == ["2020-21 (Jan–Mar only)", "2021-22", "2022-23", "2023-24 (Apr–Dec only)"]
     body = table[1:]
     assert len(body) == len(by_year)
     first = forecast.scenarios[0].name
@@ -165,9 +167,68 @@ def test_placement_table(page, forecast):
     table = next(t for t in page.tables if t[0][0][2] == "Placement group")
     scen = [s.name for s in forecast.scenarios]
     assert [c[2] for c in table[0][1:]] == scen
-    assert [c[2] for c in table[1]] == ["2020-21", "2021-22", "2022-23", "2023-24"] * 3
+    assert [c[2] for c in table[1]] == ["2020-21 (Jan–Mar only)", "2021-22", "2022-23", "2023-24 (Apr–Dec only)"] * 3
     body = table[2:]
     assert [r[0][2] for r in body] == ["Fostering", "Residential", "Supported accommodation", "Placed with parents",
                                        "Other"]
     b = tv.breakdowns_by_year(forecast)
     assert [c[2] for c in body[1][1:]] == [_fmt(v) for v in b.loc[("cla_open", "placement_group", "Residential")]]
+
+
+# --- children in need and social workers ----------------------------------------------------------------------
+
+def test_caseload_section_explains_the_caseload_with_two_charts_and_a_table(page, forecast):
+    text = page.text_by_id["caseload"]
+    assert page.text_by_id["caseload-h"] == "Children in need and social workers"
+    assert tv.CASELOAD_MEANING in text and tv.WORKFORCE_MEANING in text
+    assert ("Caseload used: England's latest published caseload, 30 September 2025: 15.2 cases per case-holding "
+            "social worker (DfE), because no local authority was named.") in text
+    # the charts: case-holding social workers needed and children in need, each with its description
+    for chart_id, label in (("workforce-chart", "case-holding social workers needed (full-time equivalents)"),
+                            ("m-cin_open-chart", "children in need at the month end")):
+        assert page.text_by_id[f"{chart_id}-title"].endswith(": chart")
+        assert page.text_by_id[f"{chart_id}-desc"].startswith(f"Line chart of {label} by month.")
+    # the children in need are drawn once, in this section, not again among the measures
+    assert "m-cin_open" not in page.text_by_id and "m-cin_starts" in page.text_by_id
+    # the compact table: each scenario at each 31 March, from the engine's views
+    compact = tv.staffing_at_year_ends(forecast)
+    table = next(t for t in page.tables if t[0][0][2] == "Scenario" and t[0][1][2] == "Date")
+    assert [c[2] for c in table[0]] == list(compact.columns)
+    assert len(table) == 1 + len(compact)
+    row = table[1]
+    assert row[0][2] == forecast.scenarios[0].name and row[1][2] == "31 Mar 2021"
+    workers = compact.iloc[0]["Case-holding social workers needed (FTE)"]
+    assert row[4][2] == f"{workers:,.1f}"
+    assert workers == pytest.approx(compact.iloc[0]["Children in need (median)"] / 15.2)
+    assert not any("To bring caseloads" in t for t in page.all_text)   # no scenario sets a target
+
+
+def test_costs_name_their_price_base(page):
+    captions = [t for t in page.all_text if t.startswith("Total cost per financial year")]
+    assert captions == ["Total cost per financial year (£, at prices of January 2021, rising by 3% a year)"]
+    assert any(t.startswith("Median cost per financial year by cost group (£, at prices of January 2021, rising "
+                            "by 3% a year)") for t in page.all_text)
+    assert "Costs are at prices of January 2021, rising by 3% a year" in page.text_by_id["costs"]
+
+
+def test_a_target_caseload_is_answered_in_the_section(forecast):
+    import dataclasses
+    import datetime as dt
+
+    from csc_demand.workforce import Workforce
+
+    second = dataclasses.replace(forecast.scenarios[1], workforce=Workforce(target_caseload=13.5,
+                                                                            target_date=dt.date(2022, 9, 30)))
+    fc = dataclasses.replace(forecast, scenarios=(forecast.scenarios[0], second, *forecast.scenarios[2:]))
+    text = _parse(render_html(fc)).text_by_id["caseload"]
+    answer = tv.target_answer(fc, second.name)
+    assert answer.startswith("To bring caseloads to 13.5 cases per case-holding social worker by 30 Sep 2022")
+    assert "illustrative pay" in answer
+    assert f"{second.name}: {answer}" in text and text.count("To bring caseloads") == 1
+
+
+def test_without_list_6_the_section_says_what_to_load(tiny_forecast):
+    page = _parse(render_html(tiny_forecast))
+    assert page.text_by_id["caseload"].endswith(tv.NO_LIST_6)
+    assert "Load List 6 with the other lists" in tv.NO_LIST_6
+    assert "workforce-chart" not in page.text_by_id

@@ -79,8 +79,8 @@ def test_all_three_outputs_from_the_engine(engine_forecast, tmp_path):
     csv_path = write_report(fc, tmp_path / "forecast.csv")
 
     wb = openpyxl.load_workbook(xlsx)
-    assert {"Summary", *MEASURE_SHEETS.values(), "Costs per year", "Costs per month", "Workforce",
-            "Estimates", "Backtest", "Data quality"} <= set(wb.sheetnames)
+    assert {"Summary", *MEASURE_SHEETS.values(), "Costs per year", "Costs per month",
+            "CIN and social workers", "Estimates", "Backtest", "Data quality"} <= set(wb.sheetnames)
     # the monthly table of open plans equals the engine's numbers, cell by cell
     ws = wb[MEASURE_SHEETS["cp_open"]]
     wide = tv.monthly_table(fc, "cp_open")
@@ -99,7 +99,8 @@ def test_all_three_outputs_from_the_engine(engine_forecast, tmp_path):
     assert len(head) > 0
     for v in head.to_numpy(dtype=float).ravel():
         assert f'<td class="num">{_fmt(v)}</td>' in page
-    # a chart per measure, costs and workforce, and the model against actual for open plans and children looked after
+    # a chart per measure (children in need with the social workers they need), costs and social workers, and the
+    # model against actual for open plans and children looked after
     assert tv.window_fit_measures(fc.window_fit) == ["cp_open", "cla_open"]
     assert "Model against actual" in wb.sheetnames and 'id="window-fit"' in page
     assert page.count('role="img"') == len(tv.measures_present(fc)) + 2 + 2

@@ -18,6 +18,8 @@ Problem kinds (``Problem.kind``); (*) marks rows not used, each counted once in 
 - ``missing_id`` (*) no usable child ID; ``missing_date`` (*) / ``unreadable_date`` (*) the list's main
   date (e.g. date of referral, plan start) is blank or unreadable;
 - ``duplicate_row`` (*) exact copy of an earlier row of the same list in the same extract;
+- ``before_window`` (*, info) a referral dated before its extract's six-month window: the model reads
+  referrals inside the extracts' windows only;
 - ``repeated_header`` (*) a filter / repeated header row; ``notes_row`` (*) free text in one cell
   ("Data extracted on ...");
 - ``short_break`` (*) List 8 row with legal status V3/V4 (short breaks are not periods of care);

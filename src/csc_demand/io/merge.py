@@ -58,6 +58,32 @@ def _drop_too_early(part: ListPart, frame: pd.DataFrame, extract_date: pd.Timest
     return frame.loc[~early]
 
 
+#: Lists whose rows the model reads only inside the extracts' six-month windows (by the list's main date).
+WINDOW_ONLY_TABLES = frozenset({"referrals"})
+
+
+def _drop_before_window(part: ListPart, frame: pd.DataFrame, extract_date: pd.Timestamp,
+                        quality: QualityReport) -> pd.DataFrame:
+    """Referrals dated before their extract's six-month window: the model reads referrals only inside the
+    windows of the extracts loaded, so each is not used and explained (an older extract, if loaded, holds
+    them inside its own window)."""
+    if part.spec.table not in WINDOW_ONLY_TABLES:
+        return frame
+    key = part.spec.date_key
+    start = window_start(extract_date)
+    before = (frame[key] < start).to_numpy(dtype=bool)
+    if not before.any():
+        return frame
+    header = part.headers.get(key, key)
+    for r in frame["_row"].to_numpy()[before]:
+        quality.add(Problem("info", "before_window",
+                            f"'{header}' is before this extract's six-month window (from {start:%d/%m/%Y} to "
+                            f"{extract_date:%d/%m/%Y}); the forecast reads referrals inside the windows of the "
+                            "extracts loaded only, so this row is not used. To use earlier referrals, load the "
+                            "older extracts that hold them.", part.file, part.sheet, int(r), header, True))
+    return frame.loc[~before]
+
+
 def extract_table(parts: list[ListPart], extract_date: pd.Timestamp, quality: QualityReport) -> pd.DataFrame:
     """One extract's rows of one list from all its parts: exact duplicate rows removed (one problem per
     duplicate, located), events after the extract date flagged, ``extract_date`` added."""
@@ -76,6 +102,7 @@ def extract_table(parts: list[ListPart], extract_date: pd.Timestamp, quality: Qu
                                 part.file, part.sheet, int(r), None, True))
         frame = part.frame.loc[~dup]
         frame = _drop_too_early(part, frame, extract_date, quality)
+        frame = _drop_before_window(part, frame, extract_date, quality)
         for f in part.spec.fields:
             if f.kind == "date" and f.key in frame and f.key != "birth_month" and f.key in part.headers:
                 late = (frame[f.key] > extract_date).to_numpy(dtype=bool)

@@ -33,12 +33,17 @@ from csc_demand.tables import ACTUAL_SCENARIO, MEASURE_LABELS, Forecast
 
 #: Sheet names of the measures (short enough for Excel's 31-character limit).
 MEASURE_SHEETS = {"referrals": "Referrals", "cp_starts": "CP plans started", "cp_open": "Open CP plans",
-                  "cla_starts": "Care starts", "cla_open": "Children looked after"}
+                  "cla_starts": "Care starts", "cla_open": "Children looked after",
+                  "cin_starts": "CIN episodes started", "cin_open": "Children in need"}
+#: The sheet of children in need and the social workers they need (its title says it in full).
+CASELOAD_SHEET = "CIN and social workers"
+CASELOAD_TITLE = "Children in need and social workers"
 SCENARIO_COLOURS = tv.SCENARIO_COLOURS
 ACTUAL_COLOUR = "#000000"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 #: Number formats by measure.
 NUMBER_FORMATS = {"cost_gbp": '"£"#,##0', "social_workers": "#,##0.0"}
+FTE_FORMAT = "#,##0.0"
 COUNT_FORMAT = "#,##0"
 MONTH_FORMAT = "mmm yyyy"
 DATE_FORMAT = "d mmm yyyy"
@@ -153,8 +158,9 @@ class _Block:
 
 
 def _write_wide(ws: Worksheet, sheet: str, fm: _Formats, top: int, wide: pd.DataFrame, *, period_type: str,
-                num_format: str) -> _Block:
-    """A wide table (see :func:`tables_view.wide_table`) with a 2- or 3-row header from row ``top``."""
+                num_format: str, freeze: bool = True) -> _Block:
+    """A wide table (see :func:`tables_view.wide_table`) with a 2- or 3-row header from row ``top`` (the panes
+    frozen below its header unless ``freeze`` is False)."""
     cols = list(wide.columns)
     show_groups = any(c[1] != tv.TOTAL_GROUP for c in cols)
     n_head = 3 if show_groups else 2
@@ -210,7 +216,8 @@ def _write_wide(ws: Worksheet, sheet: str, fm: _Formats, top: int, wide: pd.Data
     ws.set_column(0, 0, 14)
     if cols:
         ws.set_column(1, len(cols), 12)
-    ws.freeze_panes(first, 1)
+    if freeze:
+        ws.freeze_panes(first, 1)
     return _Block(sheet=sheet, header_row=top, first_row=first, last_row=first + max(len(wide), 1) - 1,
                   columns=positions)
 
@@ -318,11 +325,12 @@ def _summary_sheet(wb: Workbook, ws: Worksheet, fm: _Formats, forecast: Forecast
     ws.set_row(top, 30)
     r = top + 2
     values = headline.to_numpy(dtype=float)
+    years = tv.fy_labels(forecast)
     for i, (measure, period, start) in enumerate(headline.index):
         label = {"referrals": "Referrals in the year", "cp_open": "Open child protection plans at year end",
                  "cla_open": "Children looked after at year end"}.get(measure, MEASURE_LABELS.get(measure, measure))
         ws.write_string(r, 0, label, fm.text)
-        ws.write_string(r, 1, str(period), fm.text)
+        ws.write_string(r, 1, tv.fy_label(forecast, period, years), fm.text)
         ws.write_datetime(r, 2, tv.fy_end(start).to_pydatetime(), fm.date)
         for j, v in enumerate(values[i], start=3):
             _write(ws, r, j, v, fm, COUNT_FORMAT)
@@ -454,6 +462,7 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
             ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
         _print_setup(ws, repeat_to_row=block.first_row - 1)
 
+    years = tv.fy_labels(forecast)
     breakdowns = tv.breakdowns_by_year(forecast)
     if not breakdowns.empty:
         name = safe_sheet_name("Breakdowns per year", used)
@@ -464,7 +473,7 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
         block = _write_by_year(ws, name, fm, 2, breakdowns, index_headers=("Measure", "Breakdown", "Group"),
                                index_text=lambda k: (MEASURE_LABELS.get(k[0], k[0]),
                                                      tv.BREAKDOWN_LABELS.get(k[1], k[1]), k[2]),
-                               top_label=str, num_format=COUNT_FORMAT)
+                               top_label=str, num_format=COUNT_FORMAT, period_label=years.get)
         ws.set_column(0, 0, 40)
         ws.set_column(1, 1, 16)
         ws.set_column(2, 2, 24)
@@ -473,12 +482,13 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
     if (forecast.table["measure"] == "cost_gbp").any():
         name = safe_sheet_name("Costs per year", used)
         ws = wb.add_worksheet(name)
-        ws.write_string(0, 0, "Costs per financial year (April to March): £ in the year at that year's prices. Unit "
-                              "costs and inflation are the scenario's.", fm.text)
+        ws.write_string(0, 0, f"Costs per financial year (April to March): £ in the year, at {tv.price_base(forecast)} "
+                              "(the scenario's unit costs and inflation). A year the forecast covers only in part "
+                              "is marked with the months it covers.", fm.text)
         block = _write_by_year(ws, name, fm, 2, tv.costs_by_year(forecast), index_headers=("Scenario", "Cost group"),
                                index_text=lambda k: (k[0], "Total" if k[1] == tv.TOTAL_GROUP else k[1]),
                                top_label=tv.quantile_label, num_format=NUMBER_FORMATS["cost_gbp"],
-                               is_total=lambda k: k[1] == tv.TOTAL_GROUP)
+                               is_total=lambda k: k[1] == tv.TOTAL_GROUP, period_label=years.get)
         ws.set_column(0, 0, 30)
         ws.set_column(1, 1, 24)
         chart = _fy_cost_chart(wb, block, scen)
@@ -491,8 +501,8 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
 
         name = safe_sheet_name("Costs per month", used)
         ws = wb.add_worksheet(name)
-        ws.write_string(0, 0, "Costs per month: £ in the month at that month's prices. For each scenario, the "
-                              "total with its P10 to P90 range, then the median for each cost group.", fm.text)
+        ws.write_string(0, 0, f"Costs per month: £ in the month, at {tv.price_base(forecast)}. For each scenario, "
+                              "the total with its P10 to P90 range, then the median for each cost group.", fm.text)
         block = _write_wide(ws, name, fm, 2, tv.costs_by_month(forecast), period_type="month",
                             num_format=NUMBER_FORMATS["cost_gbp"])
         chart = _band_chart(wb, block, scen, title="Total cost per month", y_title=tv.MEASURE_UNITS["cost_gbp"],
@@ -501,18 +511,7 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
             ws.insert_chart(block.last_row + 2, 1, chart)
         _print_setup(ws, repeat_to_row=block.first_row - 1, pages_wide=math.ceil(len(block.columns) / 16))
 
-    if (forecast.table["measure"] == "social_workers").any():
-        name = safe_sheet_name("Workforce", used)
-        ws = wb.add_worksheet(name)
-        ws.write_string(0, 0, "Social workers needed (full-time equivalents) at the end of each month: open "
-                        "cases divided by the scenario's caseload per worker.", fm.text)
-        block = _write_wide(ws, name, fm, 2, tv.workforce_table(forecast), period_type="month",
-                            num_format=NUMBER_FORMATS["social_workers"])
-        chart = _band_chart(wb, block, scen, title="Social workers needed", y_title=tv.MEASURE_UNITS["social_workers"],
-                            num_format=NUMBER_FORMATS["social_workers"])
-        if chart is not None:
-            ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
-        _print_setup(ws, repeat_to_row=block.first_row - 1)
+    _caseload_sheet(wb, fm, forecast, scen, used)
 
     estimates = tv.estimates_frame(forecast)
     _frame_sheet(wb.add_worksheet(safe_sheet_name("Estimates", used)), fm, estimates,
@@ -554,9 +553,10 @@ class _YearBlock:
 
 def _write_by_year(ws: Worksheet, sheet: str, fm: _Formats, top: int, table: pd.DataFrame, *,
                    index_headers: tuple[str, ...], index_text, top_label, num_format: str,
-                   is_total=lambda key: False) -> _YearBlock:
+                   is_total=lambda key: False, period_label=lambda period: None) -> _YearBlock:
     """A table whose rows are labelled by ``index_text(key)`` (one text per index header) and whose columns are
-    ``(group, year)``: a header row of groups (merged, ``top_label(group)``) over a row of financial years."""
+    ``(group, year)``: a header row of groups (merged, ``top_label(group)``) over a row of financial years
+    (``period_label(year)``, else the year as it is: "2024-25 (Jan–Mar only)" for a partial year)."""
     n_idx = len(index_headers)
     for c, label in enumerate(index_headers):
         ws.merge_range(top, c, top + 1, c, "", fm.header_left)
@@ -566,7 +566,10 @@ def _write_by_year(ws: Worksheet, sheet: str, fm: _Formats, top: int, table: pd.
     for j, (group, period) in enumerate(table.columns, start=n_idx):
         spans.setdefault(group, []).append(j)
         columns[(group, period)] = j
-        ws.write_string(top + 1, j, str(period), fm.header)
+        text = period_label(period) or str(period)
+        ws.write_string(top + 1, j, text, fm.header)
+        if len(text) > 12:  # "2024-25 (Jan–Mar only)" wraps onto two lines
+            ws.set_row(top + 1, 27)
     for group, js in spans.items():
         if len(js) > 1:
             ws.merge_range(top, js[0], top, js[-1], "", fm.header)
@@ -673,3 +676,89 @@ def _window_fit_sheet(wb: Workbook, fm: _Formats, forecast: Forecast, used: set[
         chart.set_size({"width": 640, "height": 360})
         ws.insert_chart(header + 19 * k, last_col + 2, chart)
     _print_setup(ws, repeat_to_row=header)
+
+
+def _staffing_format(column: str) -> str:
+    """The number format of a column of :func:`tables_view.staffing_table`."""
+    if "(£" in column:
+        return NUMBER_FORMATS["cost_gbp"]
+    if "(FTE)" in column or column.startswith("Caseload"):
+        return FTE_FORMAT
+    return COUNT_FORMAT
+
+
+def _write_table(ws: Worksheet, fm: _Formats, top: int, frame: pd.DataFrame) -> int:
+    """A small table at row ``top``: a wrapped header row, then typed cells (``Month`` as a month, ``Date`` as a
+    date); returns the row after it."""
+    for c, name in enumerate(frame.columns):
+        ws.write_string(top, c, str(name), fm.header)
+    ws.set_row(top, 54)
+    formats = [_staffing_format(str(c)) for c in frame.columns]
+    cells = frame.astype(object).to_numpy()
+    for i in range(cells.shape[0]):
+        for c in range(cells.shape[1]):
+            name, v = frame.columns[c], cells[i, c]
+            if name == "Month":
+                ws.write_datetime(top + 1 + i, c, pd.Timestamp(v).to_pydatetime(), fm.month)
+            elif name == "Date":
+                ws.write_datetime(top + 1 + i, c, pd.Timestamp(v).to_pydatetime(), fm.date)
+            else:
+                _write(ws, top + 1 + i, c, v, fm, formats[c])
+    return top + 1 + len(frame)
+
+
+def _caseload_sheet(wb: Workbook, fm: _Formats, forecast: Forecast, scen: list[str], used: set[str]) -> None:
+    """The sheet "Children in need and social workers": what the caseload counts and which caseload each
+    scenario uses, native line charts (P10, median, P90) of the case-holding social workers needed and of the
+    children in need, and per scenario the staffing by month (all social workers and posts from the case-holder
+    share and the vacancy rate) with the answer to the scenario's target caseload when it sets one.
+
+    Without List 6 (no children in need in the forecast) the sheet says why there are no figures and what to
+    load."""
+    has_workers = bool((forecast.table["measure"] == "social_workers").any())
+    has_cin = tv.has_children_in_need(forecast)
+    name = safe_sheet_name(CASELOAD_SHEET, used)
+    ws = wb.add_worksheet(name)
+    last_col, width_chars = 12, 14 + 12 * 12
+    ws.write_string(0, 0, CASELOAD_TITLE, fm.title)
+    r = 2
+    if not has_workers and not has_cin:
+        _paragraph(ws, r, tv.NO_LIST_6, fm, last_col, width_chars)
+        ws.set_column(0, 0, 14)
+        _print_setup(ws)
+        return
+    for text in (tv.CASELOAD_MEANING, *tv.caseload_sentences(forecast), tv.WORKFORCE_MEANING):
+        r = _paragraph(ws, r, text, fm, last_col, width_chars)
+    r += 1
+    charts = []
+    if has_workers:
+        charts.append(("social_workers", "Social workers needed (case-holding, full-time equivalents) at the end of "
+                                         "each month", tv.workforce_table(forecast), FTE_FORMAT))
+    if has_cin:
+        charts.append(("cin_open", "Children in need at the end of each month (children on a plan or in care "
+                                   "included)", tv.monthly_table(forecast, "cin_open"), COUNT_FORMAT))
+    for measure, heading, wide, num_format in charts:
+        ws.write_string(r, 0, heading, fm.heading)
+        block = _write_wide(ws, name, fm, r + 1, wide, period_type="month", num_format=num_format, freeze=False)
+        chart = _band_chart(wb, block, scen, title=MEASURE_LABELS.get(measure, measure),
+                            y_title=tv.MEASURE_UNITS.get(measure, measure), num_format=num_format)
+        if chart is not None:
+            ws.insert_chart(block.header_row, max(block.columns.values(), default=1) + 2, chart)
+        r = max(block.last_row + 3, block.header_row + 27)   # the chart (480 pixels) stands beside the table
+    if has_cin:
+        ws.write_string(r, 0, "Staffing by month, from the median children in need", fm.heading)
+        r = _paragraph(ws, r + 1, "Case-holding social workers needed = children in need ÷ the caseload; all social "
+                       "workers = case holders ÷ the case-holder share; posts = all ÷ (1 − the vacancy rate). A "
+                       "scenario with a target caseload also shows what it takes to reach it, and what the extra "
+                       f"workers cost a year at {tv.pay_price_base(forecast)}.", fm, last_col, width_chars) + 1
+        for scenario in scen:
+            table = tv.staffing_table(forecast, scenario)
+            if table is None:
+                continue
+            ws.write_string(r, 0, scenario, fm.bold)
+            r += 1
+            answer = tv.target_answer(forecast, scenario)
+            if answer:
+                r = _paragraph(ws, r, answer, fm, last_col, width_chars)
+            r = _write_table(ws, fm, r, table) + 2
+    _print_setup(ws)

@@ -278,8 +278,10 @@ def _describe_chart(wide: pd.DataFrame, scenarios: list[str], label: str, kind: 
     return " ".join(parts)
 
 
-def _wide_table_html(wide: pd.DataFrame, *, caption: str, period_type: str, kind: str) -> str:
-    """A wide view as an accessible table: scenario column groups, quantile headers, period row headers."""
+def _wide_table_html(wide: pd.DataFrame, *, caption: str, period_type: str, kind: str,
+                     period_labels: dict[str, str] | None = None) -> str:
+    """A wide view as an accessible table: scenario column groups, quantile headers, period row headers
+    (financial years as ``period_labels`` name them: "2024-25 (Jan–Mar only)" for a partial year)."""
     cols = list(wide.columns)
     show_groups = any(c[1] != tv.TOTAL_GROUP for c in cols)
     head_rows = 3 if show_groups else 2
@@ -312,16 +314,18 @@ def _wide_table_html(wide: pd.DataFrame, *, caption: str, period_type: str, kind
     rows.append("<tr>" + "".join(row3) + "</tr></thead><tbody>")
     values = wide.to_numpy(dtype=float)
     for i, (period, start) in enumerate(wide.index):
-        label = f"{pd.Timestamp(start):%b %Y}" if period_type == "month" else str(period)
+        label = f"{pd.Timestamp(start):%b %Y}" if period_type == "month" else (period_labels or {}).get(
+            str(period), str(period))
         cells = "".join(f'<td class="num">{_fmt(v, kind)}</td>' for v in values[i])
         rows.append(f'<tr><th scope="row">{_e(label)}</th>{cells}</tr>')
     rows.append("</tbody></table></div>")
     return "\n".join(rows)
 
 
-def _frame_html(frame: pd.DataFrame, caption: str) -> str:
-    """Any small table (backtest, estimates, quality summary), every value escaped."""
-    head = "".join(f'<th scope="col">{_e(tv.column_label(c))}</th>' for c in frame.columns)
+def _frame_html(frame: pd.DataFrame, caption: str, headers_as_given: bool = False) -> str:
+    """Any small table (backtest, estimates, quality summary), every value escaped; column names made readable
+    (:func:`tables_view.column_label`) unless ``headers_as_given``."""
+    head = "".join(f'<th scope="col">{_e(c if headers_as_given else tv.column_label(c))}</th>' for c in frame.columns)
     body = []
     for row in frame.astype(object).itertuples(index=False):
         cells = []
@@ -366,9 +370,12 @@ def _headline_html(forecast: Forecast, headline: pd.DataFrame) -> str:
     names = {"referrals": "Referrals in the year to {end}", "cp_open": "Open child protection plans on {end}",
              "cla_open": "Children looked after on {end}"}
     values = headline.to_numpy(dtype=float)
+    years = tv.fy_labels(forecast)
     for i, (measure, period, start) in enumerate(headline.index):
         end = f"{tv.fy_end(start).day} {tv.fy_end(start):%B %Y}"
         label = names.get(measure, MEASURE_LABELS.get(measure, measure) + " ({end})").format(end=end)
+        if measure == "referrals" and years.get(period, period) != period:   # a year forecast only in part
+            label += years[period].removeprefix(period)
         cells = "".join(f'<td class="num">{_fmt(v)}</td>' for v in values[i])
         parts.append(f'<tr><th scope="row">{_e(label)}</th>{cells}</tr>')
     parts.append("</tbody></table></div>")
@@ -376,18 +383,21 @@ def _headline_html(forecast: Forecast, headline: pd.DataFrame) -> str:
     return "\n".join(parts) + notes
 
 
-def _by_year_html(table: pd.DataFrame, *, caption: str, row_header: str, label, kind: str) -> str:
-    """A table with a row per label (``label(index key)``) and a column per (group, financial year)."""
+def _by_year_html(table: pd.DataFrame, *, caption: str, row_header: str, label, kind: str,
+                  period_labels: dict[str, str] | None = None) -> str:
+    """A table with a row per label (``label(index key)``) and a column per (group, financial year), the years
+    as ``period_labels`` name them."""
+    years = period_labels or {}
     groups = list(dict.fromkeys(c[0] for c in table.columns))
     two_rows = len(groups) > 1
     if two_rows:
         spans = [(g, sum(1 for c in table.columns if c[0] == g)) for g in groups]
         top = "".join(f'<th scope="colgroup" colspan="{n}">{_e(g)}</th>' for g, n in spans)
         head = (f'<tr><th scope="col" rowspan="2">{_e(row_header)}</th>{top}</tr><tr>'
-                + "".join(f'<th scope="col">{_e(p)}</th>' for _, p in table.columns) + "</tr>")
+                + "".join(f'<th scope="col">{_e(years.get(str(p), p))}</th>' for _, p in table.columns) + "</tr>")
     else:
         head = (f'<tr><th scope="col">{_e(row_header)}</th>'
-                + "".join(f'<th scope="col">{_e(p)}</th>' for _, p in table.columns) + "</tr>")
+                + "".join(f'<th scope="col">{_e(years.get(str(p), p))}</th>' for _, p in table.columns) + "</tr>")
     rows = []
     values = table.to_numpy(dtype=float)
     for i, key in enumerate(table.index):
@@ -398,11 +408,13 @@ def _by_year_html(table: pd.DataFrame, *, caption: str, row_header: str, label, 
             + "</tbody></table></div>")
 
 
-def _costs_by_group_html(medians: pd.DataFrame) -> str:
+def _costs_by_group_html(medians: pd.DataFrame, forecast: Forecast) -> str:
     """Median cost per financial year: a row per scenario and cost group, a column per year."""
-    return _by_year_html(medians, caption="Median cost per financial year by cost group (£, at that year's prices)",
+    return _by_year_html(medians, caption=f"Median cost per financial year by cost group (£, at "
+                                          f"{tv.price_base(forecast)})",
                          row_header="Scenario and cost group", kind="cost_gbp",
-                         label=lambda k: f"{k[0]}: {'total' if k[1] == tv.TOTAL_GROUP else k[1]}")
+                         label=lambda k: f"{k[0]}: {'total' if k[1] == tv.TOTAL_GROUP else k[1]}",
+                         period_labels=tv.fy_labels(forecast))
 
 
 def _placement_html(forecast: Forecast) -> str:
@@ -414,7 +426,8 @@ def _placement_html(forecast: Forecast) -> str:
     if not keep:
         return ""
     return _by_year_html(table.loc[keep], caption="Children looked after on 31 March by placement group (median)",
-                         row_header="Placement group", kind="count", label=lambda k: k[2])
+                         row_header="Placement group", kind="count", label=lambda k: k[2],
+                         period_labels=tv.fy_labels(forecast))
 
 
 def _chart_section(wide: pd.DataFrame, scen: list[str], *, section_id: str, heading: str, label: str,
@@ -426,6 +439,54 @@ def _chart_section(wide: pd.DataFrame, scen: list[str], *, section_id: str, head
     return (f'<section class="chart" id="{section_id}" aria-labelledby="{section_id}-h"><h2 id="{section_id}-h">'
             f"{_e(heading)}</h2>{intro}<figure>{svg}{_legend(wide, scen)}</figure>"
             f"<details><summary>Table of the figures in the chart: {_e(heading)}</summary>{table}</details></section>")
+
+
+def _chart_block(wide: pd.DataFrame, scen: list[str], *, block_id: str, heading: str, label: str, y_title: str,
+                 kind: str) -> str:
+    """A chart with its key and its figures under an ``h3`` inside a section (see :func:`_chart_section`)."""
+    svg = band_chart_svg(wide, scen, chart_id=f"{block_id}-chart", title=f"{heading}: chart",
+                         description=_describe_chart(wide, scen, label, kind), y_title=y_title, kind=kind)
+    table = _wide_table_html(wide, caption=f"{heading}: figures by month", period_type="month", kind=kind)
+    return (f'<div class="keep"><h3>{_e(heading)}</h3><figure>{svg}{_legend(wide, scen)}</figure>'
+            f"<details><summary>Table of the figures in the chart: {_e(heading)}</summary>{table}</details></div>")
+
+
+def _caseload_html(forecast: Forecast, scen: list[str]) -> str:
+    """The section "Children in need and social workers": what the caseload counts and which caseload each
+    scenario uses, the charts of case-holding social workers needed and of children in need (P10 to P90), a
+    compact table of the staffing at each 31 March, and the answer to each scenario's target caseload. Without
+    List 6, why there are no figures and what to load."""
+    head = ('<section id="caseload" aria-labelledby="caseload-h"><h2 id="caseload-h">Children in need and social '
+            "workers</h2>")
+    has_workers = bool((forecast.table["measure"] == "social_workers").any())
+    has_cin = tv.has_children_in_need(forecast)
+    if not has_workers and not has_cin:
+        return head + f"<p>{_e(tv.NO_LIST_6)}</p></section>"
+    parts = [head, f"<p>{_e(tv.CASELOAD_MEANING)}</p>"]
+    parts += [f"<p>{_e(x)}</p>" for x in tv.caseload_sentences(forecast)]
+    parts.append(f'<p class="note">{_e(tv.WORKFORCE_MEANING)}</p>')
+    if has_workers:
+        wf = tv.workforce_table(forecast)
+        wf = wf.loc[:, [c for c in wf.columns if c[1] == tv.TOTAL_GROUP]]
+        parts.append(_chart_block(wf, scen, block_id="workforce", heading="Social workers needed",
+                                  label="Case-holding social workers needed (full-time equivalents)",
+                                  y_title="Case-holding FTE", kind="social_workers"))
+    if has_cin:
+        parts.append(_chart_block(tv.monthly_table(forecast, "cin_open"), scen, block_id="m-cin_open",
+                                  heading=MEASURE_LABELS["cin_open"], label="Children in need at the month end",
+                                  y_title=tv.MEASURE_UNITS["cin_open"], kind="count"))
+        compact = tv.staffing_at_year_ends(forecast)
+        if len(compact):
+            dates = set(compact["Date"])
+            when = "at each 31 March" if all(d.month == 3 for d in dates) else "at the end of the forecast"
+            parts.append(_frame_html(compact, f"Social workers needed {when}: from the median children in need "
+                                              "(with the P10 and P90 of the case-holding social workers needed)",
+                                     headers_as_given=True))
+        for name in scen:
+            answer = tv.target_answer(forecast, name)
+            if answer:
+                parts.append(f"<p><strong>{_e(name)}:</strong> {_e(answer)}</p>")
+    return "".join(parts) + "</section>"
 
 
 #: Height of the small model-against-actual charts (the width is the other charts').
@@ -522,15 +583,14 @@ def render_html(forecast: Forecast) -> str:
     body.append('<dl class="facts">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts) + "</dl>")
     body.append("</header>")
 
-    measures = tv.measures_present(forecast)
+    # children in need at the month end are drawn with the social workers they need (the caseload section)
+    measures = [m for m in tv.measures_present(forecast) if m != "cin_open"]
     sections = [("headline", "Headline figures"), ("scenarios", "Scenarios")]
     sections += [(f"m-{m}", MEASURE_LABELS.get(m, m)) for m in measures]
     has_costs = (forecast.table["measure"] == "cost_gbp").any()
-    has_workers = (forecast.table["measure"] == "social_workers").any()
     if has_costs:
         sections.append(("costs", "Costs"))
-    if has_workers:
-        sections.append(("workforce", "Social workers needed"))
+    sections.append(("caseload", "Children in need and social workers"))
     if tv.estimates_frame(forecast) is not None:
         sections.append(("estimates", "What the forecast is based on"))
     if tv.window_fit_measures(forecast.window_fit):
@@ -563,21 +623,18 @@ def render_html(forecast: Forecast) -> str:
         total = fy.loc[:, [c for c in fy.columns if c[1] == tv.TOTAL_GROUP]]
         by_year = tv.costs_by_year(forecast)
         medians = by_year.loc[:, [c for c in by_year.columns if np.isclose(c[0], 0.5)]]
-        intro = (_wide_table_html(total, caption="Total cost per financial year (£, at that year's prices)",
-                                  period_type="fy", kind="cost_gbp")
-                 + _costs_by_group_html(medians) + _placement_html(forecast))
+        base = tv.price_base(forecast)
+        intro = (f"<p>Costs are at {_e(base)}: the unit costs are those of the first forecast month, and each "
+                 "month's and year's cost is at its own prices. A financial year the forecast covers only in "
+                 "part is marked with the months it covers.</p>"
+                 + _wide_table_html(total, caption=f"Total cost per financial year (£, at {base})",
+                                    period_type="fy", kind="cost_gbp", period_labels=tv.fy_labels(forecast))
+                 + _costs_by_group_html(medians, forecast) + _placement_html(forecast))
         monthly = tv.costs_table(forecast, "month")
         monthly = monthly.loc[:, [c for c in monthly.columns if c[1] == tv.TOTAL_GROUP]]
         body.append(_chart_section(monthly, scen, section_id="costs", heading="Costs", label="Total cost (£)",
                                    y_title="Cost in the month (£)", kind="cost_gbp", intro=intro))
-    if has_workers:
-        wf = tv.workforce_table(forecast)
-        wf = wf.loc[:, [c for c in wf.columns if c[1] == tv.TOTAL_GROUP]]
-        body.append(_chart_section(wf, scen, section_id="workforce", heading="Social workers needed",
-                                   label="Social workers needed", y_title="Full-time equivalents",
-                                   kind="social_workers",
-                                   intro="<p>Open cases divided by the scenario's caseload per worker, at the end "
-                                         "of each month.</p>"))
+    body.append(_caseload_html(forecast, scen))
 
     est = tv.estimates_frame(forecast)
     if est is not None and len(est):

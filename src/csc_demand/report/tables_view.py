@@ -49,6 +49,8 @@ MEASURE_UNITS = {
     "referrals": "Referrals in the month", "cp_starts": "Plans started in the month",
     "cp_open": "Open plans at the end of the month", "cla_starts": "Children starting care in the month",
     "cla_open": "Children looked after at the end of the month", "cost_gbp": "Cost in the month (£)",
+    "cin_starts": "Children in need episodes started in the month",
+    "cin_open": "Children in need at the end of the month",
     "social_workers": "Social workers needed (full-time equivalent)",
 }
 
@@ -302,6 +304,234 @@ def workforce_table(forecast: Forecast, period_type: str = "month") -> pd.DataFr
     rows = forecast.table.loc[forecast.table["measure"] == "social_workers", "breakdown"]
     breakdowns = tuple(dict.fromkeys(["total", *map(str, pd.unique(rows))]))
     return wide_table(forecast, "social_workers", period_type, breakdowns=breakdowns)
+
+
+# --- financial years that the forecast covers only in part, and the price base of the costs -------------------
+
+def _forecast_months(forecast: Forecast) -> pd.DatetimeIndex:
+    table = forecast.table
+    return pd.DatetimeIndex(sorted(pd.to_datetime(pd.unique(table.loc[table["period_type"] == "month",
+                                                                       "period_start"]))))
+
+
+def first_forecast_month(forecast: Forecast) -> pd.Timestamp | None:
+    """The first month of the forecast (its first day), or ``None`` when the forecast holds no months."""
+    months = _forecast_months(forecast)
+    return months[0] if len(months) else None
+
+
+def fy_labels(forecast: Forecast) -> dict[str, str]:
+    """Each financial year of the forecast's table, labelled for people: ``"2024-25"`` for a year the forecast
+    covers from April to March, ``"2024-25 (Jan–Mar only)"`` for the first year when the forecast starts after
+    April (its flows and costs are for those months only; numbers open are still at 31 March), and likewise
+    for a year cut short by the end of the forecast, should a table hold one."""
+    table = forecast.table
+    fy = table.loc[table["period_type"] == "fy", ["period", "period_start"]].drop_duplicates("period")
+    months = _forecast_months(forecast)
+    out: dict[str, str] = {}
+    for period, start in zip(fy["period"].astype(str), pd.to_datetime(fy["period_start"]), strict=True):
+        inside = months[(months >= start) & (months <= fy_end(start))]
+        if 0 < len(inside) < 12:
+            first, last = inside[0], inside[-1]
+            span = f"{first:%b}" if first == last else f"{first:%b}–{last:%b}"
+            out[period] = f"{period} ({span} only)"
+        else:
+            out[period] = period
+    return out
+
+
+def fy_label(forecast: Forecast, period: str, labels: dict[str, str] | None = None) -> str:
+    """One financial year's label for people (see :func:`fy_labels`); ``labels``: that dict if already made."""
+    labels = fy_labels(forecast) if labels is None else labels
+    return labels.get(str(period), str(period))
+
+
+def _pct(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
+
+
+def price_base(forecast: Forecast, scenario: str | None = None) -> str:
+    """The prices costs are at, in words: "prices of January 2025, rising by 3% a year" (the unit costs are
+    those of the forecast's first month and rise with the scenario's inflation, compounded monthly). Without
+    ``scenario``, every scenario's inflation is named when they differ ("rising by 3% a year in No further
+    shocks and 5% a year in Dearer care")."""
+    first = first_forecast_month(forecast)
+    when = f"prices of {first:%B %Y}" if first is not None else "prices of the first forecast month"
+    rates: dict[str, float] = {}
+    for s in forecast.scenarios:
+        name = str(getattr(s, "name", s))
+        rate = getattr(getattr(s, "costs", None), "inflation_pct_per_year", None)
+        if rate is not None and (scenario is None or name == scenario):
+            rates[name] = float(rate)
+    if not rates:
+        return f"{when}, rising with the scenario's inflation"
+    if len(set(rates.values())) == 1:
+        return f"{when}, rising by {_pct(next(iter(rates.values())))}% a year"
+    parts = [f"{_pct(r)}% a year in {n}" for n, r in rates.items()]
+    return f"{when}, rising by " + ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def pay_price_base(forecast: Forecast) -> str:
+    """The prices of the social workers' pay: "prices of January 2025 (pay not raised for inflation)"."""
+    first = first_forecast_month(forecast)
+    when = f"{first:%B %Y}" if first is not None else "the first forecast month"
+    return f"prices of {when} (pay not raised for inflation)"
+
+
+# --- children in need and social workers ------------------------------------------------------------------------
+
+#: What the DfE's caseload counts, for every output that shows social workers.
+CASELOAD_MEANING = (
+    "The DfE's caseload is the number of cases held ÷ the case-holding social workers (full-time equivalents, "
+    "FTE), counting every child in need a social worker holds: children on a child protection plan and children "
+    "looked after are children in need, and are counted in it. So case-holding social workers needed = children "
+    "in need at the month end ÷ the caseload.")
+#: What the workforce figures mean.
+WORKFORCE_MEANING = (
+    "All social workers (FTE) = case-holding FTE ÷ the share of social workers in post who hold cases (England, "
+    "30 September 2025: 58.3%). Posts, filled or vacant = all FTE ÷ (1 − the vacancy rate). The default shares "
+    "and rates are England's (DfE); the salary, on-costs and agency premium are illustrative, not any "
+    "authority's: set your own in the scenario.")
+#: Why there are no children-in-need or social-worker figures without List 6.
+NO_LIST_6 = (
+    "List 6 (children in need) was not in the data loaded, so there are no figures for children in need or for "
+    "social workers. The DfE's caseload counts every child in need a social worker holds, including those on a "
+    "plan or in care, so open plans and children looked after alone would undercount the work by about two "
+    "thirds. Load List 6 with the other lists to add children in need and social workers.")
+
+
+def has_children_in_need(forecast: Forecast) -> bool:
+    """True when the forecast holds children in need (``cin_open``: List 6 was read)."""
+    return bool((forecast.table["measure"] == "cin_open").any())
+
+
+def scenario_objects(forecast: Forecast) -> dict[str, object]:
+    """The forecast's Scenario objects by name, in report order."""
+    return {str(getattr(s, "name", s)): s for s in forecast.scenarios}
+
+
+def caseloads(forecast: Forecast) -> list[tuple[str, float, str]]:
+    """(scenario, caseload, where it comes from) per scenario: :func:`csc_demand.model.costs.caseload_for`,
+    the caseload the forecast's ``social_workers`` were divided by (the scenario's ``caseload_per_worker``, else
+    the named authority's or England's latest published one). Scenarios that are not Scenario objects are left
+    out."""
+    from csc_demand.model.costs import caseload_for
+    from csc_demand.scenario import Scenario
+
+    out = []
+    for name, s in scenario_objects(forecast).items():
+        if isinstance(s, Scenario):
+            caseload, sentence = caseload_for(s)
+            out.append((name, caseload, sentence))
+    return out
+
+
+def caseload_sentences(forecast: Forecast) -> list[str]:
+    """The caseload of each scenario in a sentence: "No further shocks: England's latest published caseload,
+    …"; one sentence without the name when every scenario uses the same caseload for the same reason."""
+    rows = caseloads(forecast)
+    if not rows:
+        return []
+    if len({(c, t) for _, c, t in rows}) == 1:
+        return [f"Caseload used: {rows[0][2]}"]
+    return [f"Caseload used in {name}: {sentence}" for name, _, sentence in rows]
+
+
+#: Column names of :func:`staffing_table` for people, by :func:`csc_demand.workforce.staffing`'s column.
+STAFFING_LABELS = {
+    "cin_open": "Children in need (median)",
+    "case_holders_fte_needed": "Case-holding social workers needed (FTE)",
+    "total_fte_needed": "All social workers needed (FTE)",
+    "posts_fte": "Posts, filled or vacant (FTE)",
+    "caseload_planned": "Caseload planned (cases per case holder)",
+    "case_holders_fte_planned": "Case-holding social workers at the planned caseload (FTE)",
+    "total_fte_planned": "All social workers at the planned caseload (FTE)",
+    "extra_case_holders_fte": "More case-holding social workers than today (FTE)",
+    "extra_total_fte": "More social workers in all than today (FTE)",
+    "extra_case_holders_cost_gbp_per_year": "Cost of the extra case holders (£ a year)",
+    "extra_total_cost_gbp_per_year": "Cost of the extra social workers in all (£ a year)",
+}
+
+
+def staffing(forecast: Forecast, scenario: str) -> pd.DataFrame | None:
+    """:func:`csc_demand.workforce.staffing` for one scenario: its median children in need at each month end
+    (``cin_open``, P50), its caseload (:func:`caseloads`) and its ``[workforce]`` settings (shares, rates, pay,
+    workers today, target). One row per month, indexed by the month's last day; ``None`` when the forecast holds
+    no children in need or the scenario is not a Scenario object. The case-holding FTE needed equal the
+    forecast's ``social_workers`` median."""
+    from csc_demand.model.costs import caseload_for
+    from csc_demand.scenario import Scenario
+    from csc_demand.workforce import staffing as workforce_staffing
+
+    s = scenario_objects(forecast).get(scenario)
+    if not isinstance(s, Scenario):
+        return None
+    t = forecast.table
+    rows = t.loc[(t["measure"] == "cin_open") & (t["period_type"] == "month") & (t["breakdown"] == "total")
+                 & (t["scenario"] == scenario) & np.isclose(t["quantile"].astype(float), 0.5)]
+    if rows.empty:
+        return None
+    rows = rows.sort_values("period_start")
+    ends = pd.DatetimeIndex(pd.to_datetime(rows["period_start"])) + pd.offsets.MonthEnd(0)
+    cases = pd.Series(rows["value"].to_numpy(dtype=float), index=ends)
+    return workforce_staffing(cases, caseload_for(s)[0], s.workforce)
+
+
+def staffing_table(forecast: Forecast, scenario: str) -> pd.DataFrame | None:
+    """:func:`staffing` for people: a ``Month`` column (the month's first day, as in the other monthly tables)
+    and the columns named by :data:`STAFFING_LABELS`; ``None`` as :func:`staffing`."""
+    table = staffing(forecast, scenario)
+    if table is None:
+        return None
+    out = table.rename(columns=STAFFING_LABELS).reset_index(drop=True)
+    out.insert(0, "Month", pd.DatetimeIndex(table.index).to_period("M").to_timestamp())
+    return out
+
+
+def target_answer(forecast: Forecast, scenario: str) -> str | None:
+    """The answer to "to bring caseloads to N by a date, how many more social workers, and what do they cost"
+    for a scenario that sets a target caseload (:func:`csc_demand.workforce.describe_target`), with the prices
+    of the pay named; ``None`` when the scenario sets no target or the forecast holds no children in need."""
+    from csc_demand.workforce import describe_target
+
+    table = staffing(forecast, scenario)
+    if table is None or table.attrs.get("target_caseload") is None:
+        return None
+    s = scenario_objects(forecast)[scenario]
+    return f"{describe_target(table, s.workforce)} The cost is at {pay_price_base(forecast)}."
+
+
+def staffing_at_year_ends(forecast: Forecast) -> pd.DataFrame:
+    """A compact staffing table: per scenario, the median children in need, case-holding FTE needed (with the
+    forecast's P10 and P90 of ``social_workers``), all FTE and posts at each 31 March in the forecast (the last
+    month when it reaches no 31 March). Columns: ``Scenario``, ``Date`` (the month end), then the figures."""
+    rows = []
+    sw = wide_table(forecast, "social_workers", "month", actuals=False)
+    for name in scenario_names(forecast):
+        table = staffing(forecast, name)
+        if table is None:
+            continue
+        marches = [d for d in table.index if d.month == 3] or [table.index[-1]]
+        lo, mid, hi = band_quantiles(sw.columns, name)
+        for d in marches:
+            start = d.to_period("M").to_timestamp()
+            at = sw.xs(start, level="period_start") if start in set(sw.index.get_level_values("period_start")) \
+                else None
+            row = {"Scenario": name, "Date": d, STAFFING_LABELS["cin_open"]: table.at[d, "cin_open"]}
+            for q, label in ((lo, "P10"), (hi, "P90")):
+                if q is not None and at is not None:
+                    row[f"Case-holding social workers needed: {label} (FTE)"] = float(at[(name, TOTAL_GROUP, q)].iloc[0])
+            row[STAFFING_LABELS["case_holders_fte_needed"]] = table.at[d, "case_holders_fte_needed"]
+            row[STAFFING_LABELS["total_fte_needed"]] = table.at[d, "total_fte_needed"]
+            row[STAFFING_LABELS["posts_fte"]] = table.at[d, "posts_fte"]
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    first = [c for c in frame.columns if not c.startswith("Case-holding social workers needed:")]
+    order = first[:3] + [c for c in frame.columns if c.endswith("P10 (FTE)")] + first[3:4] \
+        + [c for c in frame.columns if c.endswith("P90 (FTE)")] + first[4:]
+    return frame[order]
 
 
 @dataclass(frozen=True)
