@@ -75,7 +75,7 @@ def main() -> int:
         t0 = time.perf_counter()
         est = estimate(annex)
         est_s = time.perf_counter() - t0
-    base = builtin_scenarios(dt.date(2020, 12, 31))[1]
+    base = builtin_scenarios(dt.date(2020, 12, 31))["Second lockdown next winter"]
     forecast(est, [base], months=36, draws=1000)   # warm up
     again = []
     for i in range(max(args.runs, 10)):

@@ -36,7 +36,7 @@ def _engine_forecast(tmp: Path):
     sim = simulate("small", seed=1)
     path = write_annex_a(sim, sim.end, tmp / "annex_a.xlsx")
     annex = read_annex_a(path)
-    scenarios = builtin_scenarios(annex.extract_date.date())
+    scenarios = list(builtin_scenarios(annex.extract_date.date()).values())
     return forecast(annex, scenarios, months=36, draws=1000, seed=1)
 
 

@@ -145,18 +145,18 @@ def test_booleans_are_not_numbers() -> None:
 
 
 def test_builtins_round_trip_and_move_to_next_winter() -> None:
-    names = [s.name for s in builtin_scenarios()]
+    names = list(builtin_scenarios())
     assert names == ["No further shocks", "Second lockdown next winter", "New normal +10%"]
-    for s in builtin_scenarios():
+    for s in builtin_scenarios().values():
         assert load_scenario(scenario_to_toml(s)) == s
         assert s.describe() and all(isinstance(x, str) and x for x in s.describe())
-    lock = builtin_scenarios(dt.date(2023, 3, 31))[1]
+    lock = builtin_scenarios(dt.date(2023, 3, 31))["Second lockdown next winter"]
     assert lock.shocks[0].start == dt.date(2024, 1, 5)
     assert lock.shocks[0].returns_pct == 50 and lock.shocks[0].return_months == 6
     # an extract on the day before the shock keeps the original year; on the day itself, the next winter
-    assert builtin_scenarios(dt.date(2021, 1, 4))[1].shocks[0].start == dt.date(2021, 1, 5)
-    assert builtin_scenarios(dt.date(2021, 1, 5))[1].shocks[0].start == dt.date(2022, 1, 5)
-    assert builtin_scenarios(dt.date(2030, 6, 30))[2].new_normal.from_date == dt.date(2031, 1, 1)
+    assert builtin_scenarios(dt.date(2021, 1, 4))["Second lockdown next winter"].shocks[0].start == dt.date(2021, 1, 5)
+    assert builtin_scenarios(dt.date(2021, 1, 5))["Second lockdown next winter"].shocks[0].start == dt.date(2022, 1, 5)
+    assert builtin_scenarios(dt.date(2030, 6, 30))["New normal +10%"].new_normal.from_date == dt.date(2031, 1, 1)
 
 
 def test_describe_mentions_each_assumption() -> None:

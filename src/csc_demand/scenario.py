@@ -90,6 +90,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from csc_demand.errors import CscDemandError
+from csc_demand.settings import Setting, fmt_number
 from csc_demand.tables import SOURCE_GROUP_ORDER, day_label
 from csc_demand.workforce import WORKFORCE_SETTINGS, Workforce, default_caseload, find_la
 
@@ -98,6 +99,92 @@ RETURN_PROFILES: tuple[str, ...] = ("even", "front-loaded")
 #: The referral source groups a shock may change separately.
 SOURCE_GROUPS: tuple[str, ...] = SOURCE_GROUP_ORDER
 DEFAULT_QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
+
+
+#: A shock's numeric settings (described once: the type, the file reader and the app take them from here).
+SHOCK_SETTINGS: dict[str, Setting] = {
+    "referrals_change_pct": Setting(-100, 500, "%", "The change in all referrals during the shock (−40 = 40% "
+                                    "fewer).", "Change in referrals (%)"),
+    "referrals_change_low_pct": Setting(-100, 500, "%", "The low end of an 80% interval for that change "
+                                        "(optional; give both ends or neither).", "Change, 80% interval: low (%)"),
+    "referrals_change_high_pct": Setting(-100, 500, "%", "The high end of that 80% interval.",
+                                         "Change, 80% interval: high (%)"),
+    "returns_pct": Setting(0, 100, "%", "The share of the missing referrals that come back later.",
+                           "Missing referrals that come back (%)"),
+    "return_months": Setting(0, 60, "months", "Over how many months they come back (0: all on one day).",
+                             "Months over which they come back", whole=True),
+}
+#: A source group's own change during a shock (``by_source_change_pct``).
+BY_SOURCE_SETTING = Setting(-100, 500, "%", "The change in referrals from this source group during the shock.",
+                            "Change from this source (%)")
+#: The new normal's change.
+NEW_NORMAL_SETTINGS: dict[str, Setting] = {
+    "change_pct": Setting(-100, 500, "%", "The lasting change in referrals from the date on.", "Lasting change (%)"),
+}
+#: The estimates a scenario may replace.
+OVERRIDE_SETTINGS: dict[str, Setting] = {
+    "referrals_per_week": Setting(0, 100_000, "referrals a week", "The usual number of referrals a week before "
+                                  "any shock.", "Usual referrals per week"),
+    "cp_starts_per_referral": Setting(0, 1, "starts per referral", "Child protection plans started per referral.",
+                                      "Child protection plans started per referral"),
+    "cla_starts_per_referral": Setting(0, 1, "starts per referral", "Children starting care per referral.",
+                                       "Children starting care per referral"),
+    "cp_median_duration_weeks": Setting(1, 1000, "weeks", "The median length of a child protection plan.",
+                                        "Median length of a child protection plan (weeks)"),
+    "cla_median_duration_weeks": Setting(1, 1000, "weeks", "The median length of a period of care.",
+                                         "Median length of a period of care (weeks)"),
+}
+#: Unit costs (£ per child per week, at the prices of the first forecast month) and inflation.
+COST_SETTINGS: dict[str, Setting] = {
+    "inflation_pct_per_year": Setting(-10, 50, "% a year", "How fast unit costs rise each year.",
+                                      "Inflation (% a year)"),
+    **{f"{key}_gbp_per_week": Setting(0, 1_000_000, "£ a week", f"Weekly cost of one {what}.", label)
+       for key, what, label in (
+           ("fostering", "child in foster care", "Fostering (£ a week)"),
+           ("residential", "child in residential care", "Residential (£ a week)"),
+           ("supported_accommodation", "young person in supported accommodation",
+            "Supported accommodation (£ a week)"),
+           ("placed_with_parents", "child placed with parents", "Placed with parents (£ a week)"),
+           ("adoption", "child placed for adoption", "Placed for adoption (£ a week)"),
+           ("other", "child in another placement", "Other placements (£ a week)"),
+           ("unknown", "child whose placement is not known", "Placement not known (£ a week)"),
+           ("cp_plan", "child on a child protection plan", "Child protection plan (£ a week)"))},
+}
+#: The scenario's own numeric settings.
+SCENARIO_SETTINGS: dict[str, Setting] = {
+    "trend_pct_per_year": Setting(-50, 50, "% a year", "A steady change in referrals each year.",
+                                  "Steady change in referrals (% a year)"),
+    "caseload_per_worker": Setting(1, 200, "open cases per case-holding social worker", "Open children-in-need "
+                                   "cases per case-holding social worker (default: the published caseload).",
+                                   "Open cases per case-holding social worker"),
+}
+#: A quantile to report.
+QUANTILE_SETTING = Setting(0.001, 0.999, "a share", "A quantile of the draws to report, e.g. 0.1 for P10.")
+
+
+def _as_date(value: Any, owner: str, key: str, optional: bool = False) -> dt.date | None:
+    """A date from a date, a datetime or ``YYYY-MM-DD`` text (None allowed when ``optional``)."""
+    if value is None and optional:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise CscDemandError(f"{owner}: {key} must be a date (YYYY-MM-DD), got {value!r}.")
+
+
+def _check(settings: dict[str, Setting], owner: str, obj: Any, optional: bool = False) -> None:
+    """Check each of ``obj``'s settings (``None`` allowed when ``optional``), naming ``owner`` when one is bad."""
+    for name, setting in settings.items():
+        value = getattr(obj, name)
+        if value is None and optional:
+            continue
+        setting.check(name, value, owner)
 
 
 @dataclass(frozen=True)
@@ -125,6 +212,38 @@ class Shock:
     referrals_change_low_pct: float | None = None
     referrals_change_high_pct: float | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise CscDemandError(f"A shock needs a name (text), got {self.name!r}.")
+        owner = f"shock '{self.name}'"
+        for key in ("start", "end", "return_start"):
+            object.__setattr__(self, key, _as_date(getattr(self, key), owner, key, optional=key == "return_start"))
+        if self.end < self.start:
+            raise CscDemandError(f"{owner}: end ({self.end.isoformat()}) is before start ({self.start.isoformat()}).")
+        _check(SHOCK_SETTINGS, owner, self, optional=True)
+        low, high = self.referrals_change_low_pct, self.referrals_change_high_pct
+        if (low is None) != (high is None):
+            raise CscDemandError(f"{owner}: give both referrals_change_low_pct and referrals_change_high_pct (an 80% "
+                                 "interval for referrals_change_pct), or neither.")
+        if low is not None and not low <= self.referrals_change_pct <= high:
+            raise CscDemandError(f"{owner}: the 80% interval {fmt_number(low)} to {fmt_number(high)} must hold "
+                                 f"referrals_change_pct ({fmt_number(self.referrals_change_pct)}).")
+        if not isinstance(self.by_source_change_pct, dict):
+            raise CscDemandError(f"{owner}: by_source_change_pct must map source groups to % changes, e.g. "
+                                 "{'Schools': -57}.")
+        for group, value in self.by_source_change_pct.items():
+            if group not in SOURCE_GROUPS:
+                close = difflib.get_close_matches(str(group), SOURCE_GROUPS, n=1)
+                hint = f" Did you mean '{close[0]}'?" if close else f" Source groups: {', '.join(SOURCE_GROUPS)}."
+                raise CscDemandError(f"{owner}: by_source_change_pct: unknown referral source group '{group}'.{hint}")
+            BY_SOURCE_SETTING.check(f"by_source_change_pct.{group}", value, owner)
+        if self.return_start is not None and self.return_start <= self.start:
+            raise CscDemandError(f"{owner}: return_start ({self.return_start.isoformat()}) must be after the shock "
+                                 f"starts ({self.start.isoformat()}).")
+        if self.return_profile not in RETURN_PROFILES:
+            raise CscDemandError(f"{owner}: return_profile must be \"even\" or \"front-loaded\", got "
+                                 f"{self.return_profile!r}.")
+
     @property
     def return_start_date(self) -> dt.date:
         """When the missing referrals start coming back (default: the day after the shock ends)."""
@@ -150,6 +269,10 @@ class NewNormal:
     from_date: dt.date
     change_pct: float
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "from_date", _as_date(self.from_date, "new_normal", "from"))
+        _check(NEW_NORMAL_SETTINGS, "new_normal", self)
+
 
 @dataclass(frozen=True)
 class Overrides:
@@ -163,6 +286,9 @@ class Overrides:
     cla_starts_per_referral: float | None = None
     cp_median_duration_weeks: float | None = None
     cla_median_duration_weeks: float | None = None
+
+    def __post_init__(self) -> None:
+        _check(OVERRIDE_SETTINGS, "overrides", self, optional=True)
 
     def is_empty(self) -> bool:
         """True when nothing is overridden."""
@@ -187,6 +313,9 @@ class Costs:
     other_gbp_per_week: float = 1500.0
     unknown_gbp_per_week: float = 1000.0
     cp_plan_gbp_per_week: float = 250.0
+
+    def __post_init__(self) -> None:
+        _check(COST_SETTINGS, "costs", self)
 
     def weekly_gbp(self) -> dict[str, float]:
         """£ per child per week by cost group: the placement groups, then "Child protection plans"."""
@@ -218,6 +347,28 @@ class Scenario:
     caseload_per_worker: float | None = None
     quantiles: tuple[float, ...] = DEFAULT_QUANTILES
     workforce: Workforce = field(default_factory=Workforce)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise CscDemandError(f"A scenario needs a name (text), got {self.name!r}.")
+        if self.name.strip().casefold() == "actual":
+            raise CscDemandError("A scenario cannot be called 'Actual': that name is kept for the actual figures. "
+                                 "Please rename it.")
+        owner = f"scenario '{self.name}'"
+        for key in ("reference_start", "reference_end"):
+            object.__setattr__(self, key, _as_date(getattr(self, key), owner, key, optional=True))
+        if self.reference_start and self.reference_end and self.reference_end <= self.reference_start:
+            raise CscDemandError(f"{owner}: reference_end ({self.reference_end.isoformat()}) must be after "
+                                 f"reference_start ({self.reference_start.isoformat()}).")
+        object.__setattr__(self, "shocks", tuple(self.shocks))
+        names = [sh.name for sh in self.shocks]
+        dup = next((n for n in names if names.count(n) > 1), None)
+        if dup is not None:
+            raise CscDemandError(f"{owner}: two shocks are called '{dup}': give each shock its own name.")
+        _check(SCENARIO_SETTINGS, owner, self, optional=True)
+        for q in self.quantiles:
+            QUANTILE_SETTING.check("quantiles", q, owner)
+        object.__setattr__(self, "quantiles", tuple(sorted({float(q) for q in self.quantiles})))
 
     def describe(self) -> list[str]:
         """The scenario's assumptions as plain-English sentences (for reports and the app)."""
@@ -392,19 +543,12 @@ def _date(ctx: _Ctx, where: str, key: str, value: Any) -> dt.date:
     raise ctx.fail(where, f"{key} must be a date written YYYY-MM-DD, got {value!r}.")
 
 
-def _number(ctx: _Ctx, where: str, key: str, value: Any, low: float, high: float, what: str = "a number") -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
-            or not low <= value <= high:
-        raise ctx.fail(where, f"{key} must be {what} from {_fmt_num(low)} to {_fmt_num(high)}, got {value!r}.")
-    return float(value)
-
-
-def _whole(ctx: _Ctx, where: str, key: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ctx.fail(where, f"{key} must be a whole number from {low} to {high}, got {value!r}.")
-    return int(value)
+def _number(ctx: _Ctx, where: str, key: str, value: Any, setting: Setting) -> float:
+    """The value checked against its setting's description, the error naming the file and the field."""
+    try:
+        return setting.check(key, value)
+    except CscDemandError as exc:
+        raise ctx.fail(where, str(exc)) from None
 
 
 def _text(ctx: _Ctx, where: str, key: str, value: Any, *, required: bool = False) -> str:
@@ -424,8 +568,8 @@ def _change_interval(ctx: _Ctx, label: str, raw: dict[str, Any],
         missing = keys[1] if given[0] == keys[0] else keys[0]
         raise ctx.fail(label, f"{given[0]} is given but {missing} is missing: give both ends of the 80% "
                               "interval for referrals_change_pct, or neither.")
-    low = _number(ctx, label, keys[0], raw[keys[0]], -100, 500)
-    high = _number(ctx, label, keys[1], raw[keys[1]], -100, 500)
+    low = _number(ctx, label, keys[0], raw[keys[0]], SHOCK_SETTINGS[keys[0]])
+    high = _number(ctx, label, keys[1], raw[keys[1]], SHOCK_SETTINGS[keys[1]])
     if low > change_pct:
         raise ctx.fail(label, f"referrals_change_low_pct ({_fmt_num(low)}) is above referrals_change_pct "
                               f"({_fmt_num(change_pct)}): the interval's low end must not be above the change.")
@@ -450,7 +594,8 @@ def _shock(ctx: _Ctx, i: int, raw: Any) -> Shock:
     end = _date(ctx, label, "end", raw["end"])
     if end < start:
         raise ctx.fail(label, f"end ({end.isoformat()}) is before start ({start.isoformat()}).")
-    change = _number(ctx, label, "referrals_change_pct", raw.get("referrals_change_pct", 0), -100, 500)
+    change = _number(ctx, label, "referrals_change_pct", raw.get("referrals_change_pct", 0),
+                     SHOCK_SETTINGS["referrals_change_pct"])
     low, high = _change_interval(ctx, label, raw, change)
     by_source_raw = raw.get("by_source_change_pct", {})
     if not isinstance(by_source_raw, dict):
@@ -461,13 +606,13 @@ def _shock(ctx: _Ctx, i: int, raw: Any) -> Shock:
             close = difflib.get_close_matches(group, SOURCE_GROUPS, n=1)
             hint = f" Did you mean '{close[0]}'?" if close else f" Source groups: {', '.join(SOURCE_GROUPS)}."
             raise ctx.fail(label, f"by_source_change_pct: unknown referral source group '{group}'.{hint}")
-        by_source[group] = _number(ctx, label, f"by_source_change_pct.{group}", v, -100, 500)
-    returns = _number(ctx, label, "returns_pct", raw.get("returns_pct", 0), 0, 100)
+        by_source[group] = _number(ctx, label, f"by_source_change_pct.{group}", v, BY_SOURCE_SETTING)
+    returns = _number(ctx, label, "returns_pct", raw.get("returns_pct", 0), SHOCK_SETTINGS["returns_pct"])
     return_start = _date(ctx, label, "return_start", raw["return_start"]) if "return_start" in raw else None
     if return_start is not None and return_start <= start:
         raise ctx.fail(label, f"return_start ({return_start.isoformat()}) must be after the shock starts "
                               f"({start.isoformat()}).")
-    months = _whole(ctx, label, "return_months", raw.get("return_months", 0), 0, 60)
+    months = _number(ctx, label, "return_months", raw.get("return_months", 0), SHOCK_SETTINGS["return_months"])
     profile = raw.get("return_profile", "even")
     if profile not in RETURN_PROFILES:
         raise ctx.fail(label, f"return_profile must be \"even\" or \"front-loaded\", got {profile!r}.")
@@ -513,25 +658,24 @@ def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Sc
             if key not in raw:
                 raise ctx.fail("new_normal", f"{key} is missing.")
         new_normal = NewNormal(from_date=_date(ctx, "new_normal", "from", raw["from"]),
-                               change_pct=_number(ctx, "new_normal", "change_pct", raw["change_pct"], -100, 500))
-    trend = _number(ctx, "", "trend_pct_per_year", data.get("trend_pct_per_year", 0), -50, 50)
+                               change_pct=_number(ctx, "new_normal", "change_pct", raw["change_pct"],
+                                                  NEW_NORMAL_SETTINGS["change_pct"]))
+    trend = _number(ctx, "", "trend_pct_per_year", data.get("trend_pct_per_year", 0),
+                    SCENARIO_SETTINGS["trend_pct_per_year"])
     overrides = Overrides()
     if "overrides" in data:
         raw = data["overrides"]
         _check_keys(ctx, "overrides", raw, _OVERRIDE_KEYS)
-        limits = {"referrals_per_week": (0, 100_000), "cp_starts_per_referral": (0, 1),
-                  "cla_starts_per_referral": (0, 1), "cp_median_duration_weeks": (1, 1000),
-                  "cla_median_duration_weeks": (1, 1000)}
-        overrides = Overrides(**{k: _number(ctx, "overrides", k, v, *limits[k]) for k, v in raw.items()})
+        overrides = Overrides(**{k: _number(ctx, "overrides", k, v, OVERRIDE_SETTINGS[k]) for k, v in raw.items()})
     costs = Costs()
     if "costs" in data:
         raw = data["costs"]
         _check_keys(ctx, "costs", raw, _COST_KEYS)
-        vals = {k: (_number(ctx, "costs", k, v, -10, 50) if k == "inflation_pct_per_year"
-                    else _number(ctx, "costs", k, v, 0, 1_000_000)) for k, v in raw.items()}
+        vals = {k: _number(ctx, "costs", k, v, COST_SETTINGS[k]) for k, v in raw.items()}
         costs = Costs(**vals)
     # None (possible in a dict from an editor, never in TOML) means "not set", as a missing key does
-    caseload = (_number(ctx, "", "caseload_per_worker", data["caseload_per_worker"], 1, 200)
+    caseload = (_number(ctx, "", "caseload_per_worker", data["caseload_per_worker"],
+                        SCENARIO_SETTINGS["caseload_per_worker"])
                 if data.get("caseload_per_worker") is not None else None)
     workforce = _workforce(ctx, data["workforce"]) if "workforce" in data else Workforce()
     quantiles = DEFAULT_QUANTILES
@@ -539,7 +683,7 @@ def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Sc
         raw = data["quantiles"]
         if not isinstance(raw, list) or not raw:
             raise ctx.fail("", "quantiles must be a list such as [0.1, 0.5, 0.9].")
-        qs = [_number(ctx, "", "quantiles", q, 0.001, 0.999, "a share") for q in raw]
+        qs = [_number(ctx, "", "quantiles", q, QUANTILE_SETTING) for q in raw]
         quantiles = tuple(sorted(set(qs)))
     return Scenario(name=name, description=description, reference_start=ref_start, reference_end=ref_end,
                     shocks=shocks, new_normal=new_normal, trend_pct_per_year=trend, overrides=overrides,
@@ -565,8 +709,7 @@ def _workforce(ctx: _Ctx, raw: Any) -> Workforce:
         elif key == "target_date":
             vals["target_date"] = _date(ctx, "workforce", "target_date", value)
         else:
-            rule = WORKFORCE_SETTINGS[key]
-            vals[key] = _number(ctx, "workforce", key, value, rule.low, rule.high)
+            vals[key] = _number(ctx, "workforce", key, value, WORKFORCE_SETTINGS[key])
     if "target_date" in vals and "target_caseload" not in vals:
         raise ctx.fail("workforce", "target_date is given but target_caseload is missing: say which caseload to "
                                     "reach by that date, e.g. target_caseload = 12.")
@@ -710,14 +853,28 @@ def _future_dates(s: Scenario) -> list[dt.date]:
     return out
 
 
-def builtin_scenarios(extract_date: dt.date | None = None) -> list[Scenario]:
-    """The built-in example scenarios: "No further shocks", "Second lockdown next winter", "New normal +10%".
+def builtin_scenarios(extract_date: dt.date | None = None) -> dict[str, Scenario]:
+    """The built-in example scenarios by name: "No further shocks", "Second lockdown next winter", "New normal
+    +10%" (in that order).
 
-    They are package data (``csc_demand/scenarios/*.toml``) written for data extracted on 31 Dec 2020. Given
-    an ``extract_date``, each is moved by whole years so that its first shock or new normal starts after the
-    extract date (a lockdown "next winter" stays in winter).
+    They are package data (``csc_demand/scenarios/*.toml``) written for data extracted on 31 Dec 2020.
+
+    Parameters
+    ----------
+    extract_date
+        When given, each scenario is moved by whole years so that its first shock or new normal starts after
+        it (a lockdown "next winter" stays in winter).
+
+    Returns
+    -------
+    dict of str to Scenario
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> lockdown = cd.builtin_scenarios(annex.extract_date.date())["Second lockdown next winter"]
     """
-    out = []
+    out = {}
     for fname in BUILTIN_FILES:
         text = resources.files("csc_demand").joinpath("scenarios", fname).read_text(encoding="utf-8")
         s = load_scenario(text)
@@ -731,5 +888,5 @@ def builtin_scenarios(extract_date: dt.date | None = None) -> list[Scenario]:
                 while _shift_years(first, years - 1) > extract_date:
                     years -= 1
                 s = shift_scenario_years(s, years)
-        out.append(s)
+        out[s.name] = s
     return out

@@ -18,6 +18,7 @@ Clean tables (pandas DataFrames, one row per event or per plan/period):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -630,7 +631,7 @@ FORECAST_COLUMNS = ("scenario", "measure", "period_type", "period", "period_star
 ACTUAL_SCENARIO = "Actual"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Forecast:
     """A forecast for one or several scenarios: ONE long table, plus the actuals in the same shape.
 
@@ -671,3 +672,55 @@ class Forecast:
     la_name: str | None = None
     window_fit: pd.DataFrame | None = None
     timeline: list[dict] | None = None
+
+    def to_frame(self, series_id: str | None = None) -> pd.DataFrame:
+        """The forecast as a tidy long table, one row per scenario, measure, period and breakdown group.
+
+        Parameters
+        ----------
+        series_id
+            A label for this forecast's series, e.g. the LA's name or code, so that the tables of many LAs can
+            be stacked (default: :attr:`la_name`, else ``""``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``series_id``, ``scenario``, ``measure``, ``period_type``, ``period``, ``period_start``,
+            ``breakdown``, ``group``, then one column per quantile: ``p10``, ``p50``, ``p90`` (and any others
+            asked for, e.g. ``p2.5``). Counts for flows in the period and stocks at its end; £ for
+            ``cost_gbp``; full-time equivalents for ``social_workers``.
+
+        Examples
+        --------
+        >>> fc.to_frame().query("measure == 'cla_open' and period_type == 'month' and breakdown == 'total'")
+        """
+        keys = ["scenario", "measure", "period_type", "period", "period_start", "breakdown", "group"]
+        wide = self.table.pivot_table(index=keys, columns="quantile", values="value", sort=False, observed=True)
+        wide.columns = [f"p{q * 100:g}" for q in wide.columns]
+        out = wide.reset_index()
+        out.insert(0, "series_id", series_id if series_id is not None else (self.la_name or ""))
+        return out
+
+    def write(self, path: str | Path) -> Path:
+        """Write the forecast as the kind of file the name ends with: ``.xlsx`` (the Excel report with native
+        charts), ``.html`` (a one-page summary), ``.csv`` (the long table) or ``.json``.
+
+        Parameters
+        ----------
+        path
+            Where to write; the folder must exist. The file is written to a temporary file first and moved
+            into place only when complete.
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+
+        Examples
+        --------
+        >>> fc.write("forecast.xlsx")
+        """
+        from csc_demand.report import write_report
+
+        return write_report(self, path)
+

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.errors import CscDemandError
+from csc_demand.settings import Setting
 
 #: The bundled table's columns, in file order (see ``scripts/build_workforce_data.py``).
 WORKFORCE_COLUMNS: tuple[str, ...] = ("la_code", "old_la_code", "la_name", "region", "year", "caseload_fte",
@@ -326,16 +327,6 @@ def default_caseload(la: str | None) -> tuple[float, str]:
 
 # --- the settings ----------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Setting:
-    """A numeric workforce setting's bounds (inclusive), unit and one-line description with its source."""
-
-    low: float
-    high: float
-    unit: str
-    description: str
-
-
 #: Each numeric setting of :class:`Workforce`: bounds, unit and what it means (the scenario file is validated
 #: against these).
 WORKFORCE_SETTINGS: dict[str, Setting] = {
@@ -384,6 +375,11 @@ class Workforce:
     case_holders_fte_now: float | None = None
     target_caseload: float | None = None
     target_date: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        for name, setting in WORKFORCE_SETTINGS.items():
+            if getattr(self, name) is not None:
+                setting.check(name, getattr(self, name), "workforce")
 
     def rates_are_default(self) -> bool:
         """True when the case-holder share and the agency and vacancy rates are England's defaults."""

@@ -67,7 +67,7 @@ def test_more_draws_give_a_stable_median(world_estimates):
 
 
 def test_table_shape_months_fys_breakdowns(world_estimates):
-    fc = forecast(world_estimates, builtin_scenarios(dt.date(2020, 12, 31)), months=36, draws=200)
+    fc = forecast(world_estimates, list(builtin_scenarios(dt.date(2020, 12, 31)).values()), months=36, draws=200)
     t = fc.table
     months = t[t.period_type == "month"]["period"].unique()
     assert months[0] == "2021-01" and len(months) == 36

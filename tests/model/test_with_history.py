@@ -60,7 +60,7 @@ def test_one_warning_per_month_and_measure_more_than_5_percent_apart(tmp_path, t
         f"Monthly figures (history.csv): children looked after at the end of Mar 2022 are "
         f"{round(truth_cla * 1.1):,.0f} in the monthly figures and {truth_cla:,.0f} in the lists "
         f"({100 * (round(truth_cla * 1.1) - truth_cla) / round(truth_cla * 1.1):.1f}% apart); the forecast uses "
-        "the lists where both exist and the monthly figures elsewhere — check which is right.")
+        "both (the monthly figures for the seasons and the last year's flows) — check which is right.")
     assert all(p.severity == "warning" and p.file == "history.csv" for p in notes)
     month_rows = history.rows
     assert cla.row == int(month_rows[pd.Timestamp("2022-03-01")]) and cla.column == "CLA at month end"

@@ -60,6 +60,7 @@ def test_headline_empty_when_forecast_ends_before_march():
 
 
 def test_a_scenario_called_actual_is_refused(tmp_path):
-    fc = make_tiny_forecast("Actual")
-    with pytest.raises(CscDemandError, match="the name the reports keep for the observed figures"):
-        write_report(fc, tmp_path / "r.xlsx")
+    # the scenario itself refuses the name, before any report is made
+    with pytest.raises(CscDemandError, match="cannot be called 'Actual'"):
+        make_tiny_forecast("Actual")
+    assert not (tmp_path / "r.xlsx").exists()

@@ -115,7 +115,7 @@ def _set_annex(a: AnnexA, key: str, label: str) -> None:
     st.session_state[CACHE] = {}
     st.session_state.pop("fit_result", None)
     extract = a.extract_date.date()
-    st.session_state[SCENARIOS] = builtin_scenarios(extract)
+    st.session_state[SCENARIOS] = list(builtin_scenarios(extract).values())
     bump_edit_version()
 
 
@@ -224,7 +224,8 @@ def scenarios() -> list[Scenario]:
     """The session's scenarios, in order (the built-in examples until the user changes them)."""
     if SCENARIOS not in st.session_state:
         a = annex()
-        st.session_state[SCENARIOS] = builtin_scenarios(a.extract_date.date() if a is not None else None)
+        extract = a.extract_date.date() if a is not None else None
+        st.session_state[SCENARIOS] = list(builtin_scenarios(extract).values())
     return st.session_state[SCENARIOS]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 
 
@@ -41,11 +42,10 @@ def run(args: argparse.Namespace) -> int:
     if not summary["ok"]:
         return 1
     print("Forecasting the built-in scenarios and checking the method on the LA's own past data...", file=sys.stderr)
-    scenarios = builtin_scenarios(annex.extract_date.date())
-    fc = forecast(annex, scenarios, months=36, draws=args.draws, seed=1)
-    fc.timeline = fc.timeline or observed_timeline(annex)
-    fc.backtest = backtest_or_none(annex, sys.stdout, scenarios[0])
-    fc.la_name = "Demo LA (made-up data)"
+    scenarios = list(builtin_scenarios(annex.extract_date.date()).values())
+    fc = forecast(annex, scenarios, months=36, draws=args.draws, seed=1, la_name="Demo LA (made-up data)")
+    fc = dataclasses.replace(fc, timeline=fc.timeline or observed_timeline(annex),
+                             backtest=backtest_or_none(annex, sys.stdout, scenarios[0]))
     outputs = folder.parent / "outputs"
     outputs.mkdir(parents=True, exist_ok=True)
     written = [write_report(fc, outputs / name) for name in ("demo_forecast.xlsx", "demo_forecast.html")]

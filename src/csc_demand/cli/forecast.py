@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
@@ -28,20 +29,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def check_draws(draws: int) -> None:
-    """A plain-English error for an out-of-range --draws."""
-    from csc_demand.errors import CscDemandError
-    from csc_demand.model.forecast import MAX_DRAWS
+    """A plain-English error for an out-of-range --draws (the limits: ``model.forecast.FORECAST_SETTINGS``)."""
+    from csc_demand.model.forecast import FORECAST_SETTINGS
 
-    if not 1 <= draws <= MAX_DRAWS:
-        raise CscDemandError(f"--draws must be a whole number from 1 to {MAX_DRAWS}, got {draws}.")
+    FORECAST_SETTINGS["draws"].check("--draws", draws)
 
 
 def check_numbers(months: int, draws: int) -> None:
     """Plain-English errors for out-of-range --months and --draws."""
-    from csc_demand.errors import CscDemandError
+    from csc_demand.model.forecast import FORECAST_SETTINGS
 
-    if not 1 <= months <= 60:
-        raise CscDemandError(f"--months must be a whole number from 1 to 60, got {months}.")
+    FORECAST_SETTINGS["months"].check("--months", months)
     check_draws(draws)
 
 
@@ -78,12 +76,12 @@ def run(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(p) for p in args.scenario]   # check the scenarios before the slow read
     annex = read(args)
     if not scenarios:
-        scenarios = [builtin_scenarios(annex.extract_date.date())[0]]
+        scenarios = [builtin_scenarios(annex.extract_date.date())["No further shocks"]]
     fc = forecast(annex, scenarios, months=args.months, draws=args.draws, seed=args.seed)
-    fc.timeline = fc.timeline or observed_timeline(annex)
+    fc = dataclasses.replace(fc, timeline=fc.timeline or observed_timeline(annex))
     out = sys.stderr if args.json else sys.stdout
     if args.out:
-        fc.backtest = backtest_or_none(annex, out, scenarios[0])
+        fc = dataclasses.replace(fc, backtest=backtest_or_none(annex, out, scenarios[0]))
         path = write_report(fc, args.out)
         print(f"Wrote {path}", file=out)
     if args.json:

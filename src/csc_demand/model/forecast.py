@@ -21,8 +21,8 @@ from csc_demand.model.estimate import Estimates, estimate
 from csc_demand.model.project import Simulation, simulate
 from csc_demand.model.timegrid import Grid, make_grid
 from csc_demand.scenario import Scenario, builtin_scenarios
+from csc_demand.settings import Setting
 from csc_demand.tables import (
-    ACTUAL_SCENARIO,
     AGE_BAND_LABELS,
     FORECAST_COLUMNS,
     PLACEMENT_GROUP_ORDER,
@@ -32,6 +32,13 @@ from csc_demand.tables import (
 )
 
 MAX_DRAWS = 100_000
+#: The forecast's own limits (described once: the API, the command line and the app take them from here).
+FORECAST_SETTINGS: dict[str, Setting] = {
+    "months": Setting(1, 60, "months", "Calendar months forecast after the extract date's month.",
+                      "Months ahead", whole=True),
+    "draws": Setting(1, MAX_DRAWS, "draws", "Monte Carlo draws: more give steadier intervals, slower.",
+                     "Draws", whole=True),
+}
 
 
 _TEXT_COLUMNS = ("scenario", "measure", "period_type", "period", "breakdown", "group")
@@ -187,20 +194,59 @@ def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
 
 def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenario] | Scenario | None = None, *,
              months: int = 36, draws: int = 1000, seed: int = 1,
-             quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> Forecast:
+             quantiles: Sequence[float] = (0.1, 0.5, 0.9), backtest: bool = False,
+             la_name: str | None = None) -> Forecast:
     """Forecast every scenario side by side on the same data.
 
-    ``annex_or_estimates``: loaded data (estimated here) or :class:`Estimates` from :func:`estimate` (fast:
-    the app estimates once per data load). ``scenarios``: default "No further shocks". ``months``: 1–60
-    calendar months after the extract date's month. ``draws``: Monte Carlo draws; ``seed``: the same seed,
-    data and scenarios give the same forecast. Quantiles are those asked for plus any a scenario lists.
-    Every scenario uses the same random numbers (common random numbers), so differences between scenarios
-    come from the scenarios, not from chance.
+    Every scenario uses the same random numbers (common random numbers), so differences between scenarios come
+    from the scenarios, not from chance.
+
+    Parameters
+    ----------
+    annex_or_estimates
+        Loaded data (:func:`csc_demand.read_annex_a`; estimated here), or :class:`Estimates` from
+        :func:`estimate` (fast: estimate once, forecast many times).
+    scenarios
+        One :class:`~csc_demand.scenario.Scenario` or several, each with its own name (default: "No further
+        shocks").
+    months
+        Calendar months forecast after the extract date's month, 1 to 60.
+    draws
+        Monte Carlo draws (1 to 100,000): more give steadier intervals, slower.
+    seed
+        The same seed, data and scenarios give the same forecast.
+    quantiles
+        Quantiles of the draws to report (0 to 1), plus any a scenario lists.
+    backtest
+        Also check the method on the data's own past (:func:`csc_demand.backtest`, with the first scenario's
+        shocks that had begun by each cut date); needs the data, not Estimates.
+    la_name
+        The local authority's name, carried to the reports and :meth:`Forecast.to_frame`.
+
+    Returns
+    -------
+    Forecast
+        One long table (:attr:`Forecast.table`) with the actuals in the same shape; ``to_frame()`` and
+        ``write(path)`` give it as a tidy table or a report.
+
+    Raises
+    ------
+    CscDemandError
+        When the data cannot support a forecast, two scenarios share a name, or a setting is out of range.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> annex = cd.read_annex_a("Annex A 2024-03-31.xlsx")
+    >>> fc = cd.forecast(annex, [cd.Scenario(name="No further shocks")], months=24)
+    >>> fc.to_frame().head()
     """
+    if backtest and isinstance(annex_or_estimates, Estimates):
+        raise CscDemandError("A backtest needs the data, not only the estimates: pass what read_annex_a returned.")
     est = annex_or_estimates if isinstance(annex_or_estimates, Estimates) else estimate(annex_or_estimates)
     quality = None if isinstance(annex_or_estimates, Estimates) else annex_or_estimates.quality
     if not scenarios:
-        scenarios = [builtin_scenarios()[0]]
+        scenarios = [builtin_scenarios()["No further shocks"]]
     elif isinstance(scenarios, Scenario):
         scenarios = [scenarios]
     scenarios = list(scenarios)
@@ -208,11 +254,8 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise CscDemandError(f"Two scenarios are called '{dup}': give each scenario its own name.")
-    if any(n.strip().casefold() == ACTUAL_SCENARIO.casefold() for n in names):
-        raise CscDemandError(f"A scenario cannot be called '{ACTUAL_SCENARIO}': that name is kept for the "
-                             "actual figures. Please rename it.")
-    if not 1 <= int(draws) <= MAX_DRAWS:
-        raise ValueError(f"draws must be from 1 to {MAX_DRAWS}")
+    months = FORECAST_SETTINGS["months"].check("months", months)
+    draws = FORECAST_SETTINGS["draws"].check("draws", draws)
     grid = make_grid(est.extract_date, int(months), est.seasonality.by_weekday)
     qs = sorted({float(q) for q in quantiles} | {q for s in scenarios for q in s.quantiles})
     qs_arr = np.array(qs)
@@ -222,7 +265,12 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
         frames.append(summarise(sim, grid, qs_arr))
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     from csc_demand.model.window_fit import window_fit   # the data's own check, the same for every scenario
+    bt = None
+    if backtest:
+        from csc_demand.model.backtest import backtest as run_backtest
+        bt = run_backtest(annex_or_estimates, scenario=scenarios[0])
     return Forecast(table=table, actuals=est.actuals, extract_date=est.extract_date, scenarios=tuple(scenarios),
                     estimates=est, draws=int(draws), seed=int(seed), months=int(months), quality=quality,
+                    backtest=bt, la_name=la_name,
                     window_fit=window_fit(est), timeline=None if isinstance(annex_or_estimates, Estimates)
                     else observed_timeline(annex_or_estimates))
