@@ -123,7 +123,7 @@ def make_forecast(*, draws: int = 200, months: int = 36, seed: int = 1, scenario
                   actual_months: int = 24, extract_date: pd.Timestamp = EXTRACT_DATE) -> Forecast:
     """A Forecast with three built-in scenarios, ``months`` of forecast and ``actual_months`` of actuals."""
     rng = np.random.default_rng(seed)
-    scenarios = builtin_scenarios(extract_date.date())
+    scenarios = list(builtin_scenarios(extract_date.date()).values())
     if scenario_names is not None:
         scenarios = [dataclasses.replace(s, name=n) for s, n in zip(scenarios, scenario_names, strict=False)]
     first = (extract_date + pd.offsets.MonthBegin(1)).normalize()

@@ -46,7 +46,7 @@ def estimates(annex):
 
 @pytest.fixture(scope="module")
 def engine_forecast(annex, estimates):
-    fc = forecast(estimates, builtin_scenarios(annex.extract_date.date()), months=27, draws=200, seed=2)
+    fc = forecast(estimates, list(builtin_scenarios(annex.extract_date.date()).values()), months=27, draws=200, seed=2)
     if fc.quality is None:  # the reports show the reader's findings when the forecast carries them
         fc = dataclasses.replace(fc, quality=annex.quality)
     return fc
@@ -154,7 +154,7 @@ def test_backtest_sheet_shows_the_engine_backtest(annex, engine_forecast, tmp_pa
 @pytest.mark.parametrize("months", [1, 2])
 def test_short_horizons_write_every_report(annex, estimates, months, tmp_path):
     # one or two months reach no financial year end: no yearly cost chart, and no crash (EmptyChartSeries)
-    fc = forecast(estimates, builtin_scenarios(annex.extract_date.date())[:2], months=months, draws=50, seed=2)
+    fc = forecast(estimates, list(builtin_scenarios(annex.extract_date.date()).values())[:2], months=months, draws=50, seed=2)
     old = tmp_path / "r.xlsx"
     write_report(make_forecast(draws=20, months=12), old)
     for name in ("r.xlsx", "r.html", "r.csv", "r.json"):
@@ -183,7 +183,7 @@ def test_reports_name_a_file_whose_name_is_not_utf8(world, annex, estimates, tmp
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CSC_DEMAND_KEY_FILE", str(tmp_path / "pseudonym.key"))
         read = read_annex_a(odd, extract_date=annex.extract_date)
-    fc = forecast(estimates, builtin_scenarios(annex.extract_date.date())[:1], months=6, draws=50, seed=2)
+    fc = forecast(estimates, list(builtin_scenarios(annex.extract_date.date()).values())[:1], months=6, draws=50, seed=2)
     fc = dataclasses.replace(fc, quality=read.quality)
     for name in ("r.xlsx", "r.html", "r.csv", "r.json"):
         write_report(fc, tmp_path / name)
