@@ -221,3 +221,12 @@ def test_out_of_range_dates_say_whether_too_late_or_too_early():
     assert got[:6] == ["late"] * 6
     assert got[6:10] == ["early"] * 4
     assert all(pd.isna(g) for g in got[10:])
+
+
+def test_digits_of_other_scripts_are_not_dates_and_break_nothing():
+    # "\d" matches Arabic-Indic and full-width digits too; they once made parse_dates raise (TypeError)
+    s = col("٠١/٠١/٢٠٢٠", "１２/０１/２０２０", "٠١/٠١/٢٠", "31/12/2020", "3/1/21")
+    dates, bad = parse.parse_dates(s)
+    assert dates.isna().tolist()[:3] == [True] * 3 and bad.tolist() == [True, True, True, False, False]
+    assert dates[3] == T("2020-12-31") and dates[4] == T("2021-01-03")
+    assert not parse.us_order_dates(s).any() and parse.out_of_range_dates(s).isna().all()

@@ -37,10 +37,12 @@ MAX_DATE = pd.Timestamp("2100-12-31")
 _MAX_SERIAL_DAYS = (MAX_DATE - EXCEL_EPOCH).days
 _MIN_SERIAL_DAYS = (MIN_DATE - EXCEL_EPOCH).days
 
+# ASCII digits only ("(?a)"): "\d" alone also matches other scripts' digits (٠١/٠١/٢٠٢٠, full-width １２),
+# which are not Annex A dates and which the number conversions below cannot read.
 _TIME = r"(?:[T ]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_DMY = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})" + _TIME + r"$"
-_YMD = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + r"$"
-_D_MON_Y = r"^(\d{1,2})(?:st|nd|rd|th)?[ \-/]+([A-Za-z]{3,9})[ \-/,]+(\d{4}|\d{2})" + _TIME + r"$"
+_DMY = r"(?a)^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})" + _TIME + r"$"
+_YMD = r"(?a)^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + r"$"
+_D_MON_Y = r"(?a)^(\d{1,2})(?:st|nd|rd|th)?[ \-/]+([A-Za-z]{3,9})[ \-/,]+(\d{4}|\d{2})" + _TIME + r"$"
 _MONTHS = {m.lower(): i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _MONTHS.update({m.lower(): i for i, m in enumerate(
@@ -97,8 +99,8 @@ def is_missing(values: pd.Series) -> pd.Series:
 
 def _year_2digit(year: pd.Series) -> pd.Series:
     """Four-digit years from 2- or 4-digit text: 00–69 → 20xx, 70–99 → 19xx."""
-    y = pd.to_numeric(year, errors="coerce")
-    two = year.str.len() == 2
+    y = pd.to_numeric(year, errors="coerce").astype("float64")
+    two = (year.str.len() == 2).fillna(False).astype(bool)
     return y.where(~two, np.where(y <= 69, 2000 + y, 1900 + y))
 
 
