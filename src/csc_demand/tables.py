@@ -380,9 +380,7 @@ class Extract:
 
 #: The monthly figures a history file can hold, in this order: flows (``referrals``, ``cp_starts``,
 #: ``cla_starts``) are the month's count; stocks (``cp_open``, ``cla_open``) are counts open at the month end.
-HISTORY_MEASURES = ("referrals", "cp_starts", "cp_open", "cla_starts", "cla_open", "cin_starts", "cin_open")
-#: The children-in-need measures: forecast only when List 6 is read (children on a plan or in care included).
-CIN_MEASURES = ("cin_starts", "cin_open")
+HISTORY_MEASURES = ("referrals", "cp_starts", "cp_open", "cla_starts", "cla_open")
 #: Plain-English names of the monthly figures in messages (``{month}`` is e.g. ``Mar 2022``).
 HISTORY_PHRASES = {
     "referrals": "referrals in {month}", "cp_starts": "child protection plans started in {month}",

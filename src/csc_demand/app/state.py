@@ -122,12 +122,12 @@ def _set_annex(a: AnnexA, key: str, label: str) -> None:
 
 def load_files(files: Sequence[Any], extract_date: dt.date | None = None) -> AnnexA:
     """Read uploaded files (objects with ``.name`` and ``.getvalue()``) unless the same bytes are loaded."""
-    from csc_demand.io import read_annex_a
+    from csc_demand.io import load_or_create_key, read_annex_a
 
     parts = [(f.name, f.getvalue()) for f in files]
     key = bytes_key(parts, f"files|{extract_date}")
     if st.session_state.get(DATA_KEY) != key:
-        a = read_annex_a(parts, extract_date=extract_date)
+        a = read_annex_a(parts, extract_date=extract_date, key=load_or_create_key())
         names = ", ".join(name for name, _ in parts)
         _set_annex(a, key, f"your file{'s' if len(parts) > 1 else ''} ({names})")
     return st.session_state[ANNEX]
@@ -159,13 +159,13 @@ def clear_history() -> None:
 
 def load_pasted(texts: Mapping[str, str], extract_date: dt.date | None = None) -> AnnexA:
     """Read lists pasted from Excel (label → tab-separated text with a header row)."""
-    from csc_demand.io import read_pasted
+    from csc_demand.io import load_or_create_key, read_pasted
 
     texts = {k: v for k, v in texts.items() if v and v.strip()}
     parts = [(k, v.encode("utf-8")) for k, v in texts.items()]
     key = bytes_key(parts, f"pasted|{extract_date}")
     if st.session_state.get(DATA_KEY) != key:
-        a = read_pasted(texts, extract_date=extract_date)
+        a = read_pasted(texts, extract_date=extract_date, key=load_or_create_key())
         _set_annex(a, key, "the lists you pasted")
     return st.session_state[ANNEX]
 
@@ -181,10 +181,10 @@ def load_demo() -> AnnexA:
 @st.cache_resource(show_spinner=False)
 def _demo_annex() -> AnnexA:
     """The demo LA read once per app process and shared by its sessions (it is made-up data, nobody's)."""
-    from csc_demand.io import read_annex_a
+    from csc_demand.io import load_or_create_key, read_annex_a
     from csc_demand.synth import demo_data
 
-    return read_annex_a(demo_data())
+    return read_annex_a(demo_data(), key=load_or_create_key())
 
 
 def _cache() -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
@@ -34,17 +35,35 @@ def date_option(text: str, option: str):
         raise CscDemandError(f"{option} '{text}' is not a date: write it as YYYY-MM-DD, e.g. 2020-12-31.") from None
 
 
+def cli_key(key_file: str | None = None, quiet: bool = False) -> bytes:
+    """The pseudonymisation key the command line uses: ``--key-file``, else the one in the user's settings
+    folder; the first time it is made, one line on standard error says where it is kept (not with ``quiet``,
+    e.g. for ``--json``)."""
+    import sys
+
+    from csc_demand.io import load_or_create_key
+    from csc_demand.io.pseudonymise import default_key_path
+
+    path = Path(key_file) if key_file else default_key_path()
+    existed = path.exists()
+    key = load_or_create_key(path)
+    if not existed and not quiet:
+        print(f"Made a pseudonymisation key for children's IDs, kept in {path}: keep it, so that the same "
+              "child has the same pseudonym next time.", file=sys.stderr)
+    return key
+
+
 def read(args: argparse.Namespace):
     """Read the Annex A files named on the command line into an :class:`~csc_demand.tables.AnnexA`, with the
     monthly figures of ``--history`` attached (and compared with the lists) when given."""
-    from csc_demand.io import load_or_create_key, read_annex_a
+    from csc_demand.io import read_annex_a
 
     history = None
     if getattr(args, "history", None):   # read first: a bad file is found before the slow part
         from csc_demand.io import read_history
 
         history = read_history(args.history)
-    key = load_or_create_key(args.key_file) if getattr(args, "key_file", None) else None
+    key = cli_key(getattr(args, "key_file", None), quiet=getattr(args, "json", False))
     annex = read_annex_a(args.paths, extract_date=args.extract_date, key=key)
     if history is not None:
         from csc_demand.model.history import with_history

@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Make or reuse the demo data, validate it, forecast the built-in scenarios, write the reports and say
     where everything is."""
+    from csc_demand.cli.common import cli_key
     from csc_demand.cli.forecast import backtest_or_none, check_numbers, summary_lines
     from csc_demand.io import format_summary, read_annex_a, validation_summary
     from csc_demand.model import forecast
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     print("Preparing the demo local authority (about 20 seconds the first time, then reused)...", file=sys.stderr)
     folder = demo_data(args.out)
     print("Reading its Annex A extracts...", file=sys.stderr)
-    annex = read_annex_a(folder)
+    annex = read_annex_a(folder, key=cli_key())
     summary = validation_summary(annex)
     print(format_summary(summary))
     if not summary["ok"]:

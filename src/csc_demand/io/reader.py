@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -11,7 +13,6 @@ import pandas as pd
 from csc_demand.errors import CscDemandError
 from csc_demand.io.extract_date import OUTLIER_GAP_DAYS, date_from_name, latest_of_bulk, parse_user_date
 from csc_demand.io.merge import extract_table, merge_extracts
-from csc_demand.io.pseudonymise import load_or_create_key
 from csc_demand.io.sheet import ListPart, parse_sheet, place, rows_text
 from csc_demand.io.sources import (
     InputFile,
@@ -181,6 +182,17 @@ def _assemble(groups: list[_Group], user_date: pd.Timestamp | None, quality: Qua
     return AnnexA(tables, newest.extract_date, newest.source, extracts, quality)
 
 
+def _key_or_one_off(key: bytes | None, quality: QualityReport) -> bytes:
+    """The key given, or a one-off key kept only in memory (nothing is written anywhere), said in a note."""
+    if key is not None:
+        return key
+    quality.add(Problem("info", "one_off_key",
+                        "Child IDs were pseudonymised with a one-off key, as none was given, so the same child "
+                        "will have another pseudonym in another run. To keep them the same, pass "
+                        "key=load_or_create_key() (a key kept in your csc-demand settings folder)."))
+    return secrets.token_bytes(32)
+
+
 def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = None,
                  key: bytes | None = None) -> AnnexA:
     """Read Annex A lists from files, folders or uploads into clean, pseudonymised tables.
@@ -190,7 +202,9 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
     ``.getvalue()``, or ``(name, bytes)`` tuples). Files whose names hold different dates (or separate
     workbooks) are separate extracts, merged with the newest winning; a folder of one CSV per list is one
     extract. ``extract_date`` (``YYYY-MM-DD``) overrides the extract date for all files. ``key`` is the
-    pseudonymisation key (default :func:`load_or_create_key`).
+    pseudonymisation key (32 bytes): pass :func:`load_or_create_key` to keep the same pseudonyms from run to
+    run (the command line and the app do, and say so); without one, a one-off key is used and nothing is
+    written anywhere.
 
     Raises :class:`~csc_demand.errors.CscDemandError` (and nothing else) for a file that cannot be read.
     A list that is not found is simply absent from ``AnnexA.tables`` (with an error problem if the model
@@ -198,9 +212,8 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
     """
     user_date = parse_user_date(extract_date)
     inputs = collect_inputs(sources)
-    if key is None:
-        key = load_or_create_key()
     quality = QualityReport()
+    key = _key_or_one_off(key, quality)
     groups: dict[object, _Group] = {}
     listless: list[str] = []
     unreadable: list[str] = []
@@ -253,9 +266,8 @@ def read_pasted(texts: Mapping[str, str], *, extract_date: str | pd.Timestamp | 
     headers. All texts form one extract; its date is ``extract_date`` or else the latest event.
     """
     user_date = parse_user_date(extract_date)
-    if key is None:
-        key = load_or_create_key()
     quality = QualityReport()
+    key = _key_or_one_off(key, quality)
     group = _Group(None)
     for label, text in texts.items():
         if not isinstance(text, str) or not text.strip():

@@ -249,25 +249,47 @@ def caution(n_cutoffs: int) -> str | None:
 
 def backtest(annex: AnnexA, *, cutoff: dt.date | str | None = None, months: int = 12, draws: int = 500,
              seed: int = 1, scenario: Scenario | None = None) -> pd.DataFrame:
-    """Backtest the method on this data (see the module docstring); one row per measure and horizon.
+    """Backtest the method on this data: cut it at past dates, forecast from what was known then, and compare
+    with what happened (see the module docstring).
 
-    Columns: ``measure``, ``horizon_months`` (3, 6, 12), ``cutoffs`` (how many cut dates had an observed
-    month at that horizon), ``mape_median_pct`` (mean absolute % error of the median),
-    ``bias_median_pct`` (mean signed % error of the median, (forecast − actual) / actual × 100: above 0 =
-    too high), ``scaled_error`` (mean absolute error of the median ÷ that of the last value, both in counts,
-    so a ratio; below 1 = better than "same as now"; NaN when the last value was never wrong),
-    ``mape_last_value_pct``, ``mape_window_mean_pct``, ``mape_same_month_last_year_pct`` (the naive
-    forecasts' mean absolute % errors; the last one over the cut dates whose data hold the month a year
-    before, NaN if none), ``inside_p10_p90_pct`` (at that horizon), ``inside_p10_p90_all_months_pct``
-    (every observed month up to ``months`` ahead), ``note`` (why a horizon or a comparison could not be
-    checked).
+    Parameters
+    ----------
+    annex
+        The data (:func:`csc_demand.read_annex_a`), with monthly figures if attached.
+    cutoff
+        One cut date (default: month ends inside the observed windows, three months apart, the latest six).
+    months
+        How far ahead each cut's forecast looks (months).
+    draws, seed
+        Monte Carlo draws and seed for each cut's forecast.
+    scenario
+        Its shocks and new normal that start on or before a cut date are applied to the forecast made at that
+        date (:func:`known_scenario`); later ones are not (they were not known then).
 
-    ``scenario``: its shocks and new normal that start on or before a cut date are applied to the forecast
-    made at that date (:func:`known_scenario`); later ones are not (they were not known then).
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure and horizon: ``measure``, ``horizon_months`` (3, 6, 12), ``cutoffs`` (how many cut
+        dates had an observed month at that horizon), ``mape_median_pct`` (mean absolute % error of the
+        median), ``bias_median_pct`` (mean signed % error, (forecast − actual) / actual × 100: above 0 = too
+        high), ``scaled_error`` (mean absolute error of the median ÷ that of the last value, a ratio: below 1
+        = better than "same as now"; NaN when the last value was never wrong), ``mape_last_value_pct``,
+        ``mape_window_mean_pct``, ``mape_same_month_last_year_pct`` (the naive forecasts' errors; the last
+        over the cut dates whose data hold the month a year before, NaN if none), ``inside_p10_p90_pct`` (at
+        that horizon), ``inside_p10_p90_all_months_pct`` (every observed month up to ``months`` ahead),
+        ``note`` (why a horizon or a comparison could not be checked). ``attrs``: ``cutoffs`` (ISO dates),
+        ``past_shocks`` (the scenario's shocks, and "new normal", applied at one or more cut dates) and, with
+        fewer than :data:`MIN_CUTOFFS` cut dates, ``caution`` (a plain-English sentence).
 
-    ``attrs``: ``cutoffs`` (ISO dates), ``past_shocks`` (the names of the scenario's shocks, and "new
-    normal", applied at one or more cut dates) and, with fewer than :data:`MIN_CUTOFFS` cut dates,
-    ``caution`` (a plain-English sentence).
+    Raises
+    ------
+    CscDemandError
+        When the data are too short for any cut date, or a cut date is outside them.
+
+    Examples
+    --------
+    >>> bt = cd.backtest(annex)
+    >>> bt[["measure", "horizon_months", "mape_median_pct", "scaled_error"]]
     """
     cutoffs = [pd.Timestamp(cutoff)] if cutoff is not None else default_cutoffs(annex)
     if not cutoffs:
