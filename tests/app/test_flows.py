@@ -397,7 +397,8 @@ def test_every_control_has_a_label_and_help_text(at, small_workbook):
     path, _ = small_workbook
     _upload(at, path)
     missing = []
-    for page in ("Your data", "History", "Scenarios", "Forecast", "How far to trust this", "How this works"):
+    for page in ("Your data", "History", "Scenarios", "Forecast", "Children in need and social workers",
+                 "How far to trust this", "How this works"):
         _page(at, page)
         if page == "Scenarios":
             at.button(key=f"s0v{at.session_state['edit_version']}_add_shock").click().run()

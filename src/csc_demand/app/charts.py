@@ -17,6 +17,7 @@ from csc_demand.report.tables_view import (
     SCENARIO_COLOURS,
     WINDOW_FIT_LABELS,
     costs_table,
+    fy_labels,
     quantile_label,
     scenario_names,
     wide_table,
@@ -136,8 +137,17 @@ def forecast_alt(forecast: Forecast, measure: str, scenarios: list[str] | None =
     return ", ".join(parts) + ". The same numbers are in the table below the chart."
 
 
-def flat_table(wide: pd.DataFrame, period_type: str = "month", scenarios: list[str] | None = None) -> pd.DataFrame:
-    """A report view (wide table) flattened for the screen: a Period column, then "Scenario: P10" etc."""
+def fy_period_label(period: str, labels: dict[str, str] | None = None) -> str:
+    """A financial year for the screen: "2025-26 (April to March)", or as ``labels`` (:func:`fy_labels`) name a
+    year the forecast covers only in part: "2024-25 (Jan–Mar only)"."""
+    label = (labels or {}).get(str(period), str(period))
+    return label if label != str(period) else f"{period} (April to March)"
+
+
+def flat_table(wide: pd.DataFrame, period_type: str = "month", scenarios: list[str] | None = None,
+               years: dict[str, str] | None = None) -> pd.DataFrame:
+    """A report view (wide table) flattened for the screen: a Period column, then "Scenario: P10" etc.
+    ``years``: the forecast's :func:`fy_labels`, so that a partial financial year says which months it holds."""
     cols = [c for c in wide.columns if scenarios is None or c[0] in (ACTUAL_SCENARIO, *scenarios)]
     out = wide[cols] if cols else wide.iloc[:, 0:0]
     names = []
@@ -150,7 +160,7 @@ def flat_table(wide: pd.DataFrame, period_type: str = "month", scenarios: list[s
     out.columns = names
     starts = wide.index.get_level_values("period_start")
     periods = wide.index.get_level_values("period")
-    first = [month_label(s) for s in starts] if period_type == "month" else [f"{p} (April to March)" for p in periods]
+    first = [month_label(s) for s in starts] if period_type == "month" else [fy_period_label(p, years) for p in periods]
     out.insert(0, "Period", first)
     return out.reset_index(drop=True)
 
@@ -159,7 +169,7 @@ def measure_table(forecast: Forecast, measure: str, period_type: str = "month",
                   scenarios: list[str] | None = None, wide: pd.DataFrame | None = None) -> pd.DataFrame:
     """One measure by month or financial year: actuals, then P10 / median / P90 per scenario."""
     wide = wide_table(forecast, measure, period_type) if wide is None else wide
-    return flat_table(wide, period_type, scenarios)
+    return flat_table(wide, period_type, scenarios, fy_labels(forecast) if period_type == "fy" else None)
 
 
 def costs_by_group(forecast: Forecast, period_type: str = "fy", scenarios: list[str] | None = None) -> pd.DataFrame:
@@ -170,8 +180,9 @@ def costs_by_group(forecast: Forecast, period_type: str = "fy", scenarios: list[
     wide = costs_table(forecast, period_type)
     names = scenarios if scenarios is not None else scenario_names(forecast)
     starts = wide.index.get_level_values("period_start")
+    years = fy_labels(forecast)
     periods = [month_label(d) for d in starts] if period_type == "month" else \
-        [f"{p} (April to March)" for p in wide.index.get_level_values("period")]
+        [fy_period_label(p, years) for p in wide.index.get_level_values("period")]
     groups = [g for g in dict.fromkeys(c[1] for c in wide.columns if c[0] in names) if g != "All"]
     rows = []
     for i, period in enumerate(periods):

@@ -8,11 +8,12 @@ from csc_demand import __version__
 from csc_demand.app import state
 
 PAGE = "page"
-DATA, HISTORY, SCENARIOS, FORECAST, TRUST, GUIDE = (
-    "Your data", "History", "Scenarios", "Forecast", "How far to trust this", "How this works")
-PAGES = (DATA, HISTORY, SCENARIOS, FORECAST, TRUST, GUIDE)
+DATA, HISTORY, SCENARIOS, FORECAST, CASELOAD, TRUST, GUIDE = (
+    "Your data", "History", "Scenarios", "Forecast", "Children in need and social workers", "How far to trust this",
+    "How this works")
+PAGES = (DATA, HISTORY, SCENARIOS, FORECAST, CASELOAD, TRUST, GUIDE)
 #: Pages that need data loaded first.
-NEEDS_DATA = (HISTORY, SCENARIOS, FORECAST, TRUST)
+NEEDS_DATA = (HISTORY, SCENARIOS, FORECAST, CASELOAD, TRUST)
 
 
 def go_to(page: str) -> None:
@@ -21,7 +22,8 @@ def go_to(page: str) -> None:
 
 
 #: Choices kept while their page is not shown (Streamlit forgets a widget's value when it is not drawn).
-KEPT = ("compare", "months", "draws", "seed", "scenario_selected", state.EXCLUDE_UASC, "show_starts")
+KEPT = ("compare", "months", "draws", "seed", "scenario_selected", state.EXCLUDE_UASC, "show_starts",
+        "caseload_scenario")
 
 
 def keep_choices() -> None:
@@ -44,7 +46,7 @@ def main() -> None:
         st.markdown("### csc-demand")
         st.radio("Go to page", PAGES, key=PAGE,
                  help="The pages follow the order of the work: load data, look at the history, shape "
-                      "scenarios, see the forecast, check how far to trust it.")
+                      "scenarios, see the forecast and the social workers it needs, check how far to trust it.")
         a = state.annex()
         if a is not None:
             uasc = " Unaccompanied asylum-seeking children left out." if st.session_state.get(state.EXCLUDE_UASC) \
@@ -72,6 +74,8 @@ def main() -> None:
         from csc_demand.app.views import scenarios as view
     elif page == FORECAST:
         from csc_demand.app.views import forecast as view
+    elif page == CASELOAD:
+        from csc_demand.app.views import caseload as view
     elif page == TRUST:
         from csc_demand.app.views import trust as view
     else:

@@ -485,6 +485,7 @@ def staffing_table(forecast: Forecast, scenario: str) -> pd.DataFrame | None:
         return None
     out = table.rename(columns=STAFFING_LABELS).reset_index(drop=True)
     out.insert(0, "Month", pd.DatetimeIndex(table.index).to_period("M").to_timestamp())
+    out.attrs = {}   # the figures only (staffing's settings are in the scenario)
     return out
 
 

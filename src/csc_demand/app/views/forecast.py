@@ -12,8 +12,12 @@ from csc_demand.app.views.common import show_table
 from csc_demand.app.views.scenarios import toml_file_name
 from csc_demand.errors import CscDemandError
 from csc_demand.report.tables_view import (
+    NO_LIST_6,
+    fy_labels,
+    has_children_in_need,
     headline_notes,
     headline_table,
+    price_base,
     quantile_label,
     wide_table,
 )
@@ -29,10 +33,11 @@ COMPARE = "compare"
 def headline_flat(fc, head: pd.DataFrame | None = None) -> pd.DataFrame:
     """The headline table (next three financial years; ``head`` if already made) flattened for the screen."""
     head = headline_table(fc) if head is None else head
+    years = fy_labels(fc)
     rows = []
     for (measure, period, _start), values in head.iterrows():
         row = {"Measure": MEASURE_LABELS.get(measure, measure).replace(" (end of period)", " on 31 March"),
-               "Financial year": period}
+               "Financial year": years.get(period, period)}
         for (scenario, q), v in values.items():
             row[f"{scenario}: {quantile_label(q)}"] = v
         rows.append(row)
@@ -147,13 +152,19 @@ def render() -> None:
             _chart(fc, fkey, m, names, m)
 
     st.header("Costs and social workers", divider="gray")
-    st.markdown("Costs are children × weeks × the weekly unit costs set in each scenario, rising with inflation. "
-                "Social workers needed = open child protection plans and children looked after ÷ the caseload "
-                "per worker set in each scenario.")
+    base = price_base(fc)
+    st.markdown(f"Costs are children × weeks × the weekly unit costs set in each scenario, at {base}. A financial "
+                "year the forecast covers only in part is marked with the months it covers. Social workers needed "
+                "(holding cases) = children in need, including those on a plan or in care, ÷ the caseload: the "
+                "'Children in need and social workers' page says which caseload each scenario uses, and what it "
+                "takes to reach a target.")
     _chart(fc, fkey, "cost_gbp", names, "cost")
-    st.markdown("**Total cost by financial year (£)**")
+    st.markdown(f"**Total cost by financial year (£, at {base})**")
     show_table(_view(fkey, "table cost_gbp fy", lambda: charts.measure_table(fc, "cost_gbp", "fy", names)))
-    st.markdown("**Median cost by financial year and cost group (£)**")
+    st.markdown(f"**Median cost by financial year and cost group (£, at {base})**")
     show_table(_view(fkey, "costs by group", lambda: charts.costs_by_group(fc, "fy", names)))
-    _chart(fc, fkey, "social_workers", names, "workers")
+    if has_children_in_need(fc):
+        _chart(fc, fkey, "social_workers", names, "workers")
+    else:
+        st.info(NO_LIST_6)
     render_downloads(fc)

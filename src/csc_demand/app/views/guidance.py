@@ -10,8 +10,8 @@ TITLE = "How this works"
 
 METHOD = """
 **What the tool does.** It takes your Ofsted Annex A lists of referrals (List 3), child protection plans
-(List 7) and children looked after (List 8), works out how things usually go in your authority, and
-projects forward month by month under the scenarios you describe.
+(List 7) and children looked after (List 8), and children in need (List 6) when you give it, works out how
+things usually go in your authority, and projects forward month by month under the scenarios you describe.
 
 1. **Referrals.** The usual number of referrals a week is measured over a *reference window* (by default
    the most recent stretch of your data). With at least a year of history the tool also allows for the
@@ -32,11 +32,39 @@ projects forward month by month under the scenarios you describe.
 5. **Uncertainty.** The projection is run many times with random variation, both in what happens and in
    how well the rates are known. The chart shows the middle result (the median) and a band from P10 to
    P90: in 8 out of 10 runs the number fell inside the band.
-6. **Costs and social workers.** Costs are children × weeks × the weekly unit cost you set, rising with
-   inflation. Social workers needed = open cases ÷ the caseload per worker you set.
+6. **Costs and social workers.** Costs are children × weeks × the weekly unit cost you set, at the prices of
+   the first forecast month, rising with the inflation you set; the first financial year, when the forecast
+   starts after April, is marked with the months it covers ("2024-25 (Jan–Mar only)"). Social workers: see
+   "Children in need and social workers" below.
 7. **How far to trust this.** The backtest cuts your own data at a past date, forecasts from what came
    before, and compares the forecast with what happened: the typical error at 3, 6 and 12 months ahead and
    how often the actual figures fell inside the P10–P90 band (it should be about 8 times in 10).
+"""
+
+CASELOAD = """
+- **What the caseload counts.** The DfE's caseload is the cases held ÷ the case-holding social workers
+  (full-time equivalents, FTE), and it counts **every** child in need a social worker holds: children on a child
+  protection plan and children looked after are children in need too. In England at 31 March 2025 there were
+  402,400 children in need, of whom 49,420 were on plans and 81,770 looked after: plans and care are only about a
+  third of the cases. So the tool forecasts children in need from List 6 (with children on a plan or in care
+  kept inside them), and **case-holding social workers needed = children in need at the month end ÷ the
+  caseload**.
+- **Which caseload.** The scenario's own (`caseload_per_worker`, "Open cases per case-holding social worker" on
+  the Scenarios page) when you set one; otherwise your authority's latest published caseload (DfE, children's
+  social work workforce, 30 September) when you name it ("Your local authority"); otherwise England's latest
+  (15.2 at 30 September 2025). The "Children in need and social workers" page, the Excel sheet and the HTML
+  page say which was used.
+- **The other workforce figures.** All social workers (FTE in post) = case holders ÷ the share of social
+  workers who hold cases (England: 58.3%); posts, filled or vacant = all FTE ÷ (1 − the vacancy rate, England
+  14.2%). A year's cost of a worker = salary × (1 + on-costs), with agency workers (England: 13%) costing the
+  agency premium more. The salary, on-costs and premium are **illustrative** round figures, not your
+  authority's: set your own.
+- **A target caseload.** Set a target (and a date) on the Scenarios page, and the page answers "to bring
+  caseloads to N by that date, how many more social workers, and what do they cost a year", from the number
+  of case-holding social workers today (yours, or the first forecast month's children in need ÷ the caseload).
+  The cost is at the prices of the first forecast month: pay is not raised for inflation.
+- **Without List 6** there are no figures for children in need or social workers: open plans and children
+  looked after alone would undercount the work by about two thirds. Load List 6 with the other lists.
 """
 
 ASSUMPTIONS = """
@@ -45,7 +73,8 @@ ASSUMPTIONS = """
   taken at different dates (many authorities keep one a month) for a longer history and better forecasts.
   They may overlap or leave gaps: the data page shows what was observed when, each gap named, and the
   estimates use only the days observed.
-- The default unit costs and caseload are illustrative round figures, not your authority's: set your own.
+- The default unit costs and social workers' pay are illustrative round figures, not your authority's: set
+  your own. The default caseload is a published one (your authority's when you name it, else England's).
 - Unaccompanied asylum-seeking children are included; their arrivals follow national policy rather than
   local demand.
 """
@@ -116,10 +145,13 @@ This statement has not been checked by an independent audit. Please report any b
 def render() -> None:
     """Draw the guidance page."""
     st.title(TITLE)
-    st.markdown("A short guide in plain English: the method, what it assumes, what your monthly figures add, "
-                "its limits, what happens to your data, and accessibility.")
+    st.markdown("A short guide in plain English: the method, children in need and the social workers they need, "
+                "what it assumes, what your monthly figures add, its limits, what happens to your data, and "
+                "accessibility.")
     st.header("The method", divider="gray")
     st.markdown(METHOD)
+    st.header("Children in need and social workers", divider="gray")
+    st.markdown(CASELOAD)
     st.header("What it assumes", divider="gray")
     st.markdown(ASSUMPTIONS)
     st.header("Your monthly figures", divider="gray")

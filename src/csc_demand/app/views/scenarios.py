@@ -30,7 +30,7 @@ from csc_demand.scenario import (
     scenario_to_toml,
     workforce_to_dict,
 )
-from csc_demand.workforce import default_caseload
+from csc_demand.workforce import WORKFORCE_SETTINGS, default_caseload
 
 TITLE = "Scenarios"
 SELECTED = "scenario_selected"
@@ -143,7 +143,7 @@ def _delete_scenario() -> None:
 def _restore_examples() -> None:
     a = state.annex()
     items = list(state.scenarios())
-    for s in builtin_scenarios(a.extract_date.date() if a is not None else None):
+    for s in builtin_scenarios(a.extract_date.date() if a is not None else None).values():
         if s.name not in [x.name for x in items]:
             items.append(s)
     state.set_scenarios(items)
@@ -407,9 +407,78 @@ def editor(i: int, s: Scenario, est_values: dict[str, float]) -> dict:
                 value=float(s.caseload_per_worker or default_caseload(None)[0]), step=0.5, key=f"{k}caseload",
                 help="Case-holding social workers needed = open children-in-need cases (children on a plan or in "
                      "care included) ÷ this number.")
+        _workforce_controls(k, s, workforce)
         raw["workforce"] = workforce
     raw["quantiles"] = list(s.quantiles)
     return raw
+
+
+#: The workforce rates and pay offered in the editor: (setting, label, step), in the order shown.
+WORKFORCE_RATES = (
+    ("case_holder_share_pct", "Case holders as a share of all social workers in post (%)", 0.5),
+    ("agency_rate_pct", "Agency workers as a share of all workers (%)", 0.5),
+    ("vacancy_rate_pct", "Vacant posts as a share of all posts (%)", 0.5),
+)
+WORKFORCE_PAY = (
+    ("salary_gbp_per_year", "Salary of a social worker (£ a year, illustrative)", 500.0),
+    ("on_costs_pct", "On-costs: employer's National Insurance and pension (%, illustrative)", 1.0),
+    ("agency_premium_pct", "How much more an agency worker costs (%, illustrative)", 5.0),
+)
+
+
+def _bounded(key: str, label: str, value: float, step: float, widget_key: str, col=st) -> float:
+    """A number box with the setting's own bounds and description (:data:`WORKFORCE_SETTINGS`)."""
+    rule = WORKFORCE_SETTINGS[key]
+    return float(col.number_input(label, min_value=float(rule.low), max_value=float(rule.high), value=float(value),
+                                  step=step, key=widget_key, help=rule.description))
+
+
+def _workforce_controls(k: str, s: Scenario, workforce: dict) -> None:
+    """The ``[workforce]`` settings beyond the caseload: shares and rates, pay (illustrative defaults, labelled
+    so), social workers today and a target caseload by a date. Fills ``workforce`` in the file's shape."""
+    w = s.workforce
+    st.markdown("**All social workers.** Case holders are a share of the social workers in post; posts include "
+                "vacancies. The defaults are England's at 30 September 2025 (DfE).")
+    cols = st.columns(3)
+    for n, (key, label, step) in enumerate(WORKFORCE_RATES):
+        workforce[key] = _bounded(key, label, getattr(w, key), step, f"{k}wf_{key}", cols[n])
+    st.markdown("**Pay.** The defaults are ILLUSTRATIVE round figures, not your authority's pay: set your own. "
+                "They price the extra social workers a target caseload needs.")
+    cols = st.columns(3)
+    for n, (key, label, step) in enumerate(WORKFORCE_PAY):
+        workforce[key] = _bounded(key, label, getattr(w, key), step, f"{k}wf_{key}", cols[n])
+    st.markdown("**A target caseload** (optional): how many more social workers it takes, and what they cost.")
+    c1, c2 = st.columns(2)
+    if c1.checkbox("Say how many case-holding social workers there are today", value=w.case_holders_fte_now is not None,
+                   key=f"{k}wf_now_on", help="Otherwise today's number is taken to be the first forecast month's "
+                                             "children in need ÷ the caseload."):
+        workforce["case_holders_fte_now"] = _bounded(
+            "case_holders_fte_now", "Case-holding social workers today (FTE)", w.case_holders_fte_now or 100.0, 1.0,
+            f"{k}wf_now", c2)
+    else:
+        workforce.pop("case_holders_fte_now", None)
+    if st.checkbox("Set a target caseload", value=w.target_caseload is not None, key=f"{k}wf_target_on",
+                   help="To bring caseloads to a number (by a date), how many more social workers, and what they "
+                        "cost: the answer is on the 'Children in need and social workers' page."):
+        c1, c2, c3 = st.columns(3)
+        workforce["target_caseload"] = _bounded(
+            "target_caseload", "Target caseload (cases per case-holding social worker)", w.target_caseload or 12.0,
+            0.5, f"{k}wf_target", c1)
+        if c2.checkbox("Reach it by a date", value=w.target_date is not None, key=f"{k}wf_by_on",
+                       help="The caseload falls in a straight line from today's to the target by this date. "
+                            "Without a date, the target applies from the first forecast month."):
+            a = state.annex()
+            first_march = (pd.Timestamp(a.extract_date) + pd.offsets.YearEnd(1) + pd.offsets.MonthEnd(3)).date() \
+                if a is not None else dt.date.today()
+            workforce["target_date"] = c3.date_input(
+                "Reach the target by", value=w.target_date or first_march, key=f"{k}wf_by", format="DD/MM/YYYY",
+                min_value=dt.date(2000, 1, 1), max_value=dt.date(2060, 12, 31),
+                help="The date by which caseloads are to reach the target.")
+        else:
+            workforce.pop("target_date", None)
+    else:
+        workforce.pop("target_caseload", None)
+        workforce.pop("target_date", None)
 
 
 def render_fit(i: int) -> None:
