@@ -197,18 +197,38 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
                  key: bytes | None = None) -> AnnexA:
     """Read Annex A lists from files, folders or uploads into clean, pseudonymised tables.
 
-    ``sources``: a path or a sequence of paths (a workbook ``.xlsx``/``.xlsm``/``.xls``/``.ods``, a
-    ``.csv``/``.tsv``/``.txt`` file, or a folder of such files) and/or uploads (objects with ``.name`` and
-    ``.getvalue()``, or ``(name, bytes)`` tuples). Files whose names hold different dates (or separate
-    workbooks) are separate extracts, merged with the newest winning; a folder of one CSV per list is one
-    extract. ``extract_date`` (``YYYY-MM-DD``) overrides the extract date for all files. ``key`` is the
-    pseudonymisation key (32 bytes): pass :func:`load_or_create_key` to keep the same pseudonyms from run to
-    run (the command line and the app do, and say so); without one, a one-off key is used and nothing is
-    written anywhere.
+    Parameters
+    ----------
+    sources
+        A path or a sequence of paths (a workbook ``.xlsx``/``.xlsm``/``.xls``/``.ods``, a ``.csv``/``.tsv``/
+        ``.txt`` file, or a folder of such files) and/or uploads (objects with ``.name`` and ``.getvalue()``,
+        or ``(name, bytes)`` tuples). Files whose names hold different dates (or separate workbooks) are
+        separate extracts, merged with the newest winning; a folder of one CSV per list is one extract.
+    extract_date
+        ``YYYY-MM-DD``: overrides the extract date for all files (default: a date in the file name, else the
+        bulk of the latest event dates).
+    key
+        The pseudonymisation key (32 bytes): pass :func:`load_or_create_key` to keep the same pseudonyms from
+        run to run (the command line and the app do, and say so); without one, a one-off key is used and
+        nothing is written anywhere.
 
-    Raises :class:`~csc_demand.errors.CscDemandError` (and nothing else) for a file that cannot be read.
-    A list that is not found is simply absent from ``AnnexA.tables`` (with an error problem if the model
-    needs it).
+    Returns
+    -------
+    AnnexA
+        The clean tables (IDs pseudonymised, names, workers and postcodes dropped, birth dates to the month),
+        the extracts and the quality report (every row not used, with its file, sheet, row and column). A
+        list that is not found is absent from ``tables`` (with an error problem if the model needs it).
+
+    Raises
+    ------
+    CscDemandError
+        (and nothing else) for a file that cannot be read.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> annex = cd.read_annex_a("Annex A 2024-03-31.xlsx", key=cd.load_or_create_key())
+    >>> annex.extract_date, len(annex.referrals)
     """
     user_date = parse_user_date(extract_date)
     inputs = collect_inputs(sources)
