@@ -150,3 +150,26 @@ def test_without_list_6_every_output_says_so(fc_no_list_6, tmp_path):
     assert tv.NO_LIST_6.replace("'", "&#x27;") in render_html(fc)
     back = pd.read_csv(write_report(fc, tmp_path / "f.csv"), encoding="utf-8-sig")
     assert not set(CIN_ROWS) & set(back["measure"])
+
+
+def test_the_readme_explains_the_caseload_truthfully():
+    """The README's caseload paragraph and scenario example, kept true: the figures it quotes are the bundled
+    DfE figures and the defaults, and its example scenario file loads with the workforce it describes."""
+    import re
+    from pathlib import Path
+
+    from csc_demand.scenario import load_scenario
+    from csc_demand.workforce import england
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    text = " ".join(readme.split())
+    e, d = england(), Workforce()
+    assert f"England's latest, {e.caseload_fte:g} at 30 September {e.year}" in text
+    assert f"(England: {e.case_holder_share_pct:.1f}%)" in text and f"England: {e.vacancy_rate_pct:g}%" in text
+    assert f"agency workers (England: {e.agency_rate_pct:g}%)" in text
+    assert (f"salary (£{d.salary_gbp_per_year:,.0f}), on-costs ({d.on_costs_pct:g}%) and agency premium "
+            f"({d.agency_premium_pct:g}%) are illustrative") in text
+    assert "counts **every** child in need a social worker holds" in text and '"2024-25 (Jan–Mar only)"' in text
+    example = load_scenario(re.search(r"```toml\n(.*?)```", readme, re.S).group(1))
+    assert example.workforce.la == "Kent" and example.workforce.target_caseload == 12
+    assert example.workforce.target_date == dt.date(2027, 3, 31)
