@@ -169,7 +169,9 @@ def test_a_target_set_in_the_editor_is_answered_on_the_page(at, workbooks):
     assert march["Caseload planned (cases per case holder)"] == 12.0
     assert march["More case-holding social workers than today (FTE)"] == pytest.approx(
         march["Case-holding social workers at the planned caseload (FTE)"] - 60, abs=0.11)
-    assert any("vacancy rate is 10% (set in the scenario)" in c.value for c in at.caption)
+    assert any("vacancy rate is 10% (set in the scenario)" in c.value
+               and c.value.endswith("Costs are at prices of January 2021 (pay not raised for inflation).")
+               for c in at.caption)
 
 
 def test_without_list_6_the_page_says_why_and_what_to_load(at, workbooks):

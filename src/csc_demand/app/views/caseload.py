@@ -87,7 +87,10 @@ def render() -> None:
     if table is not None:
         table = table.assign(Month=[charts.month_label(m) for m in table["Month"]])
         show_table(table, 1, key="caseload_staffing")
-    st.caption(_settings_caption(scenario))
+    caption = _settings_caption(scenario)
+    if table is not None and any("(£" in c for c in table.columns):
+        caption += f" Costs are at {tv.pay_price_base(fc)}."
+    st.caption(caption)
 
     st.header("To bring caseloads to a target", divider="gray")
     answers = [(n, tv.target_answer(fc, n)) for n in names]
