@@ -109,7 +109,8 @@ def test_every_page_shows_and_nothing_is_fetched_from_outside(page, app_server):
     server = listening_pid(port) if tcp_sockets() is not None else None   # None: no /proc (not Linux)
     assert server is not None or tcp_sockets() is None, "the app's server process was found"
     peers: list[str] = []
-    for name in ("History", "Scenarios", "How far to trust this", "How this works", "Your data", "Forecast"):
+    for name in ("History", "Scenarios", "Children in need and social workers", "How far to trust this",
+                 "How this works", "Your data", "Forecast"):
         _go(page, name)
         assert not page.locator('[data-testid="stException"]').count(), f"an error on the {name} page"
         if server is not None:
