@@ -179,18 +179,19 @@ BINOMIAL_NORMAL_VARIANCE = 9.0
 
 def _inverse_cdf(u: np.ndarray, p0: np.ndarray, ratio) -> np.ndarray:
     """The smallest count x with CDF(x) >= u, for a count distribution given by P(0) = ``p0`` and
-    P(x+1) = P(x) × ``ratio(x)``; vectorised, looping over x only as far as the largest count needed."""
-    pk = p0.astype(float).copy()
-    cdf = pk.copy()
+    P(x+1) = P(x) × ``ratio(x, i)`` (``i``: the positions still searching); vectorised, each step working only
+    on the counts not yet found, so the work is about the sum of the counts."""
     x = np.zeros(u.shape, dtype=np.int64)
-    active = u > cdf
+    idx = np.flatnonzero(u > p0)
+    pk, cdf, uu = p0[idx].astype(float), p0[idx].astype(float), u[idx]
     k = 0
-    while active.any() and k < 10_000:
-        pk = pk * ratio(k)
+    while idx.size and k < 10_000:
+        pk = pk * ratio(k, idx)
         cdf = cdf + pk
-        x += active
         k += 1
-        active &= (u > cdf) & (pk > 0)
+        x[idx] = k
+        keep = (uu > cdf) & (pk > 0)
+        idx, pk, cdf, uu = idx[keep], pk[keep], cdf[keep], uu[keep]
     return x
 
 
@@ -206,9 +207,10 @@ def referral_counts(mean: np.ndarray, dispersion: float, z: np.ndarray, u: np.nd
         m = np.maximum(mean[small], 1e-12)
         if dispersion > 1.0 + 1e-6:
             k = m / (dispersion - 1.0)                    # negative binomial: size k, success share k/(k+m)
-            out[small] = _inverse_cdf(u[small], (k / (k + m)) ** k, lambda x: (x + k) / (x + 1) * m / (k + m))
+            out[small] = _inverse_cdf(u[small], (k / (k + m)) ** k,
+                                      lambda x, i: (x + k[i]) / (x + 1) * m[i] / (k[i] + m[i]))
         else:
-            out[small] = _inverse_cdf(u[small], np.exp(-m), lambda x: m / (x + 1))
+            out[small] = _inverse_cdf(u[small], np.exp(-m), lambda x, i: m[i] / (x + 1))
     return out
 
 
@@ -227,7 +229,7 @@ def binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, u: np.ndarray) -> np.n
         q = np.where(flip, 1.0 - ps, ps)                  # count the rarer outcome
         uu = np.where(flip, 1.0 - us, us)
         ratio = q / np.where(q < 1.0, 1.0 - q, 1.0)
-        x = _inverse_cdf(uu, (1.0 - q) ** ns, lambda k: np.maximum(ns - k, 0) / (k + 1) * ratio)
+        x = _inverse_cdf(uu, (1.0 - q) ** ns, lambda k, i: np.maximum(ns[i] - k, 0) / (k + 1) * ratio[i])
         x = np.minimum(x, ns)
         out[small] = np.where(flip, ns - x, x)
     return out
