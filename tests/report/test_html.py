@@ -197,8 +197,10 @@ def test_caseload_section_explains_the_caseload_with_two_charts_and_a_table(page
     assert len(table) == 1 + len(compact)
     row = table[1]
     assert row[0][2] == forecast.scenarios[0].name and row[1][2] == "31 Mar 2021"
-    workers = compact.iloc[0]["Case-holding social workers needed (FTE)"]
-    assert row[4][2] == f"{workers:,.1f}"
+    workers = compact.iloc[0]["Case-holding social workers needed: median (FTE)"]
+    assert [c[2] for c in table[0]][3:6] == [f"Case-holding social workers needed: {x} (FTE)"
+                                             for x in ("P10", "median", "P90")]
+    assert row[4][2] == f"{workers:,.1f}" and row[2][2] == f"{compact.iloc[0]['Children in need (median)']:,.0f}"
     assert workers == pytest.approx(compact.iloc[0]["Children in need (median)"] / 15.2)
     assert not any("To bring caseloads" in t for t in page.all_text)   # no scenario sets a target
 

@@ -692,7 +692,7 @@ def _write_table(ws: Worksheet, fm: _Formats, top: int, frame: pd.DataFrame) -> 
     date); returns the row after it."""
     for c, name in enumerate(frame.columns):
         ws.write_string(top, c, str(name), fm.header)
-    ws.set_row(top, 54)
+    ws.set_row(top, 68)   # up to five lines of a 12-character column
     formats = [_staffing_format(str(c)) for c in frame.columns]
     cells = frame.astype(object).to_numpy()
     for i in range(cells.shape[0]):

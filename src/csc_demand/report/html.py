@@ -476,11 +476,12 @@ def _caseload_html(forecast: Forecast, scen: list[str]) -> str:
                                   heading=MEASURE_LABELS["cin_open"], label="Children in need at the month end",
                                   y_title=tv.MEASURE_UNITS["cin_open"], kind="count"))
         compact = tv.staffing_at_year_ends(forecast)
-        if len(compact):
+        if len(compact):   # children in need shown as whole numbers, as elsewhere
+            compact = compact.assign(**{tv.STAFFING_LABELS["cin_open"]: compact[tv.STAFFING_LABELS["cin_open"]].round()})
             dates = set(compact["Date"])
             when = "at each 31 March" if all(d.month == 3 for d in dates) else "at the end of the forecast"
-            parts.append(_frame_html(compact, f"Social workers needed {when}: from the median children in need "
-                                              "(with the P10 and P90 of the case-holding social workers needed)",
+            parts.append(_frame_html(compact, f"Social workers needed {when} (all social workers and posts from "
+                                              "the median children in need)",
                                      headers_as_given=True))
         for name in scen:
             answer = tv.target_answer(forecast, name)

@@ -503,9 +503,10 @@ def target_answer(forecast: Forecast, scenario: str) -> str | None:
 
 
 def staffing_at_year_ends(forecast: Forecast) -> pd.DataFrame:
-    """A compact staffing table: per scenario, the median children in need, case-holding FTE needed (with the
-    forecast's P10 and P90 of ``social_workers``), all FTE and posts at each 31 March in the forecast (the last
-    month when it reaches no 31 March). Columns: ``Scenario``, ``Date`` (the month end), then the figures."""
+    """A compact staffing table: per scenario, the median children in need, case-holding FTE needed (the
+    forecast's P10, median and P90 of ``social_workers``), all FTE and posts (from the median) at each 31 March in
+    the forecast (the last month when it reaches no 31 March). Columns: ``Scenario``, ``Date`` (the month end),
+    then the figures."""
     rows = []
     sw = wide_table(forecast, "social_workers", "month", actuals=False)
     for name in scenario_names(forecast):
@@ -522,17 +523,16 @@ def staffing_at_year_ends(forecast: Forecast) -> pd.DataFrame:
             for q, label in ((lo, "P10"), (hi, "P90")):
                 if q is not None and at is not None:
                     row[f"Case-holding social workers needed: {label} (FTE)"] = float(at[(name, TOTAL_GROUP, q)].iloc[0])
-            row[STAFFING_LABELS["case_holders_fte_needed"]] = table.at[d, "case_holders_fte_needed"]
+            row["Case-holding social workers needed: median (FTE)"] = table.at[d, "case_holders_fte_needed"]
             row[STAFFING_LABELS["total_fte_needed"]] = table.at[d, "total_fte_needed"]
             row[STAFFING_LABELS["posts_fte"]] = table.at[d, "posts_fte"]
             rows.append(row)
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    first = [c for c in frame.columns if not c.startswith("Case-holding social workers needed:")]
-    order = first[:3] + [c for c in frame.columns if c.endswith("P10 (FTE)")] + first[3:4] \
-        + [c for c in frame.columns if c.endswith("P90 (FTE)")] + first[4:]
-    return frame[order]
+    band = [f"Case-holding social workers needed: {x} (FTE)" for x in ("P10", "median", "P90")]
+    return frame[[*frame.columns[:3], *(c for c in band if c in frame.columns),
+                  *(c for c in frame.columns[3:] if c not in band)]]
 
 
 @dataclass(frozen=True)
