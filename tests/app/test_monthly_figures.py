@@ -81,7 +81,7 @@ def test_monthly_figures_are_summarised_and_used_by_the_forecast(at, files):
     assert "With monthly figures from monthly.csv." in at.sidebar.success[0].value
 
     # the estimates, forecast and reports use the data with the monthly figures
-    from csc_demand.app.main import FORECAST
+    from csc_demand.app.pages import FORECAST
 
     at.sidebar.radio(key="page").set_value(FORECAST).run()
     assert not at.error, [e.value for e in at.error]

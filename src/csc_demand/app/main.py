@@ -1,4 +1,5 @@
-"""The app's page structure: a page chooser in the sidebar, one module per page in :mod:`.views`."""
+"""The app's page structure: a page chooser in the sidebar, one module per page in :mod:`.views` (the page names
+are in :mod:`.pages`, re-exported here)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,11 @@ import streamlit as st
 
 from csc_demand import __version__
 from csc_demand.app import state
+from csc_demand.app.pages import (CASELOAD, DATA, FORECAST, GUIDE, HISTORY, NEEDS_DATA, PAGE, PAGES, SCENARIOS,
+                                  TRUST, go_to)
 
-PAGE = "page"
-DATA, HISTORY, SCENARIOS, FORECAST, CASELOAD, TRUST, GUIDE = (
-    "Your data", "History", "Scenarios", "Forecast", "Children in need and social workers", "How far to trust this",
-    "How this works")
-PAGES = (DATA, HISTORY, SCENARIOS, FORECAST, CASELOAD, TRUST, GUIDE)
-#: Pages that need data loaded first.
-NEEDS_DATA = (HISTORY, SCENARIOS, FORECAST, CASELOAD, TRUST)
-
-
-def go_to(page: str) -> None:
-    """Switch page (use from a button's on_click callback, before the page chooser is drawn)."""
-    st.session_state[PAGE] = page
-
+__all__ = ["CASELOAD", "DATA", "FORECAST", "GUIDE", "HISTORY", "NEEDS_DATA", "PAGE", "PAGES", "SCENARIOS", "TRUST",
+           "go_to", "keep_choices", "main"]
 
 #: Choices kept while their page is not shown (Streamlit forgets a widget's value when it is not drawn).
 KEPT = ("compare", "months", "draws", "seed", "scenario_selected", state.EXCLUDE_UASC, "show_starts",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from csc_demand.app import charts, state
+from csc_demand.app.pages import DATA, SCENARIOS, go_to
 from csc_demand.app.views.common import show_table
 from csc_demand.app.views.forecast import _chart, render_settings
 from csc_demand.errors import CscDemandError
@@ -20,12 +21,6 @@ from csc_demand.report import tables_view as tv
 
 TITLE = "Children in need and social workers"
 STAFFING_SCENARIO = "caseload_scenario"
-
-
-def _go(page: str) -> None:
-    from csc_demand.app.main import go_to
-
-    go_to(page)
 
 
 def _settings_caption(s) -> str:
@@ -41,8 +36,6 @@ def _settings_caption(s) -> str:
 
 def render() -> None:
     """Draw the page."""
-    from csc_demand.app.main import DATA, SCENARIOS
-
     st.title(TITLE)
     names, months, draws, seed = render_settings()
     if not names:
@@ -58,7 +51,7 @@ def render() -> None:
 
     if not tv.has_children_in_need(fc):
         st.warning(tv.NO_LIST_6)
-        st.button("Go to the data page to load List 6", key="caseload_load", on_click=_go, args=(DATA,),
+        st.button("Go to the data page to load List 6", key="caseload_load", on_click=go_to, args=(DATA,),
                   help="Load your Annex A again with List 6 (children in need) among the lists: the workbook, "
                        "a folder of CSVs or pasted text.")
         return
@@ -101,6 +94,6 @@ def render() -> None:
         st.info("None of the scenarios shown sets a target caseload. To ask how many more social workers it would "
                 "take to bring caseloads to a number by a date, and what they would cost, set a target on the "
                 "Scenarios page under 'Costs and social workers'.")
-    st.button("Change the workforce settings (Scenarios page)", key="caseload_settings", on_click=_go,
+    st.button("Change the workforce settings (Scenarios page)", key="caseload_settings", on_click=go_to,
               args=(SCENARIOS,), help="The caseload, your local authority, the shares and rates, pay, the number "
                                       "of social workers today and the target are set per scenario there.")

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from csc_demand.app import MAX_UPLOAD_MB, state
+from csc_demand.app.pages import FORECAST, HISTORY, go_to
 from csc_demand.errors import CscDemandError
 from csc_demand.tables import LISTS_BY_TABLE, MEASURE_LABELS, day_label, timeline_text
 
@@ -26,8 +27,6 @@ def load_demo_if_requested() -> None:
     forecast. Done in the page body rather than in the button's callback so that a spinner can show."""
     if not st.session_state.pop(DEMO_REQUESTED, False):
         return
-    from csc_demand.app.main import FORECAST, go_to
-
     with st.spinner("Loading the demo local authority (the first time takes up to a minute: the tool makes "
                     "its made-up Annex A workbooks and reads them)…"):
         try:
@@ -266,7 +265,6 @@ def render() -> None:
                       help="Their arrivals follow national policy rather than local demand. When on, the history, "
                            "estimates, forecast and backtest are for the other children looked after (List 8 rows "
                            "flagged UASC are left out).")
-            from csc_demand.app.main import FORECAST, HISTORY, go_to
             c1, c2 = st.columns(2)
             c1.button("Next: the history", on_click=go_to, args=(HISTORY,), key="to_history",
                       help="Charts of the referrals, plans and care in your data, and what the tool measured.")
