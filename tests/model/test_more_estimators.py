@@ -11,7 +11,7 @@ from world import World, annex_from, simulate_world
 from csc_demand.model import actuals, estimate, fit_shock
 from csc_demand.model.backtest import truncate
 from csc_demand.model.costs import child_weeks, inflation_factor, social_workers
-from csc_demand.model.project import binomial, referral_counts
+from csc_demand.model.project import binomial, normal_cdf, referral_counts
 from csc_demand.model.timegrid import make_grid
 
 
@@ -85,7 +85,7 @@ def test_fast_binomial_matches_the_binomial() -> None:
     rng = np.random.default_rng(0)
 
     def draw(n, p):
-        return binomial(n, np.full(n.shape, p), rng.standard_normal(n.shape), rng.random(n.shape))
+        return binomial(n, np.full(n.shape, p), rng.standard_normal(n.shape))
 
     n = np.full(200_000, 2000)
     x = draw(n, 0.01)
@@ -95,21 +95,23 @@ def test_fast_binomial_matches_the_binomial() -> None:
         assert small.min() >= 0 and small.max() <= size
         assert small.mean() == pytest.approx(size * p, rel=0.02, abs=1e-9)
         assert small.var() == pytest.approx(size * p * (1 - p), rel=0.05, abs=1e-9)
-    # exact by inverse CDF: the uniform 0.5 gives the median of Binomial(5, 0.3) (P(X <= 1) = 0.528)
-    assert binomial(np.array([5]), np.array([0.3]), np.zeros(1), np.array([0.5]))[0] == 1
-    assert binomial(np.array([5]), np.array([0.3]), np.zeros(1), np.array([0.53]))[0] == 2
+    # exact by inverse CDF at Φ(z): z = 0 (Φ = 0.5) gives the median of Binomial(5, 0.3) (P(X <= 1) = 0.528);
+    # z = 0.0753 (Φ = 0.530) the next count
+    assert binomial(np.array([5]), np.array([0.3]), np.zeros(1))[0] == 1
+    assert binomial(np.array([5]), np.array([0.3]), np.array([0.0753]))[0] == 2
+    assert normal_cdf(np.array([-1.0, 0.0, 1.96])) == pytest.approx([0.158655, 0.5, 0.975002], abs=1e-6)
 
 
 def test_referral_counts_have_the_asked_mean_and_variance() -> None:
     rng = np.random.default_rng(1)
     for mean, phi in ((4.0, 1.0), (20.0, 2.5), (80.0, 2.0)):
         m = np.full(200_000, mean)
-        x = referral_counts(m, phi, rng.standard_normal(m.shape), rng.random(m.shape))
+        x = referral_counts(m, phi, rng.standard_normal(m.shape))
         assert x.min() >= 0
         assert x.mean() == pytest.approx(mean, rel=0.01)
         assert x.var() == pytest.approx(phi * mean, rel=0.05)
     # Poisson(4) by inverse CDF: P(X <= 3) = 0.433, P(X <= 4) = 0.629
-    assert referral_counts(np.array([4.0]), 1.0, np.zeros(1), np.array([0.5]))[0] == 4
+    assert referral_counts(np.array([4.0]), 1.0, np.zeros(1))[0] == 4
 
 
 def test_without_uasc_leaves_out_their_periods_of_care() -> None:

@@ -10,7 +10,7 @@ output: the small per-plan arrays kept for the projection are never printed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ from csc_demand.model.durations import (
     start_kernel,
 )
 from csc_demand.model.timegrid import day_mask, observed_intervals
-from csc_demand.model.window_fit import ObservedWindow, observed_window
+from csc_demand.model.window_fit import ObservedWindow, observed_window, window_fit
 from csc_demand.tables import (
     AGE_BAND_LABELS,
     PLACEMENT_GROUP_ORDER,
@@ -93,6 +93,9 @@ class Estimates:
     window: ObservedWindow | None = field(default=None, repr=False)
     #: Children in need (List 6), when read: every child with an open episode, on a plan or in care included.
     cin: Flow | None = field(default=None, repr=False)
+    #: The model against the actual stocks over the latest window (:func:`~csc_demand.model.window_fit`),
+    #: computed once here: the same for every scenario.
+    fit: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def flows(self) -> dict[str, Flow]:
@@ -262,12 +265,13 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
         notes.append("List 6 (children in need) was not found, so the forecast cannot say how many social workers "
                      "are needed: their caseload counts every child in need, including those on a plan or in care. "
                      "Load List 6 with the other lists to add children in need and social workers.")
-    return Estimates(extract_date=e, intervals=tuple(intervals), history=hist, seasonality=season,
+    est = Estimates(extract_date=e, intervals=tuple(intervals), history=hist, seasonality=season,
                      dispersion=phi, baseline=base, referral_age_shares=age_shares, recent_weekly_referrals=recent,
                      cp=cp, cla=cla, placement_mix=placement, actuals=actuals(annex),
                      trend=fit_trend(hist, season, phi),
                      notes=tuple(notes),
                      window=observed_window(annex, intervals, e), cin=cin)
+    return replace(est, fit=window_fit(est))
 
 
 def estimates_table(est: Estimates) -> pd.DataFrame:

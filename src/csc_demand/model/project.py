@@ -173,8 +173,17 @@ def _lagged(past: np.ndarray, future: np.ndarray, pmfs: list[np.ndarray]) -> lis
 
 #: Above this many expected referrals a week, the negative binomial is drawn by its normal approximation.
 NORMAL_ABOVE = 30.0
-#: Binomial draws whose variance is above this use the normal approximation (skewness below 1/3).
-BINOMIAL_NORMAL_VARIANCE = 9.0
+#: Binomial draws whose variance is above this use the normal approximation (skewness below 1/2 for a week,
+#: 1/4 for a month's sum).
+BINOMIAL_NORMAL_VARIANCE = 4.0
+
+
+def normal_cdf(z: np.ndarray) -> np.ndarray:
+    """The standard normal CDF, vectorised (Abramowitz and Stegun 7.1.26: error below 1.5e-7)."""
+    x = np.abs(np.asarray(z, dtype=float)) / np.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.3275911 * x)
+    poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
+    return 0.5 * (1.0 + np.sign(z) * (1.0 - poly * np.exp(-x * x)))
 
 
 def _inverse_cdf(u: np.ndarray, p0: np.ndarray, ratio) -> np.ndarray:
@@ -195,11 +204,11 @@ def _inverse_cdf(u: np.ndarray, p0: np.ndarray, ratio) -> np.ndarray:
     return x
 
 
-def referral_counts(mean: np.ndarray, dispersion: float, z: np.ndarray, u: np.ndarray) -> np.ndarray:
+def referral_counts(mean: np.ndarray, dispersion: float, z: np.ndarray) -> np.ndarray:
     """Weekly referral counts with the given means and variance ``dispersion × mean``: negative binomial
-    (Poisson when the dispersion is 1) by its inverse CDF at the uniform ``u``, or, where the mean is above
+    (Poisson when the dispersion is 1) by its inverse CDF at ``Φ(z)``, or, where the mean is above
     :data:`NORMAL_ABOVE`, its normal approximation at the standard normal ``z``, rounded to whole numbers (never
-    below zero). Each count depends only on its own mean, ``z`` and ``u``: common random numbers hold exactly."""
+    below zero). Each count depends only on its own mean and ``z``: common random numbers hold exactly."""
     mean = np.asarray(mean, dtype=float)
     out = np.maximum(np.rint(mean + np.sqrt(dispersion * mean) * z), 0.0)
     small = mean <= NORMAL_ABOVE
@@ -207,24 +216,24 @@ def referral_counts(mean: np.ndarray, dispersion: float, z: np.ndarray, u: np.nd
         m = np.maximum(mean[small], 1e-12)
         if dispersion > 1.0 + 1e-6:
             k = m / (dispersion - 1.0)                    # negative binomial: size k, success share k/(k+m)
-            out[small] = _inverse_cdf(u[small], (k / (k + m)) ** k,
+            out[small] = _inverse_cdf(normal_cdf(z[small]), (k / (k + m)) ** k,
                                       lambda x, i: (x + k[i]) / (x + 1) * m[i] / (k[i] + m[i]))
         else:
-            out[small] = _inverse_cdf(u[small], np.exp(-m), lambda x, i: m[i] / (x + 1))
+            out[small] = _inverse_cdf(normal_cdf(z[small]), np.exp(-m), lambda x, i: m[i] / (x + 1))
     return out
 
 
-def binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, u: np.ndarray) -> np.ndarray:
+def binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Binomial(n, p) counts: where the variance n·p·(1−p) is above :data:`BINOMIAL_NORMAL_VARIANCE`, the normal
     approximation at the standard normal ``z`` (rounded, kept within 0..n; indistinguishable once summed over a
-    month, and fast for big authorities); elsewhere exactly, by the inverse CDF at the uniform ``u``. Each count
-    depends only on its own n, p, z and u: common random numbers hold exactly."""
-    n, p, z, u = np.broadcast_arrays(np.asarray(n, dtype=np.int64), np.asarray(p, dtype=float), z, u)
+    month, and fast for big authorities); elsewhere exactly, by the inverse CDF at ``Φ(z)``. Each count depends
+    only on its own n, p and z: common random numbers hold exactly."""
+    n, p, z = np.broadcast_arrays(np.asarray(n, dtype=np.int64), np.asarray(p, dtype=float), z)
     var = n * p * (1.0 - p)
     out = np.clip(np.rint(n * p + np.sqrt(var) * z), 0, n).astype(np.int64)
     small = var <= BINOMIAL_NORMAL_VARIANCE
     if small.any():
-        ns, ps, us = n[small], p[small], u[small]
+        ns, ps, us = n[small], p[small], normal_cdf(z[small])
         flip = ps > 0.5
         q = np.where(flip, 1.0 - ps, ps)                  # count the rarer outcome
         uu = np.where(flip, 1.0 - us, us)
@@ -391,24 +400,22 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: i
     open_ = np.empty((weeks + 1, len(keys), draws), dtype=np.int64)
     open_[0] = np.array([flows[k].open_now for k in keys])[:, None]
     step = np.sqrt(7.0 / DAYS_PER_YEAR)
-    # every source of chance has its own fixed slot: (week, slot, draw); see csc_demand.model.uncertainty.
-    # normal: 0 referrals, 1 level drift, then per flow in FLOW_KEYS order: start, end, conversion drift;
-    # uniform: 0 referrals, then per flow: start, end
+    # every source of chance has its own fixed slot of one standard normal array (week, slot, draw); see
+    # csc_demand.model.uncertainty: 0 referrals, 1 level drift, then per flow in FLOW_KEYS order: start, end,
+    # conversion drift
     n_flows = len(FLOW_KEYS)
-    z = chance_stream(seed, "normal").standard_normal((weeks, 2 + 3 * n_flows, draws))
-    u = chance_stream(seed, "uniform").random((weeks, 1 + 2 * n_flows, draws))
+    z = chance_stream(seed, "normal").standard_normal((weeks, 2 + 3 * n_flows, draws), dtype=np.float32)
     z_start, z_end, z_drift = z[:, 2 + 3 * slot], z[:, 3 + 3 * slot], z[:, 4 + 3 * slot]
-    u_start, u_end = u[:, 1 + 2 * slot], u[:, 2 + 2 * slot]
     level = LEVEL_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 1], axis=0)                  # (weeks, draws)
     conv_drift = CONVERSION_DRIFT_SD_PER_YEAR * step * np.cumsum(z_drift, axis=0)        # (weeks, flows, draws)
     p_week = np.minimum(p_draw[None] * np.exp(conv_drift) * by_source[:, :, None], 1.0)
     for w in range(weeks):
-        refs[:, n_lag + w] = referral_counts(mean_refs[:, w] * np.exp(level[w]), phi, z[w, 0], u[w, 0])
+        refs[:, n_lag + w] = referral_counts(mean_refs[:, w] * np.exp(level[w]), phi, z[w, 0])
         window = refs[:, w + 1:w + 1 + n_lag].T
         lagged = np.rint(np.maximum(lags @ window + lag_shift * (lag_slope @ window), 0.0)).astype(np.int64)
-        starts[w] = binomial(lagged, p_week[w], z_start[w], u_start[w])
+        starts[w] = binomial(lagged, p_week[w], z_start[w])
         n = open_[w] + starts[w]
-        ends[w] = binomial(n, q[w], z_end[w], u_end[w])
+        ends[w] = binomial(n, q[w], z_end[w])
         open_[w + 1] = n - ends[w]
     placement = central["cla"].open_band_share @ est.placement_mix
     return Simulation(scenario=scenario, baseline=baseline, params=params, referrals=refs[:, n_lag:],

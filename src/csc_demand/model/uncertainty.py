@@ -2,9 +2,9 @@
 
 **Common random numbers.** Every source of chance has its own random numbers, derived from the seed by a fixed
 key (:func:`stream`): one stream per parameter, drawn in full whatever the scenario overrides, and for the
-weeks' chance (drift, referral counts, conversions, exits) fixed slots of one normal and one uniform array
-(:func:`chance_stream`); counts are drawn by inverse CDF or a normal approximation, so each uses exactly its own
-numbers. So two scenarios that differ only from a date have identical draws before it, and a change to one
+weeks' chance (drift, referral counts, conversions, exits) fixed slots of one standard normal array
+(:func:`chance_stream`); counts are drawn by the inverse CDF at Φ(z) or a normal approximation at z, so each
+uses exactly its own number. So two scenarios that differ only from a date have identical draws before it, and a change to one
 setting never shifts the random numbers of anything it does not touch.
 
 **Per draw** (:func:`draw_parameters`):
@@ -73,11 +73,11 @@ def shock_stream(seed: int, index: int) -> np.random.Generator:
     return stream(seed, _SHOCK, index)
 
 
-def chance_stream(seed: int, kind: str) -> np.random.Generator:
-    """The stream of the weeks' chance: ``"normal"`` or ``"uniform"``. The projection draws one array of shape
-    (weeks, slots, draws) from each, week by week in order, and gives every source of chance its own slot, so
-    a week's numbers never depend on the scenario, the other slots or the later weeks."""
-    return stream(seed, _WEEK, {"normal": 0, "uniform": 1}[kind])
+def chance_stream(seed: int, kind: str = "normal") -> np.random.Generator:
+    """The stream of the weeks' chance. The projection draws one standard normal array of shape (weeks,
+    slots, draws) from it, week by week in order, and gives every source of chance its own slot, so a week's
+    numbers never depend on the scenario, the other slots or the later weeks."""
+    return stream(seed, _WEEK, {"normal": 0}[kind])
 
 
 @dataclass(frozen=True)
