@@ -8,7 +8,8 @@ import pytest
 
 from csc_demand.errors import CscDemandError
 from csc_demand.report import tables_view as tv
-from csc_demand.report.html import _fmt, _nice_step, render_html, write_html
+from csc_demand.report.html import _fmt, render_html, write_html
+from csc_demand.report.svg import nice_step as _nice_step
 
 
 class _Page(HTMLParser):

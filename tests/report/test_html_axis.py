@@ -7,7 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from csc_demand.report.html import _tick_label, band_chart_svg
+from csc_demand.report.svg import band_chart_svg
+from csc_demand.report.svg import tick_label as _tick_label
 
 
 def _wide(values: list[tuple[float, float, float]]) -> pd.DataFrame:
