@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from csc_demand.tables import LISTS, Field, ListSpec
+from csc_demand.schema import LISTS, Field, ListSpec
 
 #: Rows searched for the header row.
 HEADER_SEARCH_ROWS = 20

@@ -8,7 +8,8 @@ import pandas as pd
 
 from csc_demand.io import parse
 from csc_demand.io.sheet import ListPart, rows_text
-from csc_demand.tables import ListSpec, Problem, QualityReport, window_start
+from csc_demand.schema import ListSpec
+from csc_demand.tables import Problem, QualityReport, window_start
 
 
 def _empty_column(kind: str, n: int) -> pd.Series:

@@ -20,7 +20,8 @@ from csc_demand.io import parse
 from csc_demand.io.headers import find_header, normalise_header
 from csc_demand.io.pseudonymise import pseudonymise
 from csc_demand.io.sources import RawSheet
-from csc_demand.tables import SHORT_BREAK_LEGAL_STATUSES, Field, ListSpec, Problem
+from csc_demand.schema import Field, ListSpec
+from csc_demand.tables import SHORT_BREAK_LEGAL_STATUSES, Problem
 
 #: Ages (whole years) outside this range are flagged as impossible.
 MIN_AGE_YEARS, MAX_AGE_YEARS = -1, 25
