@@ -171,7 +171,7 @@ def score_lockdown(seed: int, cache: Path, draws: int) -> list[dict]:
     t = fc.table
     t = t[(t["breakdown"] == "total") & (t["period_type"] == "month") & (t["quantile"] == 0.5)]
     rows = []
-    for m in STOCKS:
+    for m in ("cp_open", "cla_open"):
         s = t[t["measure"] == m].set_index("period")["value"]
         rows.append({"seed": seed, "measure": m, "horizon": 12, "truth": float(truth.loc[s.index[11], m]),
                      "p50": float(s.iloc[11])})
