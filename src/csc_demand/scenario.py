@@ -175,7 +175,7 @@ def _as_date(value: Any, owner: str, key: str, optional: bool = False) -> dt.dat
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise CscDemandError(f"{owner}: {key} must be a date (YYYY-MM-DD), got {value!r}.")
+    raise CscDemandError(f"{owner}: {key} must be a date written YYYY-MM-DD, got {value!r}.")
 
 
 def _check(settings: dict[str, Setting], owner: str, obj: Any, optional: bool = False) -> None:
@@ -531,16 +531,10 @@ def _check_keys(ctx: _Ctx, where: str, table: Any, allowed: tuple[str, ...]) -> 
 
 
 def _date(ctx: _Ctx, where: str, key: str, value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ctx.fail(where, f"{key} must be a date written YYYY-MM-DD, got {value!r}.")
+    try:
+        return _as_date(value, where, key)
+    except CscDemandError:
+        raise ctx.fail(where, f"{key} must be a date written YYYY-MM-DD, got {value!r}.") from None
 
 
 def _number(ctx: _Ctx, where: str, key: str, value: Any, setting: Setting) -> float:
