@@ -109,3 +109,12 @@ def test_backtest_text_with_a_scenario_applies_its_past_shocks(workbook, tmp_pat
     assert "Caution: Only 1 cut date" in out
     assert "Past shocks applied from the scenario where they had begun by the cutoff: Autumn." in out  # not Winter
     assert "bias " in out and "scaled error " in out and "same month last year n/a" in out
+
+
+def test_the_summary_names_children_in_need_and_social_workers(workbook, capsys, key_file):
+    path, _ = workbook
+    assert main(["forecast", str(path), "--months", "4", "--draws", "200", "--key-file", str(key_file)]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.strip().startswith("end of"))
+    assert "child protection plans" in line and "children looked after" in line
+    assert "children in need" in line and "case-holding social workers" in line

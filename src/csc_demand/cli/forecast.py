@@ -44,10 +44,14 @@ def check_numbers(months: int, draws: int) -> None:
 
 
 def summary_lines(fc) -> list[str]:
-    """A few lines for people: open plans and children looked after at selected months, per scenario."""
+    """A few lines for people, per scenario at selected months: open plans and children looked after, and, when
+    List 6 was read, children in need and the case-holding social workers they need."""
+    shown = (("cp_open", "child protection plans", ",.0f"), ("cla_open", "children looked after", ",.0f"),
+             ("cin_open", "children in need", ",.0f"), ("social_workers", "case-holding social workers", ",.1f"))
     t = fc.table
-    t = t[(t["breakdown"] == "total") & (t["period_type"] == "month") & t["measure"].isin(["cp_open", "cla_open"])]
+    t = t[(t["breakdown"] == "total") & (t["period_type"] == "month") & t["measure"].isin([m for m, _, _ in shown])]
     wide = t.pivot_table(index=["scenario", "period", "measure"], columns="quantile", values="value")
+    have = set(t["measure"])
     periods = sorted(t["period"].unique())
     picks = [periods[i - 1] for i in (3, 6, 12, 24, 36, 48, 60) if i <= len(periods)]
     lines = [(f"Forecast from data extracted on {fc.extract_date:%d %B %Y} ({fc.draws:,} draws, seed {fc.seed}); "
@@ -56,10 +60,12 @@ def summary_lines(fc) -> list[str]:
         lines.append("")
         lines.append(f"{sc.name}:")
         for p in picks:
-            cp = wide.loc[(sc.name, p, "cp_open")]
-            cla = wide.loc[(sc.name, p, "cla_open")]
-            lines.append(f"  end of {p}: child protection plans {cp[0.5]:,.0f} ({cp[0.1]:,.0f} to {cp[0.9]:,.0f}); "
-                         f"children looked after {cla[0.5]:,.0f} ({cla[0.1]:,.0f} to {cla[0.9]:,.0f})")
+            parts = []
+            for measure, words, fmt in shown:
+                if measure in have:
+                    q = wide.loc[(sc.name, p, measure)]
+                    parts.append(f"{words} {q[0.5]:{fmt}} ({q[0.1]:{fmt}} to {q[0.9]:{fmt}})")
+            lines.append(f"  end of {p}: " + "; ".join(parts))
     return lines
 
 
