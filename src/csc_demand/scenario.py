@@ -82,7 +82,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
-import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources

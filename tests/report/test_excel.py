@@ -293,7 +293,7 @@ def test_children_in_need_and_social_workers_sheet(book, forecast):
              charts[1])):
         top = _row_of(ws, heading) + 1             # scenario names, then quantile labels, then the months
         lookup = _long_lookup(forecast, measure)
-        col_of = {}
+        col_of, scen = {}, None
         for c in range(2, ws.max_column + 1):
             scen = ws.cell(top, c).value or scen
             label = ws.cell(top + 1, c).value

@@ -42,13 +42,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from csc_demand.model.baseline import Z80
 from csc_demand.model.durations import GRID_WEEKS, HORIZON_WEEKS, DurationEstimate, cohort_survivors, start_kernel
 
 #: Spread (sd of the log) of a real LA's stock around the long-run level its own flows imply, beyond chance:
 #: for children looked after, child protection plans and children in need (module docstring).
 STOCK_GAP_SD = {"cla": 0.06, "cp": 0.0, "cin": 0.0}
-#: 80% normal interval multiplier.
-_Z80 = 1.2815515655446004
 
 
 @dataclass(frozen=True)
@@ -161,8 +160,8 @@ def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
     gain = 1.0 - p_rates / total
     sd_level = float(np.sqrt(1.0 / total))
     sd_rates = float(np.sqrt(var_rates))
-    lo_r, hi_r = rates_level * np.exp(-_Z80 * sd_rates), rates_level * np.exp(_Z80 * sd_rates)
-    lo, hi = level * np.exp(-_Z80 * sd_level), level * np.exp(_Z80 * sd_level)
+    lo_r, hi_r = rates_level * np.exp(-Z80 * sd_rates), rates_level * np.exp(Z80 * sd_rates)
+    lo, hi = level * np.exp(-Z80 * sd_level), level * np.exp(Z80 * sd_level)
     text = (f"The rates measured imply that {stock} would settle at about {rates_level:,.0f} in the long run "
             f"(80% interval {lo_r:,.0f} to {hi_r:,.0f}), {_pct_word(rates_level / open_now - 1)} today's "
             f"{open_now:,}. ")

@@ -272,5 +272,6 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     return Forecast(table=table, actuals=est.actuals, extract_date=est.extract_date, scenarios=tuple(scenarios),
                     estimates=est, draws=int(draws), seed=int(seed), months=int(months), quality=quality,
                     backtest=bt, la_name=la_name,
-                    window_fit=est.fit if est.fit is not None else window_fit(est), timeline=None if isinstance(annex_or_estimates, Estimates)
+                    window_fit=est.fit if est.fit is not None else window_fit(est),
+                    timeline=None if isinstance(annex_or_estimates, Estimates)
                     else observed_timeline(annex_or_estimates))
