@@ -339,6 +339,16 @@ def _month_runs(months: pd.DatetimeIndex) -> list[tuple[pd.Timestamp, pd.Timesta
     return [(months[s], months[e]) for s, e in zip(starts, ends, strict=True)]
 
 
+def _month_span(kind: str, first: pd.Timestamp, last: pd.Timestamp, text: str) -> dict:
+    """A timeline entry for the months ``first`` to ``last`` (month starts, both included); ``text`` is
+    formatted with ``label`` and ``months`` ("3 months")."""
+    n = (last.year - first.year) * 12 + last.month - first.month + 1
+    end = last + pd.offsets.MonthEnd(0)
+    label = month_range_label(first, last)
+    return {"kind": kind, "start": f"{first:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}", "days": int((end - first).days) + 1,
+            "months": n, "label": label, "text": text.format(label=label, months=f"{n} month{'s' if n != 1 else ''}")}
+
+
 def observed_timeline(annex: AnnexA) -> list[dict]:
     """What was observed when: the extracts' windows and the gaps between them, then (when monthly figures
     were given) the months they cover and the months missing from them, oldest first in each part.
@@ -373,19 +383,9 @@ def observed_timeline(annex: AnnexA) -> list[dict]:
         last_month: pd.Timestamp | None = None
         for m0, m1 in _month_runs(history.months):
             if last_month is not None:
-                g0, g1 = last_month + pd.DateOffset(months=1), m0 - pd.DateOffset(months=1)
-                n = (g1.year - g0.year) * 12 + g1.month - g0.month + 1
-                end = g1 + pd.offsets.MonthEnd(0)
-                label = month_range_label(g0, g1)
-                out.append({"kind": "monthly_gap", "start": f"{g0:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}",
-                            "days": int((end - g0).days) + 1, "months": n, "label": label,
-                            "text": f"gap of {n} month{'s' if n != 1 else ''} ({label})"})
-            n = (m1.year - m0.year) * 12 + m1.month - m0.month + 1
-            end = m1 + pd.offsets.MonthEnd(0)
-            label = month_range_label(m0, m1)
-            out.append({"kind": "monthly_figures", "start": f"{m0:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}",
-                        "days": int((end - m0).days) + 1, "months": n, "label": label,
-                        "text": f"{label} ({n} month{'s' if n != 1 else ''})"})
+                out.append(_month_span("monthly_gap", last_month + pd.DateOffset(months=1),
+                                       m0 - pd.DateOffset(months=1), "gap of {months} ({label})"))
+            out.append(_month_span("monthly_figures", m0, m1, "{label} ({months})"))
             last_month = m1
     return out
 
