@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from csc_demand.app import charts, state
+from csc_demand.app import charts
 from csc_demand.app.pages import DATA, SCENARIOS, go_to
 from csc_demand.app.views.common import show_table
-from csc_demand.app.views.forecast import _chart, render_settings
-from csc_demand.errors import CscDemandError
+from csc_demand.app.views.forecast import _chart, chosen_forecast
 from csc_demand.report import tables_view as tv
 
 TITLE = "Children in need and social workers"
@@ -37,17 +36,10 @@ def _settings_caption(s) -> str:
 def render() -> None:
     """Draw the page."""
     st.title(TITLE)
-    names, months, draws, seed = render_settings()
-    if not names:
-        st.warning("Choose at least one scenario to compare.")
+    chosen = chosen_forecast()
+    if chosen is None:
         return
-    items = [s for s in state.scenarios() if s.name in names]
-    try:
-        fc = state.forecast(items, months, draws, seed)
-    except CscDemandError as exc:
-        st.error(str(exc))
-        return
-    fkey = state.forecast_key(items, months, draws, seed)
+    fc, names, items, fkey = chosen.fc, chosen.names, chosen.items, chosen.key
 
     if not tv.has_children_in_need(fc):
         st.warning(tv.NO_LIST_6)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -21,8 +22,8 @@ from csc_demand.report.tables_view import (
     quantile_label,
     wide_table,
 )
-from csc_demand.scenario import scenario_to_toml
-from csc_demand.tables import MEASURE_LABELS
+from csc_demand.scenario import Scenario, scenario_to_toml
+from csc_demand.tables import MEASURE_LABELS, Forecast
 
 TITLE = "Forecast"
 MAIN_MEASURES = ("referrals", "cp_open", "cla_open")
@@ -108,22 +109,44 @@ def render_downloads(fc) -> None:
     st.caption("Scenario files (.toml) are under 'What each scenario assumes' above, and on the Scenarios page.")
 
 
-def render() -> None:
-    """Draw the page."""
-    st.title(TITLE)
+class Chosen(NamedTuple):
+    """The forecast of the scenarios chosen in the settings row, with its settings and how long it took."""
+
+    fc: Forecast
+    names: list[str]
+    items: list[Scenario]
+    key: str
+    months: int
+    draws: int
+    seed: int
+    seconds: float
+
+
+def chosen_forecast() -> Chosen | None:
+    """The settings row, then the forecast of the scenarios chosen in it; None (after saying why) when there
+    is none. The Forecast and caseload pages both start with it."""
     names, months, draws, seed = render_settings()
     if not names:
         st.warning("Choose at least one scenario to compare.")
-        return
+        return None
     items = [s for s in state.scenarios() if s.name in names]
     t0 = time.perf_counter()
     try:
         fc = state.forecast(items, months, draws, seed)
     except CscDemandError as exc:
         st.error(str(exc))
+        return None
+    return Chosen(fc, names, items, state.forecast_key(items, months, draws, seed), months, draws, seed,
+                  time.perf_counter() - t0)
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title(TITLE)
+    chosen = chosen_forecast()
+    if chosen is None:
         return
-    seconds = time.perf_counter() - t0
-    fkey = state.forecast_key(items, months, draws, seed)
+    fc, names, items, fkey, months, draws, seed, seconds = chosen
     st.caption(f"{draws:,} simulation runs, seed {seed}, {months} months from "
                f"{charts.month_label(fc.extract_date + pd.offsets.MonthBegin(1))}. Lines: the median (middle) "
                f"result; shaded bands: P10 to P90 (8 runs in 10 fell inside). Calculated in {seconds:.2f} s.")
