@@ -102,60 +102,90 @@ DEFAULT_QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
 
 #: A shock's numeric settings (described once: the type, the file reader and the app take them from here).
 SHOCK_SETTINGS: dict[str, Setting] = {
-    "referrals_change_pct": Setting(-100, 500, "%", "The change in all referrals during the shock (−40 = 40% "
-                                    "fewer).", "Change in referrals (%)"),
-    "referrals_change_low_pct": Setting(-100, 500, "%", "The low end of an 80% interval for that change "
-                                        "(optional; give both ends or neither).", "Change, 80% interval: low (%)"),
-    "referrals_change_high_pct": Setting(-100, 500, "%", "The high end of that 80% interval.",
-                                         "Change, 80% interval: high (%)"),
-    "returns_pct": Setting(0, 100, "%", "The share of the missing referrals that come back later.",
-                           "Missing referrals that come back (%)"),
-    "return_months": Setting(0, 60, "months", "Over how many months they come back (0: all on one day).",
-                             "Months over which they come back", whole=True),
+    "referrals_change_pct": Setting(
+        -100, 500, "%", "The change in all referrals during the shock (−40 = 40% fewer).",
+        "Change in referrals during the shock (%)",
+        help="For example -40 for 40% fewer referrals than usual, 10 for 10% more.", step=5),
+    "referrals_change_low_pct": Setting(
+        -100, 500, "%", "The low end of an 80% interval for that change (optional; give both ends or neither).",
+        "Low end of the 80% interval (%, optional)",
+        help="How sure you are of the change: a 1 in 10 chance that it is lower than this. For example -41 when "
+             "the change is -35. Fill in both ends or leave both empty. A shock fitted from your data fills them "
+             "in.", step=5),
+    "referrals_change_high_pct": Setting(
+        -100, 500, "%", "The high end of that 80% interval.", "High end of the 80% interval (%, optional)",
+        help="A 1 in 10 chance that the change is higher than this. For example -28 when the change is -35. It "
+             "must not be below the change.", step=5),
+    "returns_pct": Setting(
+        0, 100, "%", "The share of the missing referrals that come back later.",
+        "Share of the missing referrals that come back later (%)",
+        help="When referrals fall, some of the children are referred later instead. 0 = none come back; 100 = "
+             "all of them do.", step=5),
+    "return_months": Setting(
+        0, 60, "months", "Over how many months they come back (0: all on one day).",
+        "Over how many months they come back", whole=True,
+        help="0 means they all come back at once, on the start date."),
 }
 #: A source group's own change during a shock (``by_source_change_pct``).
-BY_SOURCE_SETTING = Setting(-100, 500, "%", "The change in referrals from this source group during the shock.",
-                            "Change from this source (%)")
+BY_SOURCE_SETTING = Setting(
+    -100, 500, "%", "The change in referrals from this source group during the shock.",
+    "Change in referrals from this source (%)",
+    help="The % change in referrals from this source group during the shock. The other groups change so that "
+         "the total change in referrals is kept.", step=5)
 #: The new normal's change.
 NEW_NORMAL_SETTINGS: dict[str, Setting] = {
-    "change_pct": Setting(-100, 500, "%", "The lasting change in referrals from the date on.", "Lasting change (%)"),
+    "change_pct": Setting(-100, 500, "%", "The lasting change in referrals from the date on.",
+                          "Change from the usual level (%)", help="For example 4 for 4% more referrals for good."),
 }
 #: The estimates a scenario may replace.
 OVERRIDE_SETTINGS: dict[str, Setting] = {
-    "referrals_per_week": Setting(0, 100_000, "referrals a week", "The usual number of referrals a week before "
-                                  "any shock.", "Usual referrals per week"),
-    "cp_starts_per_referral": Setting(0, 1, "starts per referral", "Child protection plans started per referral.",
-                                      "Child protection plans started per referral"),
-    "cla_starts_per_referral": Setting(0, 1, "starts per referral", "Children starting care per referral.",
-                                       "Children starting care per referral"),
-    "cp_median_duration_weeks": Setting(1, 1000, "weeks", "The median length of a child protection plan.",
-                                        "Median length of a child protection plan (weeks)"),
-    "cla_median_duration_weeks": Setting(1, 1000, "weeks", "The median length of a period of care.",
-                                         "Median length of a period of care (weeks)"),
+    "referrals_per_week": Setting(
+        0, 100_000, "referrals a week", "The usual number of referrals a week before any shock.",
+        "Usual referrals per week",
+        help="The usual number of referrals a week before any shock. Leave unticked to measure it from your "
+             "data."),
+    "cp_starts_per_referral": Setting(
+        0, 1, "starts per referral", "Child protection plans started per referral.",
+        "Child protection plans started per referral",
+        help="The share of referrals that lead to a child protection plan (0.1 = 1 in 10)."),
+    "cla_starts_per_referral": Setting(
+        0, 1, "starts per referral", "Children starting care per referral.", "Children starting care per referral",
+        help="The share of referrals that lead to a child starting to be looked after (0.05 = 1 in 20)."),
+    "cp_median_duration_weeks": Setting(
+        1, 1000, "weeks", "The median length of a child protection plan.",
+        "Median length of a child protection plan (weeks)",
+        help="The median length of a child protection plan: half of plans last longer than this.", fmt="%.0f"),
+    "cla_median_duration_weeks": Setting(
+        1, 1000, "weeks", "The median length of a period of care.", "Median length of a period of care (weeks)",
+        help="The median length of a period of care: half last longer than this (everyone leaves care at 18).",
+        fmt="%.0f"),
 }
 #: Unit costs (£ per child per week, at the prices of the first forecast month) and inflation.
 COST_SETTINGS: dict[str, Setting] = {
-    "inflation_pct_per_year": Setting(-10, 50, "% a year", "How fast unit costs rise each year.",
-                                      "Inflation (% a year)"),
-    **{f"{key}_gbp_per_week": Setting(0, 1_000_000, "£ a week", f"Weekly cost of one {what}.", label)
+    **{f"{key}_gbp_per_week": Setting(0, 1_000_000, "£ a week", f"Weekly cost of one {what}, at the prices of the "
+                                      "first forecast month.", f"{label} (£ per child per week)", step=50)
        for key, what, label in (
-           ("fostering", "child in foster care", "Fostering (£ a week)"),
-           ("residential", "child in residential care", "Residential (£ a week)"),
-           ("supported_accommodation", "young person in supported accommodation",
-            "Supported accommodation (£ a week)"),
-           ("placed_with_parents", "child placed with parents", "Placed with parents (£ a week)"),
-           ("adoption", "child placed for adoption", "Placed for adoption (£ a week)"),
-           ("other", "child in another placement", "Other placements (£ a week)"),
-           ("unknown", "child whose placement is not known", "Placement not known (£ a week)"),
-           ("cp_plan", "child on a child protection plan", "Child protection plan (£ a week)"))},
+           ("fostering", "child in foster care", "Fostering"),
+           ("residential", "child in residential care", "Residential, e.g. children's homes"),
+           ("supported_accommodation", "young person in supported accommodation", "Supported accommodation"),
+           ("placed_with_parents", "child placed with parents", "Placed with parents"),
+           ("adoption", "child placed for adoption", "Placed for adoption"),
+           ("other", "child in another placement", "Other placements"),
+           ("unknown", "child whose placement is not known", "Placement not known"),
+           ("cp_plan", "child on a child protection plan", "Child protection plan"))},
+    "inflation_pct_per_year": Setting(-10, 50, "% a year", "How fast unit costs rise each year.",
+                                      "Inflation (% a year)", step=0.5),
 }
 #: The scenario's own numeric settings.
 SCENARIO_SETTINGS: dict[str, Setting] = {
-    "trend_pct_per_year": Setting(-50, 50, "% a year", "A steady change in referrals each year.",
-                                  "Steady change in referrals (% a year)"),
-    "caseload_per_worker": Setting(1, 200, "open cases per case-holding social worker", "Open children-in-need "
-                                   "cases per case-holding social worker (default: the published caseload).",
-                                   "Open cases per case-holding social worker"),
+    "trend_pct_per_year": Setting(
+        -50, 50, "% a year", "A steady change in referrals each year.", "Steady change in referrals (% a year)",
+        help="For example 2 for referrals rising by 2% each year; 0 for no trend.", step=0.5),
+    "caseload_per_worker": Setting(
+        1, 200, "open cases per case-holding social worker", "Open children-in-need cases per case-holding social "
+        "worker (default: the published caseload).", "Open cases per case-holding social worker",
+        help="Case-holding social workers needed = open children-in-need cases (children on a plan or in care "
+             "included) ÷ this number.", step=0.5),
 }
 #: A quantile to report.
 QUANTILE_SETTING = Setting(0.001, 0.999, "a share", "A quantile of the draws to report, e.g. 0.1 for P10.")

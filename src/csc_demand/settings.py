@@ -8,7 +8,7 @@ so adding or changing a setting touches one description (docs/architecture.md sa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from csc_demand.errors import CscDemandError
@@ -22,7 +22,20 @@ def fmt_number(x: float) -> str:
 @dataclass(frozen=True)
 class Setting:
     """A numeric setting: bounds (inclusive), unit, a one-line description (with its source where it has one),
-    a short label for forms, and whether it must be a whole number."""
+    a short label for forms, and whether it must be a whole number.
+
+    What a form needs beyond that is a property of the setting too, so the app draws each box from here:
+    ``help`` is the plain-English help shown beside the box (default: ``description``); ``step`` is what the
+    box's + and − add (default: 1 for whole numbers and wide ranges, 0.005 for a setting between 0 and 1);
+    ``fmt`` is how the box shows a value, printf-style (default: ``%d`` for whole numbers, pence for £, else
+    as many decimals as the step, at least one).
+
+    Example
+    -------
+    >>> s = Setting(0, 100, "%", "The share that come back.", "Share that come back (%)", step=5)
+    >>> s.help, s.step, s.fmt
+    ('The share that come back.', 5, '%.1f')
+    """
 
     low: float
     high: float
@@ -30,6 +43,19 @@ class Setting:
     description: str
     label: str = ""
     whole: bool = False
+    help: str = field(default="", kw_only=True)
+    step: float = field(default=0, kw_only=True)
+    fmt: str = field(default="", kw_only=True)
+
+    def __post_init__(self) -> None:
+        if not self.help:
+            object.__setattr__(self, "help", self.description)
+        if not self.step:
+            object.__setattr__(self, "step", 1 if self.whole or self.high - self.low > 1 else 0.005)
+        if not self.fmt:
+            decimals = max(1, len(f"{self.step:.6f}".rstrip("0").partition(".")[2]))
+            fmt = "%d" if self.whole else ("%.2f" if self.unit.startswith("£") else f"%.{decimals}f")
+            object.__setattr__(self, "fmt", fmt)
 
     def check(self, name: str, value: Any, where: str = "") -> float | int:
         """The value as a float (an int for whole numbers) when it is a number within the bounds.

@@ -327,30 +327,35 @@ def default_caseload(la: str | None) -> tuple[float, str]:
 
 # --- the settings ----------------------------------------------------------------------------------------------
 
-#: Each numeric setting of :class:`Workforce`: bounds, unit and what it means (the scenario file is validated
-#: against these).
+#: Each numeric setting of :class:`Workforce`: bounds, unit, what it means and its label (the scenario file is
+#: validated against these, and the app's boxes are drawn from them).
 WORKFORCE_SETTINGS: dict[str, Setting] = {
     "case_holder_share_pct": Setting(
         1, 100, "%", "Case-holding social workers as a share of all social workers in post (FTE); default "
-                     "England's at 30 September 2025 (21,105.4 ÷ 36,186.3 FTE, DfE)."),
+                     "England's at 30 September 2025 (21,105.4 ÷ 36,186.3 FTE, DfE).",
+        "Case holders as a share of all social workers in post (%)", step=0.5),
     "agency_rate_pct": Setting(
         0, 100, "%", "Agency workers as a share of all workers (agency + in post, FTE); default England's at "
-                    "30 September 2025 (DfE)."),
+                    "30 September 2025 (DfE).", "Agency workers as a share of all workers (%)", step=0.5),
     "vacancy_rate_pct": Setting(
         0, 90, "%", "Vacant posts as a share of all posts (vacancies + FTE in post); default England's at "
-                    "30 September 2025 (DfE)."),
+                    "30 September 2025 (DfE).", "Vacant posts as a share of all posts (%)", step=0.5),
     "salary_gbp_per_year": Setting(
         10_000, 250_000, "£ a year", "A social worker's salary (illustrative default, not any authority's "
-                                     "pay: set your own)."),
+                                     "pay: set your own).", "Salary of a social worker (£ a year, illustrative)",
+        step=500),
     "on_costs_pct": Setting(
-        0, 100, "%", "Employer's National Insurance and pension on top of salary (illustrative default)."),
+        0, 100, "%", "Employer's National Insurance and pension on top of salary (illustrative default).",
+        "On-costs: employer's National Insurance and pension (%, illustrative)"),
     "agency_premium_pct": Setting(
         0, 300, "%", "How much more an agency worker costs than an employed one, on-costs included "
-                     "(illustrative default)."),
+                     "(illustrative default).", "How much more an agency worker costs (%, illustrative)", step=5),
     "case_holders_fte_now": Setting(
-        0.1, 100_000, "FTE", "Case-holding social workers today; default: today's open cases ÷ the caseload."),
+        0.1, 100_000, "FTE", "Case-holding social workers today; default: today's open cases ÷ the caseload.",
+        "Case-holding social workers today (FTE)"),
     "target_caseload": Setting(
-        1, 200, "cases per case-holding FTE", "The caseload to bring social workers to (optional)."),
+        1, 200, "cases per case-holding FTE", "The caseload to bring social workers to (optional).",
+        "Target caseload (cases per case-holding social worker)", step=0.5),
 }
 
 

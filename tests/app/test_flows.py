@@ -183,7 +183,7 @@ def test_edit_a_shock_changes_the_numbers_and_scenarios_compare(at, small_workbo
     k = f"s0v{version}_sh0_"
     assert at.text_input(key=f"{k}name").value == "New shock"
     at.number_input(key=f"{k}change").set_value(-60.0).run()
-    at.slider(key=f"{k}returns").set_value(0).run()
+    at.number_input(key=f"{k}returns").set_value(0.0).run()
     assert not at.error, [e.value for e in at.error]
     described = _markdown(at)
     assert "referrals are 60% below the usual level" in described
@@ -351,6 +351,45 @@ def test_the_interval_of_a_shock_is_two_optional_boxes(at, small_workbook):
     at.number_input(key=f"{k}change_high").set_value(-12.0).run()
     assert not at.error, [e.value for e in at.error]
     assert "referrals are 20% below the usual level (80% interval 12% to 30% below)" in _markdown(at)
+
+
+def test_every_number_box_in_the_editor_is_drawn_from_its_setting(at, small_workbook):
+    """Each number box's label, limits, step, format and help are its Setting's, and every setting has a box."""
+    from csc_demand.scenario import (BY_SOURCE_SETTING, COST_SETTINGS, NEW_NORMAL_SETTINGS, OVERRIDE_SETTINGS,
+                                     SCENARIO_SETTINGS, SHOCK_SETTINGS)
+    from csc_demand.workforce import WORKFORCE_SETTINGS
+
+    path, _ = small_workbook
+    _upload(at, path)
+    _page(at, "Scenarios")
+    at.button(key=f"s0v{at.session_state['edit_version']}_add_shock").click().run()
+    k = f"s0v{at.session_state['edit_version']}_"
+    # bring out every box: a source's own change, the new normal, an own caseload, workers today and a target
+    at.multiselect(key=f"{k}sh0_groups").set_value(["Schools"]).run()
+    for box in ("nn_on", "wf_now_on", "wf_target_on"):
+        at.checkbox(key=f"{k}{box}").check().run()
+    at.checkbox(key=f"{k}published").uncheck().run()
+    assert not at.error, [e.value for e in at.error]
+    shock = {"change": "referrals_change_pct", "change_low": "referrals_change_low_pct",
+             "change_high": "referrals_change_high_pct", "returns": "returns_pct", "ret_months": "return_months"}
+    expected = {**{f"sh0_{key}": SHOCK_SETTINGS[name] for key, name in shock.items()},
+                "sh0_src_Schools": BY_SOURCE_SETTING,
+                "trend": SCENARIO_SETTINGS["trend_pct_per_year"], "caseload": SCENARIO_SETTINGS["caseload_per_worker"],
+                "nn_change": NEW_NORMAL_SETTINGS["change_pct"],
+                **{f"ov_{name}": s for name, s in OVERRIDE_SETTINGS.items()},
+                **{f"cost_{name}": s for name, s in COST_SETTINGS.items()},
+                **{f"wf_{name}": s for name, s in WORKFORCE_SETTINGS.items()
+                   if name not in ("case_holders_fte_now", "target_caseload")},
+                "wf_now": WORKFORCE_SETTINGS["case_holders_fte_now"], "wf_target": WORKFORCE_SETTINGS["target_caseload"]}
+    assert len(expected) == len(SHOCK_SETTINGS) + 1 + len(NEW_NORMAL_SETTINGS) + len(OVERRIDE_SETTINGS) \
+        + len(COST_SETTINGS) + len(SCENARIO_SETTINGS) + len(WORKFORCE_SETTINGS)
+    boxes = {w.key: w for w in at.number_input}
+    assert sorted(boxes) == sorted(f"{k}{key}" for key in expected)
+    for key, s in expected.items():
+        box = boxes[f"{k}{key}"]
+        label = f"Schools: {s.label}" if key == "sh0_src_Schools" else s.label
+        assert (box.label, box.min, box.max, box.step, box.proto.format) == (label, s.low, s.high, s.step, s.fmt), key
+        assert box.help == s.help or box.help.startswith(f"{s.help} From your data: "), key
 
 
 def test_fitting_a_period_with_too_little_data_before_it_says_what_to_load(at, small_workbook):

@@ -20,7 +20,13 @@ import streamlit as st
 from csc_demand.app import state
 from csc_demand.errors import CscDemandError
 from csc_demand.scenario import (
+    BY_SOURCE_SETTING,
+    COST_SETTINGS,
+    NEW_NORMAL_SETTINGS,
+    OVERRIDE_SETTINGS,
     RETURN_PROFILES,
+    SCENARIO_SETTINGS,
+    SHOCK_SETTINGS,
     SOURCE_GROUPS,
     Scenario,
     Shock,
@@ -30,33 +36,15 @@ from csc_demand.scenario import (
     scenario_to_toml,
     workforce_to_dict,
 )
+from csc_demand.settings import Setting
 from csc_demand.workforce import WORKFORCE_SETTINGS, default_caseload
 
 TITLE = "Scenarios"
 SELECTED = "scenario_selected"
 PROFILE_LABELS = {"even": "Evenly over the period", "front-loaded": "More at first, then tailing off"}
-OVERRIDE_FIELDS = (
-    ("referrals_per_week", "Usual referrals per week", 1.0, "%.1f",
-     "The usual number of referrals a week before any shock. Leave unticked to measure it from your data."),
-    ("cp_starts_per_referral", "Child protection plans started per referral", 0.005, "%.3f",
-     "The share of referrals that lead to a child protection plan (0.1 = 1 in 10)."),
-    ("cla_starts_per_referral", "Children starting care per referral", 0.005, "%.3f",
-     "The share of referrals that lead to a child starting to be looked after (0.05 = 1 in 20)."),
-    ("cp_median_duration_weeks", "Median length of a child protection plan (weeks)", 1.0, "%.0f",
-     "Half of plans last longer than this."),
-    ("cla_median_duration_weeks", "Median length of a period of care (weeks)", 1.0, "%.0f",
-     "Half of periods of care last longer than this (everyone leaves care at 18)."),
-)
-COST_FIELDS = (
-    ("fostering_gbp_per_week", "Fostering (£ per child per week)"),
-    ("residential_gbp_per_week", "Residential, e.g. children's homes (£ per child per week)"),
-    ("supported_accommodation_gbp_per_week", "Supported accommodation (£ per child per week)"),
-    ("placed_with_parents_gbp_per_week", "Placed with parents (£ per child per week)"),
-    ("adoption_gbp_per_week", "Placed for adoption (£ per child per week)"),
-    ("other_gbp_per_week", "Other placements (£ per child per week)"),
-    ("unknown_gbp_per_week", "Placement not known (£ per child per week)"),
-    ("cp_plan_gbp_per_week", "Child protection plan (£ per child per week)"),
-)
+#: The workforce settings drawn as the editor's rows of three, in order (the rest come one by one).
+WORKFORCE_RATES = ("case_holder_share_pct", "agency_rate_pct", "vacancy_rate_pct")
+WORKFORCE_PAY = ("salary_gbp_per_year", "on_costs_pct", "agency_premium_pct")
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -218,22 +206,44 @@ def _add_fitted(i: int) -> None:
 
 # --- the editor ----------------------------------------------------------------------------------------------
 
+def setting_input(setting: Setting, value: float | None, key: str, col=st, **overrides) -> float | int | None:
+    """A number box drawn from its :class:`~csc_demand.settings.Setting`: label, limits, step, format and help.
+
+    Parameters
+    ----------
+    setting
+        The setting (from the tables beside the scenario's and the workforce's types).
+    value
+        The starting value, in the setting's unit; brought within the setting's limits (a stored scenario's
+        values always are; an estimate from the data may not be). ``None`` starts the box empty.
+    key
+        The widget's key.
+    col
+        Where to draw it: ``st`` or a column.
+    **overrides
+        Passed to ``number_input``, replacing the setting's: e.g. ``label`` (with the setting's label in it),
+        ``help`` (with something added), ``disabled``, ``placeholder``.
+
+    Returns
+    -------
+    float | int | None
+        The box's value: an int for a whole-number setting, ``None`` while an empty box is left empty.
+    """
+    kind = int if setting.whole else float
+    if value is not None:
+        value = kind(min(max(value, setting.low), setting.high))
+    args = {"label": setting.label, "min_value": kind(setting.low), "max_value": kind(setting.high),
+            "step": kind(setting.step), "format": setting.fmt, "help": setting.help} | overrides
+    return col.number_input(value=value, key=key, **args)
+
+
 def _interval_controls(k: str, sh: Shock) -> tuple[float | None, float | None]:
     """Two optional boxes for the 80% interval of the shock's change in referrals (empty = not set)."""
-    c1, c2 = st.columns(2)
-    low = c1.number_input(
-        "Low end of the 80% interval (%, optional)", min_value=-100.0, max_value=500.0,
-        value=sh.referrals_change_low_pct, step=5.0, format="%.1f", placeholder="Not set", key=f"{k}change_low",
-        help="How sure you are of the change: a 1 in 10 chance that it is lower than this. For example -41 "
-             "when the change is -35. Fill in both ends or leave both empty. A shock fitted from your data "
-             "fills them in.")
-    high = c2.number_input(
-        "High end of the 80% interval (%, optional)", min_value=-100.0, max_value=500.0,
-        value=sh.referrals_change_high_pct, step=5.0, format="%.1f", placeholder="Not set",
-        key=f"{k}change_high",
-        help="A 1 in 10 chance that the change is higher than this. For example -28 when the change is -35. "
-             "It must not be below the change.")
-    return (None if low is None else float(low)), (None if high is None else float(high))
+    cols = st.columns(2)
+    return tuple(setting_input(SHOCK_SETTINGS[f"referrals_change_{end}_pct"],
+                               getattr(sh, f"referrals_change_{end}_pct"), f"{k}change_{end}", col,
+                               placeholder="Not set")
+                 for end, col in zip(("low", "high"), cols))
 
 
 def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
@@ -246,9 +256,7 @@ def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
     end = c3.date_input("To (inclusive)", value=sh.end, key=f"{k}end", format="DD/MM/YYYY",
                         min_value=dt.date(2000, 1, 1), max_value=dt.date(2060, 12, 31),
                         help="Last day of the shock.")
-    change = st.number_input("Change in referrals during the shock (%)", min_value=-100.0, max_value=500.0,
-                             value=float(sh.referrals_change_pct), step=5.0, format="%.1f", key=f"{k}change",
-                             help="For example -40 for 40% fewer referrals than usual, 10 for 10% more.")
+    change = setting_input(SHOCK_SETTINGS["referrals_change_pct"], sh.referrals_change_pct, f"{k}change")
     low, high = _interval_controls(k, sh)
     groups = st.multiselect("Referral sources with a different change (optional)", SOURCE_GROUPS,
                             default=[g for g in sh.by_source_change_pct if g in SOURCE_GROUPS], key=f"{k}groups",
@@ -258,14 +266,10 @@ def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
     if groups:
         cols = st.columns(min(len(groups), 4))
         for n, g in enumerate(groups):
-            by_source[g] = cols[n % len(cols)].number_input(
-                f"Change in referrals from {g} (%)", min_value=-100.0, max_value=500.0,
-                value=float(sh.by_source_change_pct.get(g, sh.referrals_change_pct)), step=5.0, format="%.1f",
-                key=f"{k}src_{g}", help=f"The % change in referrals from {g} during the shock.")
-    returns = st.slider("Share of the missing referrals that come back later (%)", 0, 100,
-                        value=int(round(sh.returns_pct)), step=5, key=f"{k}returns",
-                        help="When referrals fall, some of the children are referred later instead. 0 = none "
-                             "come back; 100 = all of them do.")
+            by_source[g] = setting_input(BY_SOURCE_SETTING, sh.by_source_change_pct.get(g, sh.referrals_change_pct),
+                                         f"{k}src_{g}", cols[n % len(cols)],
+                                         label=f"{g}: {BY_SOURCE_SETTING.label}")
+    returns = setting_input(SHOCK_SETTINGS["returns_pct"], sh.returns_pct, f"{k}returns")
     r1, r2, r3 = st.columns(3)
     default_start = r1.checkbox("Start the day after the shock ends",
                                 value=sh.return_start is None, key=f"{k}ret_default",
@@ -276,16 +280,14 @@ def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
         return_start = r1.date_input("They start coming back on", value=sh.return_start_date, key=f"{k}ret_start",
                                      format="DD/MM/YYYY", min_value=dt.date(2000, 1, 1),
                                      max_value=dt.date(2060, 12, 31), help="Must be after the shock starts.")
-    months = r2.number_input("Over how many months", min_value=0, max_value=60, value=int(sh.return_months),
-                             step=1, key=f"{k}ret_months",
-                             help="0 means they all come back at once, on the start date.")
+    months = setting_input(SHOCK_SETTINGS["return_months"], sh.return_months, f"{k}ret_months", r2)
     profile = r3.radio("How they come back", RETURN_PROFILES, index=RETURN_PROFILES.index(sh.return_profile),
                        format_func=PROFILE_LABELS.get, key=f"{k}profile",
                        help="Evenly, or more at first and fewer later.")
     st.button(f"Remove the shock '{sh.name}'", key=f"{k}remove", on_click=_remove_shock, args=(i, j),
               help="Takes this shock out of the scenario.")
-    raw = {"name": name, "start": start, "end": end, "referrals_change_pct": change, "returns_pct": float(returns),
-           "return_months": int(months), "return_profile": profile}
+    raw = {"name": name, "start": start, "end": end, "referrals_change_pct": change, "returns_pct": returns,
+           "return_months": months, "return_profile": profile}
     if low is not None:
         raw["referrals_change_low_pct"] = low
     if high is not None:
@@ -321,10 +323,8 @@ def editor(i: int, s: Scenario, est_values: dict[str, float]) -> dict:
                                                help="First day of the window (within your data).")
         raw["reference_end"] = c2.date_input("Reference window to", value=s.reference_end or hi, key=f"{k}ref_end",
                                              format="DD/MM/YYYY", help="Last day of the window.")
-    raw["trend_pct_per_year"] = st.number_input(
-        "Steady change in referrals (% a year)", min_value=-50.0, max_value=50.0,
-        value=float(s.trend_pct_per_year), step=0.5, format="%.1f", key=f"{k}trend",
-        help="For example 2 for referrals rising by 2% each year; 0 for no trend.")
+    raw["trend_pct_per_year"] = setting_input(SCENARIO_SETTINGS["trend_pct_per_year"], s.trend_pct_per_year,
+                                              f"{k}trend")
 
     st.subheader("Shocks")
     st.caption("A shock is a period when referrals change, for example a lockdown, a school closure or a change "
@@ -347,27 +347,25 @@ def editor(i: int, s: Scenario, est_values: dict[str, float]) -> dict:
         raw["new_normal"] = {
             "from": c1.date_input("From", value=default_from, key=f"{k}nn_from", format="DD/MM/YYYY",
                                   help="The date the new level starts."),
-            "change_pct": c2.number_input("Change from the usual level (%)", min_value=-100.0, max_value=500.0,
-                                          value=float(s.new_normal.change_pct) if s.new_normal else 5.0, step=1.0,
-                                          format="%.1f", key=f"{k}nn_change",
-                                          help="For example 4 for 4% more referrals for good."),
+            "change_pct": setting_input(NEW_NORMAL_SETTINGS["change_pct"],
+                                        s.new_normal.change_pct if s.new_normal else 5.0, f"{k}nn_change", c2),
         }
 
     with st.expander("Replace estimates from the data (overrides)"):
         st.caption("Tick a box to use your own figure instead of the one measured from your data.")
         overrides = {}
-        for field, label, step, fmt, help_text in OVERRIDE_FIELDS:
+        for field, setting in OVERRIDE_SETTINGS.items():
             current = getattr(s.overrides, field)
             est = est_values.get(field)
             c1, c2 = st.columns([1, 2])
-            on = c1.checkbox(f"Set it myself: {label.lower()}", value=current is not None, key=f"{k}ov_{field}_on",
-                             help=help_text)
-            start_value = current if current is not None else (est if est is not None else step * 10)
-            hint = f" From your data: {fmt % est}." if est is not None else ""
-            value = c2.number_input(label, value=float(start_value), step=step, format=fmt, disabled=not on,
-                                    key=f"{k}ov_{field}", help=help_text + hint)
+            on = c1.checkbox(f"Set it myself: {setting.label.lower()}", value=current is not None,
+                             key=f"{k}ov_{field}_on", help=setting.help)
+            start_value = current if current is not None else (est if est is not None else setting.step * 10)
+            hint = f" From your data: {setting.fmt % est}." if est is not None else ""
+            value = setting_input(setting, start_value, f"{k}ov_{field}", c2, disabled=not on,
+                                  help=setting.help + hint)
             if on:
-                overrides[field] = float(value)
+                overrides[field] = value
         if overrides:
             raw["overrides"] = overrides
 
@@ -376,15 +374,8 @@ def editor(i: int, s: Scenario, est_values: dict[str, float]) -> dict:
                    "authority's: set your own.")
         costs = {}
         cols = st.columns(2)
-        for n, (field, label) in enumerate(COST_FIELDS):
-            costs[field] = cols[n % 2].number_input(label, min_value=0.0, max_value=1_000_000.0,
-                                                    value=float(getattr(s.costs, field)), step=50.0,
-                                                    key=f"{k}cost_{field}",
-                                                    help="Weekly cost of one child, at the prices of the first "
-                                                         "forecast month.")
-        costs["inflation_pct_per_year"] = st.number_input(
-            "Inflation (% a year)", min_value=-10.0, max_value=50.0, value=float(s.costs.inflation_pct_per_year),
-            step=0.5, key=f"{k}cost_inflation", help="How fast unit costs rise each year.")
+        for n, (field, setting) in enumerate(COST_SETTINGS.items()):
+            costs[field] = setting_input(setting, getattr(s.costs, field), f"{k}cost_{field}", cols[n % 2])
         raw["costs"] = costs
         workforce = workforce_to_dict(s.workforce)
         workforce["la"] = st.text_input(
@@ -402,35 +393,13 @@ def editor(i: int, s: Scenario, est_values: dict[str, float]) -> dict:
                 st.warning(str(exc))
                 workforce["la"] = None
         else:
-            raw["caseload_per_worker"] = st.number_input(
-                "Open cases per case-holding social worker", min_value=1.0, max_value=200.0,
-                value=float(s.caseload_per_worker or default_caseload(None)[0]), step=0.5, key=f"{k}caseload",
-                help="Case-holding social workers needed = open children-in-need cases (children on a plan or in "
-                     "care included) ÷ this number.")
+            raw["caseload_per_worker"] = setting_input(SCENARIO_SETTINGS["caseload_per_worker"],
+                                                       s.caseload_per_worker or default_caseload(None)[0],
+                                                       f"{k}caseload")
         _workforce_controls(k, s, workforce)
         raw["workforce"] = workforce
     raw["quantiles"] = list(s.quantiles)
     return raw
-
-
-#: The workforce rates and pay offered in the editor: (setting, label, step), in the order shown.
-WORKFORCE_RATES = (
-    ("case_holder_share_pct", "Case holders as a share of all social workers in post (%)", 0.5),
-    ("agency_rate_pct", "Agency workers as a share of all workers (%)", 0.5),
-    ("vacancy_rate_pct", "Vacant posts as a share of all posts (%)", 0.5),
-)
-WORKFORCE_PAY = (
-    ("salary_gbp_per_year", "Salary of a social worker (£ a year, illustrative)", 500.0),
-    ("on_costs_pct", "On-costs: employer's National Insurance and pension (%, illustrative)", 1.0),
-    ("agency_premium_pct", "How much more an agency worker costs (%, illustrative)", 5.0),
-)
-
-
-def _bounded(key: str, label: str, value: float, step: float, widget_key: str, col=st) -> float:
-    """A number box with the setting's own bounds and description (:data:`WORKFORCE_SETTINGS`)."""
-    rule = WORKFORCE_SETTINGS[key]
-    return float(col.number_input(label, min_value=float(rule.low), max_value=float(rule.high), value=float(value),
-                                  step=step, key=widget_key, help=rule.description))
 
 
 def _workforce_controls(k: str, s: Scenario, workforce: dict) -> None:
@@ -439,31 +408,27 @@ def _workforce_controls(k: str, s: Scenario, workforce: dict) -> None:
     w = s.workforce
     st.markdown("**All social workers.** Case holders are a share of the social workers in post; posts include "
                 "vacancies. The defaults are England's at 30 September 2025 (DfE).")
-    cols = st.columns(3)
-    for n, (key, label, step) in enumerate(WORKFORCE_RATES):
-        workforce[key] = _bounded(key, label, getattr(w, key), step, f"{k}wf_{key}", cols[n])
+    for key, col in zip(WORKFORCE_RATES, st.columns(3)):
+        workforce[key] = setting_input(WORKFORCE_SETTINGS[key], getattr(w, key), f"{k}wf_{key}", col)
     st.markdown("**Pay.** The defaults are ILLUSTRATIVE round figures, not your authority's pay: set your own. "
                 "They price the extra social workers a target caseload needs.")
-    cols = st.columns(3)
-    for n, (key, label, step) in enumerate(WORKFORCE_PAY):
-        workforce[key] = _bounded(key, label, getattr(w, key), step, f"{k}wf_{key}", cols[n])
+    for key, col in zip(WORKFORCE_PAY, st.columns(3)):
+        workforce[key] = setting_input(WORKFORCE_SETTINGS[key], getattr(w, key), f"{k}wf_{key}", col)
     st.markdown("**A target caseload** (optional): how many more social workers it takes, and what they cost.")
     c1, c2 = st.columns(2)
     if c1.checkbox("Say how many case-holding social workers there are today", value=w.case_holders_fte_now is not None,
                    key=f"{k}wf_now_on", help="Otherwise today's number is taken to be the first forecast month's "
                                              "children in need ÷ the caseload."):
-        workforce["case_holders_fte_now"] = _bounded(
-            "case_holders_fte_now", "Case-holding social workers today (FTE)", w.case_holders_fte_now or 100.0, 1.0,
-            f"{k}wf_now", c2)
+        workforce["case_holders_fte_now"] = setting_input(WORKFORCE_SETTINGS["case_holders_fte_now"],
+                                                          w.case_holders_fte_now or 100.0, f"{k}wf_now", c2)
     else:
         workforce.pop("case_holders_fte_now", None)
     if st.checkbox("Set a target caseload", value=w.target_caseload is not None, key=f"{k}wf_target_on",
                    help="To bring caseloads to a number (by a date), how many more social workers, and what they "
                         "cost: the answer is on the 'Children in need and social workers' page."):
         c1, c2, c3 = st.columns(3)
-        workforce["target_caseload"] = _bounded(
-            "target_caseload", "Target caseload (cases per case-holding social worker)", w.target_caseload or 12.0,
-            0.5, f"{k}wf_target", c1)
+        workforce["target_caseload"] = setting_input(WORKFORCE_SETTINGS["target_caseload"],
+                                                     w.target_caseload or 12.0, f"{k}wf_target", c1)
         if c2.checkbox("Reach it by a date", value=w.target_date is not None, key=f"{k}wf_by_on",
                        help="The caseload falls in a straight line from today's to the target by this date. "
                             "Without a date, the target applies from the first forecast month."):
