@@ -14,7 +14,7 @@ from csc_demand.model import estimate, forecast
 from csc_demand.model.anchor import fit_anchor
 from csc_demand.model.baseline import SOURCE_GROUP_ORDER, History, dispersion
 from csc_demand.model.conversion import source_rates
-from csc_demand.model.project import source_conversion
+from csc_demand.model.inputs import source_conversion
 from csc_demand.scenario import Scenario, Shock
 
 from world import World, annex_from, simulate_world

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from csc_demand.model import forecast
 from csc_demand.model.baseline import SOURCE_GROUP_ORDER
+from csc_demand.model.inputs import scenario_inputs
 from csc_demand.model.project import simulate
 from csc_demand.model.shocks import group_ratios, referral_factors
 from csc_demand.model.timegrid import make_grid
@@ -23,7 +24,8 @@ NONE = Scenario(name="None")
 
 
 def _sim(est, scenario=NONE, months=12, draws=200, seed=5):
-    return simulate(est, scenario, make_grid(est.extract_date, months), draws, seed)
+    grid = make_grid(est.extract_date, months)
+    return simulate(est, scenario_inputs(est, scenario, grid.weeks), grid, draws, seed)
 
 
 @settings(max_examples=12, deadline=None)

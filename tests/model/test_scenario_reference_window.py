@@ -10,7 +10,7 @@ from world import make_annex
 
 from csc_demand.errors import CscDemandError
 from csc_demand.model import estimate
-from csc_demand.model.project import scenario_referrals
+from csc_demand.model.inputs import scenario_referrals
 from csc_demand.scenario import Scenario
 
 

@@ -211,13 +211,12 @@ def cached(name: str, key: Any, make, keep: int | None = None, uasc: bool = True
     return c[full]
 
 
-def estimates(reference_start: dt.date | None = None, reference_end: dt.date | None = None):
-    """The estimates from the loaded data (computed once per data set and reference window)."""
+def estimates():
+    """The estimates from the loaded data (computed once per data set)."""
     from csc_demand.model import estimate
 
     a = model_annex()
-    return cached("estimates", (reference_start, reference_end),
-                  lambda: estimate(a, reference_start=reference_start, reference_end=reference_end))
+    return cached("estimates", (), lambda: estimate(a))
 
 
 def scenarios() -> list[Scenario]:
@@ -252,19 +251,18 @@ def scenario_key(items: Sequence[Scenario]) -> str:
 
 
 def estimate_values(s: Scenario) -> dict[str, float]:
-    """The figures a scenario's overrides replace, as the forecast would use them (for the editor's hints).
+    """What the data say of each figure a scenario's overrides replace, as the forecast would use it under the
+    scenario (its reference window and past shocks) without the overrides: the editor's hints."""
+    import dataclasses
 
-    A scenario's reference window changes only the referral baseline; conversions and durations always come
-    from the default estimates (as in :func:`csc_demand.model.project`)."""
+    from csc_demand.model.inputs import scenario_inputs
+    from csc_demand.scenario import Overrides
+
     est = estimates()
-    window = estimates(s.reference_start, s.reference_end) if (s.reference_start or s.reference_end) else est
-    return {
-        "referrals_per_week": float(window.baseline.per_week),
-        "cp_starts_per_referral": float(est.cp.conversion.per_referral),
-        "cla_starts_per_referral": float(est.cla.conversion.per_referral),
-        "cp_median_duration_weeks": float(est.cp.durations.median_weeks),
-        "cla_median_duration_weeks": float(est.cla.durations.median_weeks),
-    }
+    inputs = scenario_inputs(est, dataclasses.replace(s, overrides=Overrides()), weeks=1)
+    return {"referrals_per_week": inputs.referrals_per_week,
+            **{f"{k}_starts_per_referral": inputs.per_referral[k] for k in ("cp", "cla")},
+            **{f"{k}_median_duration_weeks": inputs.median_weeks(est, k) for k in ("cp", "cla")}}
 
 
 def forecast(items: Sequence[Scenario], months: int = DEFAULT_MONTHS, draws: int = INTERACTIVE_DRAWS,

@@ -19,7 +19,7 @@ from csc_demand.model.backtest import backtest
 from csc_demand.model.estimate import Estimates, estimate, estimates_table
 from csc_demand.model.forecast import forecast
 from csc_demand.model.history import with_history
-from csc_demand.model.shocks import ShockFit, fit_shock
+from csc_demand.model.shock_fit import ShockFit, fit_shock
 from csc_demand.model.window_fit import window_fit
 
 __all__ = ["Estimates", "ShockFit", "actuals", "backtest", "estimate", "estimates_table", "fit_shock", "forecast",

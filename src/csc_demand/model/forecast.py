@@ -18,6 +18,7 @@ from csc_demand.errors import CscDemandError
 from csc_demand.model.baseline import SOURCE_GROUP_ORDER
 from csc_demand.model.costs import COST_GROUPS, caseload_for, cost_parts, social_workers
 from csc_demand.model.estimate import Estimates, estimate
+from csc_demand.model.inputs import scenario_inputs
 from csc_demand.model.project import Simulation, simulate
 from csc_demand.model.timegrid import Grid, make_grid
 from csc_demand.scenario import Scenario, builtin_scenarios
@@ -261,7 +262,8 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     qs_arr = np.array(qs)
     frames = []
     for sc in scenarios:
-        sim = simulate(est, sc, grid, int(draws), int(seed))   # common random numbers: fair comparisons
+        inputs = scenario_inputs(est, sc, grid.weeks)
+        sim = simulate(est, inputs, grid, int(draws), int(seed))   # common random numbers: fair comparisons
         frames.append(summarise(sim, grid, qs_arr))
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     from csc_demand.model.window_fit import window_fit   # the data's own check, the same for every scenario

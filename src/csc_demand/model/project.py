@@ -27,21 +27,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from csc_demand.errors import CscDemandError
-from csc_demand.model.baseline import (
-    Baseline,
-    Z80,
-    Seasonality,
-    dispersion,
-    fit_baseline,
-    fit_seasonality,
-    reference_mask,
-)
+from csc_demand.model.baseline import Z80, Baseline, Seasonality
 from csc_demand.model.conversion import LAG_WEEKS
-from csc_demand.model.durations import cohort_survivors, start_kernel
-from csc_demand.model.estimate import Estimates, Flow
-from csc_demand.model.shocks import daily_factors, referral_factors
-from csc_demand.model.timegrid import DAYS_PER_YEAR, Grid, day_mask
+from csc_demand.model.estimate import Estimates
+from csc_demand.model.inputs import Central, ScenarioInputs
+from csc_demand.model.shocks import referral_factors
+from csc_demand.model.timegrid import DAYS_PER_YEAR, Grid
 from csc_demand.model.uncertainty import (
     CONVERSION_DRIFT_SD_PER_YEAR,
     LEVEL_DRIFT_SD_PER_YEAR,
@@ -51,17 +42,6 @@ from csc_demand.model.uncertainty import (
     shock_stream,
 )
 from csc_demand.scenario import Scenario
-
-
-@dataclass(frozen=True)
-class Central:
-    """The expected path of one flow (child protection or care) under the scenario's central parameters."""
-
-    starts: np.ndarray
-    open: np.ndarray
-    exit_prob: np.ndarray
-    open_band_share: np.ndarray
-    start_band_share: np.ndarray
 
 
 #: The flows the projection can carry, in a fixed order (each has fixed random-number slots, so adding one
@@ -114,61 +94,6 @@ class Simulation:
     @property
     def cla_open(self) -> np.ndarray:
         return self.open["cla"]
-
-
-def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Seasonality, float]:
-    """The referral baseline and seasonality for a scenario: the estimate's, unless the scenario sets its own
-    reference window or has shocks, returning referrals, a new normal or a trend that touch the observed
-    history. Then the seasonality is re-measured without the shock and return periods, and the usual level so
-    that, with the scenario's changes on each reference day, it reproduces the referrals observed on those
-    days: 7 × referrals ÷ Σ (expected referrals per day per weekly referral). The over-dispersion is then
-    measured again without the shock and return periods. Returns (baseline, seasonality, over-dispersion).
-    """
-    h = est.history
-    hist_start, hist_end = h.days[0], h.days[-1]
-    periods = []
-    for s in scenario.shocks:
-        periods.append((pd.Timestamp(s.start), pd.Timestamp(s.end)))
-        if s.returns_pct > 0:
-            periods.append((pd.Timestamp(s.return_start_date),
-                            pd.Timestamp(s.return_end_date) - pd.Timedelta(days=1)))
-    past = any(a <= hist_end and b >= hist_start for a, b in periods)
-    nn = scenario.new_normal is not None and pd.Timestamp(scenario.new_normal.from_date) <= hist_end
-    if not (scenario.reference_start or scenario.reference_end or past or nn or scenario.trend_pct_per_year):
-        return est.baseline, est.seasonality, est.dispersion
-    outside = ~day_mask(h.days, periods)
-    season = fit_seasonality(h, use=outside) if past else est.seasonality
-    mask = reference_mask(h, scenario.reference_start, scenario.reference_end)
-    if not mask.any() or h.total[mask].sum() == 0:
-        if scenario.reference_start or scenario.reference_end:  # the user's window: never ignored silently
-            seen = h.days[h.observed]
-            raise CscDemandError(
-                f"Scenario '{scenario.name}': the reference window (reference_start / reference_end) holds no "
-                f"referrals from List 3. The referrals read cover {seen[0]:%d/%m/%Y} to {seen[-1]:%d/%m/%Y}: "
-                "choose dates inside that period, or remove both settings to use the default window.")
-        return est.baseline, season, est.dispersion
-    daily = daily_factors(scenario, season, est.baseline.mix, est.extract_date, hist_start, hist_end)
-    per_day = daily.sum(axis=1)
-    sf = season.factor(h.days)
-    mult = 7.0 * per_day / np.where(sf > 0, sf, 1.0)
-    phi = dispersion(h, per_day, use=outside) if past else est.dispersion
-    return fit_baseline(h, season, mask, phi, multiplier=mult), season, phi
-
-
-def _lagged(past: np.ndarray, future: np.ndarray, pmfs: list[np.ndarray]) -> list[np.ndarray]:
-    """Lagged referrals of future weeks for each lag distribution: ``out[..., k] = Σ_l pmf[l] × referrals[k - l]``
-    over the weeks before the extract date (``past``, oldest first, length ≥ len(pmf)) and after it
-    (``future``, last axis weeks). One FFT convolution along the weeks serves every distribution."""
-    n_lag = max(len(p) for p in pmfs)
-    weeks = future.shape[-1]
-    full = np.concatenate([np.broadcast_to(past[-n_lag:], future.shape[:-1] + (n_lag,)), future], axis=-1)
-    n = 1 << int(np.ceil(np.log2(full.shape[-1] + n_lag)))
-    f = np.fft.rfft(full, n, axis=-1)
-    out = []
-    for pmf in pmfs:
-        conv = np.fft.irfft(f * np.fft.rfft(pmf, n), n, axis=-1)
-        out.append(np.maximum(conv[..., n_lag:n_lag + weeks], 0.0))
-    return out
 
 
 #: Above this many expected referrals a week, the negative binomial is drawn by its normal approximation.
@@ -244,31 +169,6 @@ def binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
     return out
 
 
-def _central(flow: Flow, lagged_central: np.ndarray, p: float, theta: float, weeks: int) -> Central:
-    if theta != 1.0:
-        cohort, cohort_b = cohort_survivors(flow.durations, theta=theta)
-        kern, kern_b, _ = start_kernel(flow.durations, flow.starts_mask, theta=theta)
-    else:
-        cohort, cohort_b, kern, kern_b = flow.cohort_expected, flow.cohort_by_band, flow.kernel, flow.kernel_by_band
-    starts = p * lagged_central
-    new = np.convolve(starts, kern[:weeks])[:weeks]
-    new_b = np.stack([np.convolve(starts, kern_b[:weeks, b])[:weeks] for b in range(kern_b.shape[1])], axis=1)
-    open_ = np.maximum(np.concatenate([[cohort[0]], cohort[1:weeks + 1] + new]) + flow.anchor.correction[:weeks + 1],
-                       0.0)
-    open_b = np.vstack([cohort_b[:1], cohort_b[1:weeks + 1] + new_b])
-    at_risk = open_[:-1] + starts
-    ends = at_risk - open_[1:]
-    q = np.where(at_risk > 0, np.clip(ends / np.where(at_risk > 0, at_risk, 1.0), 0.0, 1.0), 0.0)
-    tot = open_b.sum(axis=1, keepdims=True)
-    share = np.where(tot > 0, open_b / np.where(tot > 0, tot, 1.0), 1.0 / open_b.shape[1])
-    return Central(starts=starts, open=open_, exit_prob=q, open_band_share=share,
-                   start_band_share=flow.start_band_shares)
-
-
-def _theta_override(flow: Flow, median_weeks: float | None) -> float:
-    return 1.0 if median_weeks is None else flow.durations.pooled.theta_for_median(median_weeks)
-
-
 def shock_size_draws(scenario: Scenario, season: Seasonality, mix: np.ndarray, extract_date: pd.Timestamp,
                      weeks: int, draws: int, seed: int) -> np.ndarray:
     """How uncertainty in the size of each shock moves each draw's expected referrals: (draws, weeks), in
@@ -316,31 +216,24 @@ def lag_shift_slope(reversed_pmfs: np.ndarray) -> np.ndarray:
     return ((later - earlier) / 2.0)[:, ::-1]
 
 
-def source_conversion(factors: np.ndarray, mix: np.ndarray, by_source: np.ndarray) -> np.ndarray:
-    """Each week's conversion relative to the usual mix of referral sources: ``Σ_g factors[k, g] × ρ_g ÷
-    (Σ_g factors[k, g] × Σ_g mix_g × ρ_g)`` (1 when the week's mix is the usual one, or has no referrals).
-
-    ``factors``: expected referrals by week and source group (weeks, groups); ``mix``: the usual share of each
-    group; ``by_source``: each group's relative conversion (``Conversion.by_source``)."""
-    total = factors.sum(axis=1)
-    usual = float(np.sum(mix * by_source))
-    rel = (factors @ by_source) / np.where(total > 0, total, 1.0) / (usual if usual > 0 else 1.0)
-    return np.where(total > 0, rel, 1.0)
-
-
 def _month_of_weeks(extract_date: pd.Timestamp, weeks: int) -> np.ndarray:
     """Calendar month index (0 = January) of the middle day of each forecast week 1..weeks."""
     mid = pd.Timestamp(extract_date) + pd.to_timedelta(7 * np.arange(1, weeks + 1) - 3, unit="D")
     return np.asarray(mid.month) - 1
 
 
-def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: int) -> Simulation:
+def simulate(est: Estimates, inputs: ScenarioInputs, grid: Grid, draws: int, seed: int) -> Simulation:
     """Run the Monte Carlo for one scenario over the grid's weeks (see the module docstring).
 
     Parameters
     ----------
-    est, scenario, grid
-        The estimates, the scenario and the forecast calendar.
+    est
+        The estimates.
+    inputs
+        The scenario's model inputs (:func:`~csc_demand.model.inputs.scenario_inputs` over ``grid.weeks``):
+        the projection adds chance to them and estimates nothing itself.
+    grid
+        The forecast calendar.
     draws
         Number of Monte Carlo draws.
     seed
@@ -352,31 +245,17 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: i
     Simulation
     """
     weeks = grid.weeks
-    baseline, season, phi = scenario_referrals(est, scenario)
-    params = draw_parameters(est, scenario, baseline, draws, seed)
-    factors = referral_factors(scenario, season, baseline.mix, est.extract_date, weeks)
-    factor = factors.sum(axis=1)
+    if inputs.factors.shape[0] != weeks:
+        raise ValueError(f"The inputs cover {inputs.factors.shape[0]} weeks, the grid {weeks}.")
+    scenario, baseline, season, central = inputs.scenario, inputs.baseline, inputs.seasonality, inputs.central
+    params = draw_parameters(est, inputs, draws, seed)
+    factor = inputs.weekly_factor
     tot = np.where(factor > 0, factor, 1.0)
-    group_share = factors / tot[:, None]
+    group_share = inputs.factors / tot[:, None]
     flows = est.flows
     keys = list(flows)
     slot = np.array([FLOW_KEYS.index(k) for k in keys])
-    # central paths; conversion by referral source: the lagged referrals weighted by their groups' rates
-    ov = scenario.overrides
-    base_central = ov.referrals_per_week if ov.referrals_per_week is not None else baseline.per_week
-    central_refs = base_central * factor
     hist = est.recent_weekly_referrals
-    central, by_source = {}, []
-    for k, flow in flows.items():
-        c = flow.conversion
-        override = getattr(ov, f"{k}_starts_per_referral", None)
-        p = override if override is not None else c.per_referral
-        plain = _lagged(hist, central_refs, [c.lag_pmf])[0]
-        weighted = _lagged(hist, central_refs * source_conversion(factors, baseline.mix, c.by_source), [c.lag_pmf])[0]
-        by_source.append(np.where(plain > 0, weighted / np.where(plain > 0, plain, 1.0), 1.0))
-        theta = _theta_override(flow, getattr(ov, f"{k}_median_duration_weeks", None))
-        central[k] = _central(flow, weighted, p, theta, weeks)
-    by_source = np.stack(by_source, axis=1)                                              # (weeks, flows)
     # per draw and week: exit probabilities, expected referrals (month effects when unknown)
     q = np.stack([1.0 - (1.0 - central[k].exit_prob[:, None]) ** params.hazard_ratio[k][None, :] for k in keys],
                  axis=1)                                                                 # (weeks, flows, draws)
@@ -408,9 +287,9 @@ def simulate(est: Estimates, scenario: Scenario, grid: Grid, draws: int, seed: i
     z_start, z_end, z_drift = z[:, 2 + 3 * slot], z[:, 3 + 3 * slot], z[:, 4 + 3 * slot]
     level = LEVEL_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 1], axis=0)                  # (weeks, draws)
     conv_drift = CONVERSION_DRIFT_SD_PER_YEAR * step * np.cumsum(z_drift, axis=0)        # (weeks, flows, draws)
-    p_week = np.minimum(p_draw[None] * np.exp(conv_drift) * by_source[:, :, None], 1.0)
+    p_week = np.minimum(p_draw[None] * np.exp(conv_drift) * inputs.source_ratio[:, :, None], 1.0)
     for w in range(weeks):
-        refs[:, n_lag + w] = referral_counts(mean_refs[:, w] * np.exp(level[w]), phi, z[w, 0])
+        refs[:, n_lag + w] = referral_counts(mean_refs[:, w] * np.exp(level[w]), inputs.dispersion, z[w, 0])
         window = refs[:, w + 1:w + 1 + n_lag].T
         lagged = np.rint(np.maximum(lags @ window + lag_shift * (lag_slope @ window), 0.0)).astype(np.int64)
         starts[w] = binomial(lagged, p_week[w], z_start[w])

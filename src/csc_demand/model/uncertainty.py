@@ -38,9 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csc_demand.model.baseline import Baseline
 from csc_demand.model.estimate import Estimates, Flow
-from csc_demand.scenario import Scenario
+from csc_demand.model.inputs import ScenarioInputs
 
 #: Month-to-month spread of referrals (sd of the log) assumed when the data cannot show the seasons: English
 #: referrals are lowest in August and over Christmas, about 10–15% below the average month.
@@ -114,13 +113,13 @@ def _hazard_ratio(flow: Flow, log_inflow_dev: np.ndarray, seed: int, key: str, d
     return np.exp(b + (a.gain * e - xi) / a.beta)
 
 
-def draw_parameters(est: Estimates, scenario: Scenario, baseline: Baseline, draws: int, seed: int) -> Draws:
+def draw_parameters(est: Estimates, inputs: ScenarioInputs, draws: int, seed: int) -> Draws:
     """Sample the rates for each draw (see the module docstring).
 
     Parameters
     ----------
-    est, scenario, baseline
-        The estimates, the scenario (for its overrides) and the scenario's referral baseline.
+    est, inputs
+        The estimates and the scenario's model inputs (its referral baseline and overrides).
     draws
         Number of Monte Carlo draws.
     seed
@@ -130,7 +129,7 @@ def draw_parameters(est: Estimates, scenario: Scenario, baseline: Baseline, draw
     -------
     Draws
     """
-    ov = scenario.overrides
+    ov, baseline = inputs.scenario.overrides, inputs.baseline
     if baseline.se_per_week > 0 and baseline.per_week > 0:
         shape = (baseline.per_week / baseline.se_per_week) ** 2
         base_raw = parameter_stream(seed, "baseline").gamma(shape, baseline.per_week / shape, size=draws)

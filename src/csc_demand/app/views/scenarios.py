@@ -87,7 +87,7 @@ def default_fit_period(observed_from: dt.date, extract_date: dt.date) -> tuple[d
     Either leaves the four weeks of data before the period that :func:`csc_demand.model.fit_shock` needs to
     measure the usual level, when the data are long enough.
     """
-    from csc_demand.model.shocks import MIN_REFERENCE_DAYS
+    from csc_demand.model.shock_fit import MIN_REFERENCE_DAYS
 
     lead = dt.timedelta(days=MIN_REFERENCE_DAYS)
     if observed_from + lead <= FIRST_LOCKDOWN[0] and FIRST_LOCKDOWN[1] <= extract_date:
