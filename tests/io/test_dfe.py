@@ -239,8 +239,11 @@ def test_one_broken_file_does_not_stop_the_others(tmp_path):
     write(tmp_path, "d5_no_codes.csv", "time_period,geographic_level,la_name,region_name,CPP_At31\n2025,National,,,5\n")
     write(tmp_path, "notes.csv", "foo,bar\n1,2\n")
     write(tmp_path, "download.xlsx", "not really a workbook")
+    write(tmp_path, "b1_by_sex.csv", f"{EES},sex,At31_episodes\n"
+          "2025,Reporting year,National,E92000001,England,,,,,,Boys,200000\n"
+          "2025,Reporting year,National,E92000001,England,,,,,,Girls,190000\n")
     pub = read_dfe(tmp_path)
-    assert set(pub.table["measure"]) == {"referrals", "cp_starts"}
+    assert set(pub.table["measure"]) == {"referrals", "cp_starts"}  # never Boys + Girls as children in need
     assert value(pub, "E92000001", "cp_starts", 2025) == 61840
     assert not ((pub.table["la_code"] == "E06000061") & (pub.table["measure"] == "cp_starts")).any()
     warnings = {(p.kind, p.file, p.column): p.message for p in pub.notes if p.severity == "warning"}
@@ -248,6 +251,7 @@ def test_one_broken_file_does_not_stop_the_others(tmp_path):
     assert "first at row 3" in warnings[("bad_value", "d3_cpps.csv", "cpp_start")]
     assert [p.row for p in pub.notes if p.kind == "bad_value"] == [3]
     assert "no column 'new_la_code'" in warnings[("bad_file", "d5_no_codes.csv", "new_la_code")]
+    assert "no total rows (values: Boys, Girls)" in warnings[("bad_file", "b1_by_sex.csv", "sex")]
     assert ("unrecognised_file", "notes.csv", None) in warnings
     assert ("not_csv", "download.xlsx", None) in warnings
 
