@@ -217,3 +217,37 @@ def test_monthly_seasonality_by_hand():
     assert s.by_month[7] / s.by_month[0] == pytest.approx(0.85 / 1.03, rel=1e-3)
     assert "lowest in December" in s.explanation
     assert fit_monthly_seasonality(counts.iloc[:20]) is None
+
+
+def test_own_level_and_reversion_by_hand():
+    """Five years of month ends, 100 for the first 30 and 130 for the last 30: mean 115. Today 130, so the
+    gap is log(130/115); after one year the path keeps 1 − 0.71 × (1 − e^−1.03) of it."""
+    from csc_demand.model.anchor import STOCK_REVERSION, own_level, reversion_correction
+    months = pd.date_range("2017-07-01", periods=60, freq="MS")
+    monthly = pd.DataFrame({"cp_open": [100.0] * 30 + [130.0] * 30}, index=months)
+    own = own_level(monthly, "cp", pd.Timestamp("2022-06-30"))
+    assert own.mean == pytest.approx(115.0) and own.months == 60
+    assert own.first_month == pd.Timestamp("2017-07-01") and own.last_month == pd.Timestamp("2022-06-01")
+    rev = STOCK_REVERSION["cp"]
+    corr = reversion_correction(130, own, rev, weeks=600)
+    kept = 1 - 0.71 * (1 - np.exp(-1.03 * 7 * 52 / 365.25))
+    assert corr[0] == 0.0
+    assert 130 + corr[52] == pytest.approx(115 * (130 / 115) ** kept, rel=1e-9)
+    # the path moves monotonically towards the mean and never passes it; the long-run gap is 29% of today's
+    assert np.all(np.diff(corr) < 0) and (130 + corr > 115).all()
+    assert 130 + corr[-1] == pytest.approx(115 * (130 / 115) ** 0.29, rel=1e-3)
+    # under three years of month ends, or none: no own level
+    assert own_level(monthly.iloc[-35:], "cp", pd.Timestamp("2022-06-30")) is None
+    assert own_level(monthly, "cla", pd.Timestamp("2022-06-30")) is None
+
+
+def test_a_stocks_own_mean_pulls_the_child_protection_path(world_estimates):
+    from csc_demand.model.anchor import STOCK_REVERSION, OwnLevel
+    flow = world_estimates.cp
+    d, mask = flow.durations, flow.starts_mask
+    plain = fit_anchor(d, mask, 6.0, 100, 0.01, 0.0, "open child protection plans")
+    own = OwnLevel(mean=80.0, months=60, first_month=pd.Timestamp("2017-07-01"), last_month=pd.Timestamp("2022-06-01"))
+    pulled = fit_anchor(d, mask, 6.0, 100, 0.01, 0.0, "open child protection plans", own=own,
+                        reversion=STOCK_REVERSION["cp"])
+    assert (pulled.correction[1:] < plain.correction[1:]).all()
+    assert "own recent mean" in pulled.explanation and "Jul 2017" in pulled.explanation

@@ -33,6 +33,16 @@ a year's flows (about 12%²), that fifth corresponds to a real gap of about 6%. 
 same check finds no predictive value at all (1,783 LA-years 2014–2025, ends = starts − change in the number
 open: slope −0.33), nor for children in need (1,788 LA-years, episodes started ÷ ended: slope −0.17), so τ is
 0 there and only chance (``1/open_now``) separates today's stock from its level.
+
+**A stock's own past.** What does predict a child protection stock is its own recent past: on the same DfE
+figures (1,149 LA-years 2017–2025 with five years behind them), the number of plans at 31 March moves back
+towards its own five-year mean, closing 46% of the gap in a year, 62% in two and 67% in three, i.e.
+``gap(t) = gap(0) × (1 − s (1 − e^(−λt)))`` with ``s = 0.71``, ``λ = 1.03`` a year (:data:`STOCK_REVERSION`);
+with that, the median error a year ahead falls from 14.7% ("same as now") to 13.8%. Children looked after show
+no such pull (slopes +0.04, −0.01, +0.01), children in need a weaker one (``s = 0.53``, ``λ = 0.81``; the
+monthly figures do not carry them). So when monthly figures give at least three years of month-end plans
+(:func:`own_level`), the child protection path is pulled towards their mean over the last five years (at most)
+instead of towards the flow balance, which has no predictive value there.
 """
 
 from __future__ import annotations
@@ -45,6 +55,20 @@ import pandas as pd
 from csc_demand.model.baseline import Z80
 from csc_demand.model.durations import GRID_WEEKS, HORIZON_WEEKS, DurationEstimate, cohort_survivors, start_kernel
 
+@dataclass(frozen=True)
+class Reversion:
+    """How a stock returns towards its own recent mean: the share ``share`` of today's gap (log scale) closed in
+    the long run, at ``rate_per_year`` (the gap after t years is ``1 − share × (1 − e^(−rate × t))`` of
+    today's)."""
+
+    share: float
+    rate_per_year: float
+
+
+#: The stocks that return towards their own recent mean, measured on the DfE's figures (module docstring).
+STOCK_REVERSION: dict[str, Reversion] = {"cp": Reversion(share=0.71, rate_per_year=1.03)}
+#: Month ends of a stock the monthly figures must give (within the last five years) for its own mean to count.
+MIN_OWN_LEVEL_MONTHS = 36
 #: Spread (sd of the log) of a real LA's stock around the long-run level its own flows imply, beyond chance:
 #: for children looked after, child protection plans and children in need (module docstring).
 STOCK_GAP_SD = {"cla": 0.06, "cp": 0.0, "cin": 0.0}
@@ -115,8 +139,43 @@ def flow_balance(monthly: pd.DataFrame | None, key: str, extract_date: pd.Timest
     return None
 
 
+@dataclass(frozen=True)
+class OwnLevel:
+    """A stock's mean number open over its month ends in the monthly figures (the last five years at most)."""
+
+    mean: float
+    months: int
+    first_month: pd.Timestamp
+    last_month: pd.Timestamp
+
+
+def own_level(monthly: pd.DataFrame | None, key: str, extract_date: pd.Timestamp) -> OwnLevel | None:
+    """The mean of ``{key}_open`` over the 60 month ends to the extract date's month, when at least
+    :data:`MIN_OWN_LEVEL_MONTHS` of them are given and positive; else None."""
+    col = f"{key}_open"
+    if monthly is None or col not in monthly:
+        return None
+    stock = monthly[col].astype(float)
+    stock.index = pd.DatetimeIndex(stock.index).to_period("M")
+    last = pd.Timestamp(extract_date).to_period("M")
+    window = stock.reindex(pd.period_range(last - 59, last, freq="M")).dropna()
+    if len(window) < MIN_OWN_LEVEL_MONTHS or window.mean() <= 0:
+        return None
+    return OwnLevel(mean=float(window.mean()), months=len(window), first_month=window.index[0].start_time,
+                    last_month=window.index[-1].start_time)
+
+
+def reversion_correction(open_now: int, own: OwnLevel, rev: Reversion, weeks: int = HORIZON_WEEKS) -> np.ndarray:
+    """The number open to add at week ends 0..weeks so that the path returns towards the stock's own mean:
+    ``open_now × (exp(−share × (1 − e^(−rate × t)) × log(open_now / mean)) − 1)``, t in years."""
+    t_years = np.arange(weeks + 1) * 7.0 / 365.25
+    gap = np.log(open_now / own.mean)
+    return open_now * (np.exp(-rev.share * (1.0 - np.exp(-rev.rate_per_year * t_years)) * gap) - 1.0)
+
+
 def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_week: float, open_now: int,
-               var_log_inflow: float, gap_sd: float, stock: str, balance: FlowBalance | None = None) -> Anchor:
+               var_log_inflow: float, gap_sd: float, stock: str, balance: FlowBalance | None = None,
+               own: OwnLevel | None = None, reversion: Reversion | None = None) -> Anchor:
     """The anchor for one stock (see the module docstring).
 
     Parameters
@@ -136,6 +195,9 @@ def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
     balance
         A third measurement of the long-run level from a year of monthly figures (:func:`flow_balance`), or
         None.
+    own, reversion
+        The stock's own recent mean from the monthly figures (:func:`own_level`) and how the stock returns
+        towards it (:data:`STOCK_REVERSION`): when both are given the path is pulled towards that mean.
 
     Returns
     -------
@@ -176,6 +238,13 @@ def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
         text += (f"The data are sure enough of that for the forecast to take a long-run level of about "
                  f"{level:,.0f} (80% interval {lo:,.0f} to {hi:,.0f}).")
     correction = path_correction(d, starts_mask, starts_per_week, var_log_inflow, var_prior, open_now, balance)
+    if own is not None and reversion is not None:
+        correction = correction + reversion_correction(open_now, own, reversion, len(correction) - 1)
+        text += (f" The monthly figures give its mean over {own.first_month:%b %Y} to {own.last_month:%b %Y}: "
+                 f"about {own.mean:,.0f}. {_capital(stock)} tends to return towards its own recent mean (the "
+                 f"DfE's figures for every LA show it), so the forecast moves about "
+                 f"{reversion.share * (1 - np.exp(-reversion.rate_per_year)) * 100:.0f}% of the way from today's "
+                 f"level to it in a year.")
     return Anchor(gain=float(gain), beta=beta, sd_log_rates=sd_rates,
                   sd_log_other=float(np.sqrt(p_prior + p_flows) / total), rates_level=float(rates_level),
                   level=level, sd_log_level=sd_level, explanation=text, correction=correction)
@@ -214,10 +283,15 @@ def path_correction(d: DurationEstimate, starts_mask: np.ndarray | None, starts_
     return np.where(ok, num / den - change, 0.0)
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _pct_word(change: float) -> str:
     if abs(change) < 0.005:
         return "the same as"
     return f"{abs(change) * 100:.0f}% {'above' if change > 0 else 'below'}"
 
 
-__all__ = ["STOCK_GAP_SD", "Anchor", "fit_anchor", "weeks_open_per_start"]
+__all__ = ["STOCK_GAP_SD", "STOCK_REVERSION", "Anchor", "OwnLevel", "Reversion", "fit_anchor", "own_level",
+           "reversion_correction", "weeks_open_per_start"]

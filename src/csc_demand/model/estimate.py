@@ -17,7 +17,7 @@ import pandas as pd
 
 from csc_demand.errors import CscDemandError
 from csc_demand.model.actuals import actuals, care_periods
-from csc_demand.model.anchor import STOCK_GAP_SD, Anchor, fit_anchor, flow_balance
+from csc_demand.model.anchor import STOCK_GAP_SD, STOCK_REVERSION, Anchor, fit_anchor, flow_balance, own_level
 from csc_demand.model.baseline import (
     Baseline,
     History,
@@ -133,8 +133,13 @@ def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeInd
     starts_mask = day_mask(pd.DatetimeIndex(ep.start), intervals)
     open_now = int(ep.open_at_extract.sum())
     var_log_inflow = conv.var_log + (base.se_per_week / base.per_week) ** 2 if base.per_week > 0 else 0.0
+    # a stock that returns towards its own mean (child protection) uses the monthly figures for that; the
+    # flow balance only where flows predict the stock (anchor module docstring)
+    rev = STOCK_REVERSION.get(key)
+    own = own_level(monthly, key, e) if rev is not None else None
     anchor = fit_anchor(dur, starts_mask, conv.per_referral * base.per_week, open_now, var_log_inflow,
-                        STOCK_GAP_SD[key], STOCK_LABELS[key], flow_balance(monthly, key, e))
+                        STOCK_GAP_SD[key], STOCK_LABELS[key],
+                        flow_balance(monthly, key, e) if own is None else None, own=own, reversion=rev)
     cohort, cohort_b = cohort_survivors(dur)
     kern, kern_b, shares = start_kernel(dur, starts_mask)
     return Flow(conversion=conv, durations=dur, open_now=open_now, cohort_expected=cohort,
