@@ -82,10 +82,15 @@ def render_settings() -> tuple[list[str], int, int, int]:
     st.session_state.setdefault("months", state.DEFAULT_MONTHS)
     st.session_state.setdefault("draws", state.INTERACTIVE_DRAWS)
     st.session_state.setdefault("seed", state.DEFAULT_SEED)
+    from csc_demand.model.forecast import FORECAST_SETTINGS
+
+    months_rule, draws_rule = FORECAST_SETTINGS["months"], FORECAST_SETTINGS["draws"]
     c1, c2, c3 = st.columns(3)
-    months = c1.select_slider("Months ahead", options=[12, 24, 36, 48, 60], key="months",
-                              help="How far ahead to forecast (up to five years).")
-    draws = c2.number_input("Simulation runs", min_value=100, max_value=5000, step=100, key="draws",
+    months = c1.select_slider(months_rule.label, options=list(range(12, int(months_rule.high) + 1, 12)), key="months",
+                              help=f"How far ahead to forecast (up to {int(months_rule.high)} months).")
+    # the app keeps to fewer runs than the model allows, so that a change redraws at once
+    draws = c2.number_input("Simulation runs", min_value=100, max_value=min(5000, int(draws_rule.high)), step=100,
+                            key="draws",
                             help=f"The app uses {state.INTERACTIVE_DRAWS} runs so that changes show at once; the "
                                  "command line uses 1,000. More runs give steadier bands but take longer.")
     seed = c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="seed",

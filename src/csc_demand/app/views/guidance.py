@@ -89,9 +89,11 @@ six-month extract lacks, so load them beside your lists ("Monthly figures" on th
   Starts and referrals are the month's counts; `cp_open` and `cla_open` are the numbers open at the month end.
   Blank cells are fine, and headers such as "Open CP plans" or "CLA at month end" are recognised. Give as many
   years as you have: two show the seasons, five are better.
-- **What it buys.** The seasons (which months are busy, when one extract cannot show them) and the last
-  year's starts and numbers open, which tell the forecast where open plans and children looked after are
-  heading, not just where they are today.
+- **What it buys.** The seasons (which months are busy, when one extract cannot show them); the last
+  year's starts and numbers open, which tell the forecast where children looked after are heading, not just
+  where they are today; and, with three years or more of open plans, their own recent level: open child
+  protection plans tend to return towards it (the DfE's figures for every LA show it), so the forecast does
+  too.
 - **When the two disagree.** Where the monthly figures and the lists cover the same month, the tool compares
   them and notes every month more than 5% apart, with both figures. The forecast uses both; check which is
   right.
