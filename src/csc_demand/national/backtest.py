@@ -1,0 +1,1 @@
+def national_backtest(*a, **k): raise NotImplementedError
