@@ -204,9 +204,41 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
              reference_end: dt.date | None = None) -> Estimates:
     """Estimate everything the projection needs from the clean Annex A tables (once per data load).
 
-    ``reference_start``/``reference_end`` choose the days for the referral baseline and the conversion rates
-    (default: the most recent observed stretch, at most a year). Raises :class:`CscDemandError` when the
-    lists cannot support a forecast (no referrals in the reference window).
+    The usual level of referrals (with its seasons and days of the week), the share of referrals that lead to
+    a child protection plan or a period of care and how long they last, and the children open on the extract
+    date are all measured from the data. Estimate once, then :func:`csc_demand.forecast` the result under as
+    many scenarios as you like: each forecast then takes milliseconds.
+
+    Parameters
+    ----------
+    annex
+        The loaded data (:func:`csc_demand.read_annex_a`); it needs Lists 3, 7 and 8. Monthly figures added
+        with :func:`csc_demand.with_history` are used for the seasons and the last year's flows.
+    reference_start, reference_end
+        First and last days (dates, inclusive) of the window for the usual level of referrals and the
+        conversion rates (default: the most recent stretch of observed days, at most a year, ending at the
+        extract date). Only observed days inside the window are used.
+
+    Returns
+    -------
+    Estimates
+        Every data-dependent input of the projection: the usual referrals a week
+        (``baseline.per_week``), conversion rates (starts per referral) and median durations (weeks) for
+        ``cp``, ``cla`` and, when List 6 was read, ``cin``, and the counts open on the extract date.
+        ``explain()`` gives each estimate as a plain-English sentence.
+
+    Raises
+    ------
+    CscDemandError
+        When List 3, 7 or 8 was not found, or there are no referrals in the reference window.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> annex = cd.read_annex_a("Annex A 2024-03-31.xlsx", key=cd.load_or_create_key())
+    >>> est = cd.estimate(annex)
+    >>> est.baseline.per_week  # usual referrals a week
+    >>> fc = cd.forecast(est, cd.builtin_scenarios()["No further shocks"], months=24)
     """
     missing = [label for n, label in (("referrals", "List 3 (referrals)"), ("cp_plans", "List 7 (child protection)"),
                                   ("looked_after", "List 8 (children in care)")) if n not in annex.tables]
