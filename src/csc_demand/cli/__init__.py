@@ -19,10 +19,11 @@ from . import app as _app
 from . import backtest as _backtest
 from . import demo as _demo
 from . import forecast as _forecast
+from . import national as _national
 from . import synth as _synth
 from . import validate as _validate
 
-_COMMANDS = (_validate, _app, _synth, _demo, _forecast, _backtest,)
+_COMMANDS = (_validate, _app, _synth, _demo, _forecast, _backtest, _national,)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,7 +5,7 @@ The forecasts work on ``z = log(1 + count)`` so that a change is a proportion an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,15 +28,17 @@ class Panel:
     codes: tuple[str, ...]
     years: np.ndarray
     z: dict[str, np.ndarray]
+    moved: dict[str, str] = field(default_factory=dict)  # an old code -> the code whose row carries its years
 
     def upto(self, through: int) -> Panel:
         """The same panel with every figure after ``through`` removed (the years are kept, as NaN)."""
         keep = self.years <= through
-        return Panel(self.codes, self.years, {m: np.where(keep[None, :], a, np.nan) for m, a in self.z.items()})
+        return Panel(self.codes, self.years, {m: np.where(keep[None, :], a, np.nan) for m, a in self.z.items()},
+                     self.moved)
 
     def row(self, code: str) -> int:
-        """The row of ``code``."""
-        return self.codes.index(code)
+        """The row of ``code`` (an old code's is its successor's, which holds its years)."""
+        return self.codes.index(self.moved.get(code, code))
 
 
 def build_panel(pub: DfePublished, measures: tuple[str, ...] = FORECAST_MEASURES) -> Panel:
@@ -75,4 +77,4 @@ def build_panel(pub: DfePublished, measures: tuple[str, ...] = FORECAST_MEASURES
         for old, new in moved.items():
             block.loc[new] = block.loc[new].combine_first(block.loc[old])
         z[m] = np.log1p(block.reindex(list(kept)).to_numpy(dtype=float))
-    return Panel(codes=kept, years=years, z=z)
+    return Panel(codes=kept, years=years, z=z, moved=moved)
