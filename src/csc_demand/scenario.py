@@ -220,13 +220,51 @@ def _check(settings: dict[str, Setting], owner: str, obj: Any, optional: bool = 
 class Shock:
     """A period when referrals change, and how many of the missing referrals come back later.
 
-    ``referrals_change_pct`` is the % change in all referrals during ``start``..``end`` (both inclusive);
-    ``by_source_change_pct`` maps referral source groups (e.g. ``"Schools"``) to their own % change (the
-    other groups are scaled so that the total change is still ``referrals_change_pct``).
-    ``returns_pct`` is the % of missing referrals that come back from ``return_start`` over
-    ``return_months`` months, evenly or front-loaded. ``referrals_change_low_pct`` and
-    ``referrals_change_high_pct`` (both or neither) are an 80% interval for ``referrals_change_pct``: how sure
-    the user, or a fit to past data, is of the change.
+    A lockdown, say: referrals change by a % during the shock, and some of those missed (counted only for
+    falls) come back later as extra referrals, on top of the usual level. A shock is a
+    ``[[shock]]`` section of a scenario file. The limits of the numeric settings are in
+    :data:`SHOCK_SETTINGS` (and :data:`BY_SOURCE_SETTING`); each is checked as the shock is made.
+
+    Parameters
+    ----------
+    name
+        The shock's name, unique within its scenario (text).
+    start, end
+        The shock's first and last days (dates or ``YYYY-MM-DD`` text, both inclusive; ``end`` not before
+        ``start``).
+    referrals_change_pct
+        The change in all referrals during the shock, in % (−40 = 40% fewer).
+    by_source_change_pct
+        Referral source groups (:data:`SOURCE_GROUPS`, e.g. ``"Schools"``) mapped to their own change, in %;
+        the other groups are scaled so that the total change is still ``referrals_change_pct``.
+    returns_pct
+        The share of the missing referrals that come back later, in % (0 = none, 100 = all).
+    return_start
+        The day they start coming back (a date after ``start``; default: the day after ``end``).
+    return_months
+        Over how many whole months they come back (0: all on ``return_start``).
+    return_profile
+        ``"even"`` or ``"front-loaded"`` (more come back early, tailing off).
+    referrals_change_low_pct, referrals_change_high_pct
+        An 80% interval for ``referrals_change_pct``, in % (both or neither; the interval must hold the
+        change): how sure the user, or a fit to past data (:func:`csc_demand.fit_shock`), is of the change.
+
+    Raises
+    ------
+    CscDemandError
+        When the name is missing, a date cannot be read or comes in the wrong order, a number is outside its
+        limits, only one end of the interval is given, a source group is unknown, or the profile is neither
+        ``"even"`` nor ``"front-loaded"``; the message names the shock and the setting.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import csc_demand as cd
+    >>> lockdown = cd.Shock("Lockdown", start=dt.date(2025, 11, 1), end=dt.date(2026, 1, 31),
+    ...                     referrals_change_pct=-30, by_source_change_pct={"Schools": -60},
+    ...                     returns_pct=50, return_months=6)
+    >>> lockdown.return_start_date
+    datetime.date(2026, 2, 1)
     """
 
     name: str
@@ -293,7 +331,28 @@ class Shock:
 
 @dataclass(frozen=True)
 class NewNormal:
-    """A lasting % change in referrals from ``from_date`` onwards."""
+    """A lasting % change in referrals from a date onwards (the scenario file's ``[new_normal]``).
+
+    It combines multiplicatively with any shock and trend. The limits come from :data:`NEW_NORMAL_SETTINGS`.
+
+    Parameters
+    ----------
+    from_date
+        The first day of the new normal (a date or ``YYYY-MM-DD`` text; ``from`` in the file).
+    change_pct
+        The lasting change in referrals from the usual level, in % (4 = 4% more for good).
+
+    Raises
+    ------
+    CscDemandError
+        When the date cannot be read or the change is outside its limits.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import csc_demand as cd
+    >>> s = cd.Scenario(name="New normal +10%", new_normal=cd.NewNormal(dt.date(2025, 4, 1), change_pct=10))
+    """
 
     from_date: dt.date
     change_pct: float
@@ -307,7 +366,34 @@ class NewNormal:
 class Overrides:
     """Estimates the user replaces (``None`` = use the estimate from the data).
 
-    Units: referrals per week; plan or care starts per referral (a share, 0 to 1); median durations in weeks.
+    The scenario file's ``[overrides]``, for when you know better than the data: a new front door, say, or
+    plans you expect to be shorter. The limits come from :data:`OVERRIDE_SETTINGS`.
+
+    Parameters
+    ----------
+    referrals_per_week
+        The usual number of referrals a week before any shock (referrals a week).
+    cp_starts_per_referral
+        Child protection plans started per referral (a share, 0.1 = 1 in 10).
+    cla_starts_per_referral
+        Children starting care per referral (a share, 0.05 = 1 in 20).
+    cp_median_duration_weeks
+        The median length of a child protection plan (weeks).
+    cla_median_duration_weeks
+        The median length of a period of care (weeks).
+
+    Raises
+    ------
+    CscDemandError
+        When a value given is outside its limits.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> ov = cd.Overrides(referrals_per_week=65, cp_median_duration_weeks=40)
+    >>> s = cd.Scenario(name="Shorter plans", overrides=ov)
+    >>> ov.is_empty()
+    False
     """
 
     referrals_per_week: float | None = None
@@ -328,9 +414,36 @@ class Overrides:
 class Costs:
     """Weekly unit costs in £ per child (per placement group, and per child protection plan) and inflation.
 
-    The defaults are illustrative round figures of the right order for England in 2024-25, not any local
-    authority's costs. Costs are at the prices of the forecast's first month and rise by
-    ``inflation_pct_per_year`` (compounded monthly).
+    The scenario file's ``[costs]``. The defaults are illustrative round figures of the right order for
+    England in 2024-25, not any local authority's costs: set your own. Costs are at the prices of the
+    forecast's first month and rise by ``inflation_pct_per_year`` (compounded monthly). The limits come from
+    :data:`COST_SETTINGS`.
+
+    Parameters
+    ----------
+    inflation_pct_per_year
+        How fast unit costs rise, in % a year.
+    fostering_gbp_per_week, residential_gbp_per_week, supported_accommodation_gbp_per_week
+        £ a week for one child in foster care, in residential care (e.g. a children's home) or in supported
+        accommodation.
+    placed_with_parents_gbp_per_week, adoption_gbp_per_week, other_gbp_per_week, unknown_gbp_per_week
+        £ a week for one child placed with parents, placed for adoption, in another placement, or whose
+        placement is not known.
+    cp_plan_gbp_per_week
+        £ a week for one child on a child protection plan.
+
+    Raises
+    ------
+    CscDemandError
+        When a value is outside its limits.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> costs = cd.Costs(residential_gbp_per_week=7500, inflation_pct_per_year=4)
+    >>> costs.weekly_gbp()["Residential"]
+    7500
+    >>> s = cd.Scenario(name="Our own costs", costs=costs)
     """
 
     inflation_pct_per_year: float = 3.0
@@ -362,7 +475,54 @@ class Costs:
 
 @dataclass(frozen=True)
 class Scenario:
-    """One set of assumptions about the future (mirrors the TOML file; see the module docstring)."""
+    """One set of assumptions about the future (mirrors the TOML file; see the module docstring).
+
+    Made in Python, read from a file (:func:`load_scenario`) or taken from :func:`builtin_scenarios`, and
+    checked as it is made. :func:`csc_demand.forecast` forecasts several side by side. The limits of the
+    numeric settings come from :data:`SCENARIO_SETTINGS` and :data:`QUANTILE_SETTING`.
+
+    Parameters
+    ----------
+    name
+        The scenario's name (text; not "Actual", which is kept for the actual figures).
+    description
+        A sentence or two saying what the scenario assumes (text, optional).
+    reference_start, reference_end
+        The window for the usual level of referrals (dates or ``YYYY-MM-DD`` text, inclusive; default:
+        chosen from the data, see :func:`csc_demand.estimate`).
+    shocks
+        Any number of :class:`Shock`, each with its own name.
+    new_normal
+        A lasting change in referrals from a date (:class:`NewNormal`, optional).
+    trend_pct_per_year
+        A steady change in referrals, in % a year (0: no trend).
+    overrides
+        Estimates replaced by the user (:class:`Overrides`; default: none).
+    costs
+        Unit costs in £ per child per week, and inflation (:class:`Costs`; default: illustrative figures).
+    caseload_per_worker
+        Open children-in-need cases per case-holding social worker (cases; default: the published caseload
+        of ``workforce.la``, else England's).
+    quantiles
+        Quantiles of the draws to report (shares between 0 and 1; default 0.1, 0.5 and 0.9), kept sorted.
+    workforce
+        The social-worker settings (:class:`csc_demand.workforce.Workforce`: shares and rates in %, pay in £
+        a year; limits in :data:`csc_demand.workforce.WORKFORCE_SETTINGS`).
+
+    Raises
+    ------
+    CscDemandError
+        When the name is missing or is "Actual", a reference date cannot be read or the window ends before
+        it starts, two shocks share a name, or a number is outside its limits.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> s = cd.Scenario(name="Steady rise", description="Referrals keep rising, as they have since 2022.",
+    ...                 trend_pct_per_year=2, costs=cd.Costs(residential_gbp_per_week=7500))
+    >>> s.describe()[:2]
+    ['Referrals keep rising, as they have since 2022.', 'Referrals rise steadily by 2% a year.']
+    """
 
     name: str
     description: str = ""
@@ -742,8 +902,31 @@ def _workforce(ctx: _Ctx, raw: Any) -> Workforce:
 def load_scenario(path_or_text: str | Path) -> Scenario:
     """Load a scenario from a ``.toml`` file path or from TOML text.
 
-    A :class:`~pathlib.Path`, or a string ending in ``.toml`` with no line break, is read as a file;
-    anything else is parsed as TOML text. Raises :class:`CscDemandError` naming the file and the bad field.
+    The file's schema is in this module's docstring; :func:`scenario_to_toml` writes one. Every setting is
+    checked against its limits (the Setting tables such as :data:`SHOCK_SETTINGS`) as it is read.
+
+    Parameters
+    ----------
+    path_or_text
+        A :class:`~pathlib.Path`, or a string ending in ``.toml`` with no line break, is read as a file
+        (UTF-8); anything else is parsed as TOML text.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    CscDemandError
+        When the file cannot be found or read, is not valid TOML, or a setting is missing, unknown or out of
+        range; the message names the file and the bad field.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> lockdown = cd.load_scenario("Second lockdown.toml")
+    >>> annex = cd.read_annex_a("Annex A 2024-03-31.xlsx", key=cd.load_or_create_key())
+    >>> fc = cd.forecast(annex, [cd.builtin_scenarios()["No further shocks"], lockdown])
     """
     source: str | None = None
     if isinstance(path_or_text, Path) or ("\n" not in path_or_text and path_or_text.strip().lower().endswith(".toml")):
@@ -797,8 +980,28 @@ def _toml_key(k: str) -> str:
 def scenario_to_toml(s: Scenario) -> str:
     """The scenario as TOML text that :func:`load_scenario` reads back to an equal :class:`Scenario`.
 
-    Settings left at their defaults are written too for costs (so a colleague sees the figures used),
-    and omitted elsewhere.
+    Save it to send to a colleague in another local authority. Settings left at their defaults are written
+    too for costs and the workforce (so a colleague sees the figures used), and omitted elsewhere.
+
+    Parameters
+    ----------
+    s
+        The scenario (percentages in %, costs in £ per child per week, as in the file).
+
+    Returns
+    -------
+    str
+        The TOML text, ending with a line break.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import csc_demand as cd
+    >>> text = cd.scenario_to_toml(cd.builtin_scenarios()["Second lockdown next winter"])
+    >>> path = Path("Second lockdown.toml")
+    >>> _ = path.write_text(text, encoding="utf-8")
+    >>> cd.load_scenario(path) == cd.builtin_scenarios()["Second lockdown next winter"]
+    True
     """
     lines = [f"name = {_toml_value(s.name)}"]
     if s.description:
@@ -877,10 +1080,10 @@ def _future_dates(s: Scenario) -> list[dt.date]:
 
 
 def builtin_scenarios(extract_date: dt.date | None = None) -> dict[str, Scenario]:
-    """The built-in example scenarios by name: "No further shocks", "Second lockdown next winter", "New normal
-    +10%" (in that order).
+    """The built-in example scenarios, by name.
 
-    They are package data (``csc_demand/scenarios/*.toml``) written for data extracted on 31 Dec 2020.
+    "No further shocks", "Second lockdown next winter" and "New normal +10%", in that order. They are package
+    data (``csc_demand/scenarios/*.toml``) written for data extracted on 31 Dec 2020.
 
     Parameters
     ----------

@@ -277,11 +277,39 @@ def _label(measure: str) -> str:
 def read_history(source: object, *, quality: QualityReport | None = None) -> MonthlyHistory:
     """Read an LA's monthly figures (one row per month) from a CSV or a workbook; see the module docstring.
 
-    ``source``: a path, an upload (``.name`` and ``.getvalue()``) or a ``(name, bytes)`` tuple. Every row or
-    figure not used is explained by a :class:`~csc_demand.tables.Problem` naming the file, sheet, row and
-    column, kept in the result's ``problems`` and added to ``quality`` when given. Raises
-    :class:`~csc_demand.errors.CscDemandError` (and nothing else) for a file that cannot be read or that has
-    no month column or no figure.
+    The file has a ``month`` column and any of ``referrals``, ``cp_starts``, ``cp_open``, ``cla_starts``
+    and ``cla_open`` (headers are recognised however they are worded). Every row or figure not used is
+    explained by a :class:`~csc_demand.tables.Problem` naming the file, sheet, row and column; one bad row
+    never rejects the file.
+
+    Parameters
+    ----------
+    source
+        One file: a path (``.csv``/``.tsv``/``.txt`` or a workbook), an upload (``.name`` and
+        ``.getvalue()``) or a ``(name, bytes)`` tuple. Flows are counts in the month, stocks counts open at
+        the month end.
+    quality
+        A data-quality report (such as ``annex.quality``) to add the problems to as well (optional).
+
+    Returns
+    -------
+    MonthlyHistory
+        ``table``: one row per month (indexed by its first day) and one column per figure found (counts;
+        ``NaN`` where no usable figure), with where it was read from and the ``problems`` noticed. Pass it
+        to :func:`csc_demand.with_history` to use it beside the lists.
+
+    Raises
+    ------
+    CscDemandError
+        (and nothing else) When the file cannot be read, is a folder or more than one file, or has no month
+        column or no figure beside it.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> history = cd.read_history("Monthly figures 2024-03.xlsx")
+    >>> history.measures, history.rows_not_used
+    >>> annex = cd.with_history(cd.read_annex_a("Annex A 2024-03-31.xlsx", key=cd.load_or_create_key()), history)
     """
     f = _one_file(source)
     sheets = raw_sheets(f)

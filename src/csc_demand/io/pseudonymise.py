@@ -59,13 +59,37 @@ def _read_key(key_path: Path) -> bytes:
 def load_or_create_key(path: str | os.PathLike[str] | None = None) -> bytes:
     """The 32-byte pseudonymisation key, created (random, file mode 0600) the first time it is needed.
 
-    ``path`` overrides the location (default :func:`default_key_path`). Keep the file: a new key gives
-    every child a new pseudonym, so extracts loaded with different keys no longer link.
+    Keep the file: a new key gives every child a new pseudonym, so extracts loaded with different keys no
+    longer link. The command line and the app use the same key file, so a child has the same pseudonym
+    wherever the lists are read.
 
     A new key is written whole to a temporary file (0600) next to the key file and only then put in place,
     so no process ever reads a half-written or empty key: with a hard link, which fails if another process
-    put its key there first (that key is then used), or else with :func:`os.replace`. A key file shorter than
-    16 bytes (empty, say) is refused, never used.
+    put its key there first (that key is then used), or else with :func:`os.replace`.
+
+    Parameters
+    ----------
+    path
+        The key file (default :func:`default_key_path`: ``$CSC_DEMAND_KEY_FILE``, else ``pseudonym.key`` in
+        the csc-demand settings folder). Its folder is created when missing.
+
+    Returns
+    -------
+    bytes
+        The key as kept in the file (32 bytes when this function created it; a file of your own may hold
+        any key of at least 16 bytes).
+
+    Raises
+    ------
+    CscDemandError
+        When the key file cannot be read or created (no permission, say), or holds fewer than 16 bytes (an
+        empty file, say): such a key is refused, never used.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> key = cd.load_or_create_key()
+    >>> annex = cd.read_annex_a("Annex A 2024-03-31.xlsx", key=key)
     """
     key_path = Path(path) if path is not None else default_key_path()
     try:

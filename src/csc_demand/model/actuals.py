@@ -50,10 +50,30 @@ def open_at(table: pd.DataFrame, dates: pd.DatetimeIndex) -> np.ndarray:
 
 
 def without_uasc(annex: AnnexA) -> AnnexA:
-    """The same data without unaccompanied asylum-seeking children's periods of care (List 8 rows flagged
-    UASC), whose arrivals follow national policy rather than local demand: ``estimate(without_uasc(annex))``
+    """The same data without unaccompanied asylum-seeking children's periods of care.
+
+    Unaccompanied asylum-seeking children (List 8 rows flagged UASC) arrive as national policy brings them,
+    not as local demand does: ``estimate(without_uasc(annex))``
     forecasts the other children looked after, and its actuals match. Monthly figures (``annex.history``) are
-    kept as given: they usually count every child, UASC included."""
+    kept as given: they usually count every child, UASC included.
+
+    Parameters
+    ----------
+    annex
+        The loaded lists (:func:`csc_demand.read_annex_a`).
+
+    Returns
+    -------
+    AnnexA
+        A copy without the List 8 rows flagged UASC (the original is not changed); ``annex`` itself when
+        List 8 was not read or has no UASC column.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> annex = cd.read_annex_a("Annex A 2024-03-31.xlsx", key=cd.load_or_create_key())
+    >>> fc = cd.forecast(cd.without_uasc(annex), months=24, la_name="Made-up LA, without UASC")
+    """
     cla = annex.tables.get("looked_after")
     if cla is None or "uasc" not in cla:
         return annex

@@ -87,10 +87,34 @@ def difference_problems(annex: AnnexA, history: MonthlyHistory) -> list[Problem]
 
 
 def with_history(annex: AnnexA, history: MonthlyHistory) -> AnnexA:
-    """A copy of ``annex`` with ``history`` set and its data-quality report extended (the original is not
+    """The data with the LA's monthly figures beside the lists, and the two compared.
+
+    A copy of ``annex`` with ``history`` set and its data-quality report extended (the original is not
     changed): the history's own reading problems (those not already in it), where it was read from and its
     rows, and one warning per month and measure where the lists and the monthly figures differ by more than
-    5% (:func:`difference_problems`). An earlier history's notes are replaced."""
+    :data:`DIFFERENCE_SHARE` (5%; :func:`difference_problems`). An earlier history's notes are replaced.
+    Neither source is silently preferred: each warning says how the forecast uses both.
+
+    Parameters
+    ----------
+    annex
+        The loaded lists (:func:`csc_demand.read_annex_a`).
+    history
+        The monthly figures (:func:`csc_demand.read_history`): counts in each month for flows, open at the
+        month end for stocks.
+
+    Returns
+    -------
+    AnnexA
+        A new ``AnnexA`` whose ``history`` is ``history`` and whose ``quality`` holds its notes.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> annex = cd.read_annex_a("Annex A 2024-03-31.xlsx", key=cd.load_or_create_key())
+    >>> annex = cd.with_history(annex, cd.read_history("Monthly figures 2024-03.xlsx"))
+    >>> [p.message for p in annex.quality.problems if p.kind == "history_differs"]
+    """
     q = annex.quality
     old = annex.history
     problems = [p for p in q.problems if old is None or p.file != old.source]

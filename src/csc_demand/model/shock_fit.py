@@ -105,17 +105,19 @@ def fit_shock(annex: AnnexA, start: dt.date | str, end: dt.date | str, *,
     Parameters
     ----------
     annex
-        The loaded Annex A extracts.
+        The loaded Annex A extracts (:func:`csc_demand.read_annex_a`).
     start, end
-        The shock's first and last days (inclusive).
+        The shock's first and last days (dates or ``YYYY-MM-DD`` text, both inclusive).
     reference_start, reference_end
-        Optional window for the usual level (the shock's days are left out of it).
+        Optional window for the usual level (dates or ``YYYY-MM-DD`` text, inclusive; the shock's days are
+        left out of it).
 
     Returns
     -------
     ShockFit
-        The change in all referrals and by source group, in %, with an 80% interval and a plain-English
-        explanation.
+        The change in all referrals and by source group, in %, with an 80% interval (``low_pct`` to
+        ``high_pct``, %), the referrals observed and expected during the shock (counts) and a plain-English
+        explanation. :meth:`ShockFit.to_shock` turns it into a scenario's :class:`~csc_demand.scenario.Shock`.
 
     Raises
     ------
@@ -123,6 +125,15 @@ def fit_shock(annex: AnnexA, start: dt.date | str, end: dt.date | str, *,
         When the end is before the start, no day of the shock is observed, fewer than
         :data:`MIN_REFERENCE_DAYS` observed days lie before the shock (or in the reference window outside it),
         or no referrals were recorded on them.
+
+    Examples
+    --------
+    >>> import csc_demand as cd
+    >>> annex = cd.read_annex_a(["Annex A 2020-03-31.xlsx", "Annex A 2020-09-30.xlsx"],
+    ...                         key=cd.load_or_create_key())
+    >>> fit = cd.fit_shock(annex, "2020-03-23", "2020-06-30")
+    >>> print(fit.explanation)
+    >>> shock = fit.to_shock("First lockdown", returns_pct=40, return_months=4)
     """
     a, b = pd.Timestamp(start), pd.Timestamp(end)
     if b < a:
