@@ -8,7 +8,12 @@ import pytest
 from csc_demand.cli import main
 from csc_demand.errors import CscDemandError
 from csc_demand.io.dfe import DfePublished
-from csc_demand.national import FORECAST_MEASURES, forecast_national, national_backtest, referral_factors
+from csc_demand.national import (
+    FORECAST_MEASURES,
+    forecast_national,
+    national_backtest,
+    referral_factors,
+)
 from csc_demand.national.methods import pooled_coefficient
 from csc_demand.national.panel import build_panel
 from csc_demand.national.run import PLAIN
@@ -85,7 +90,7 @@ def test_through_uses_no_later_figure(pub_small):
 
 def test_executors_give_identical_numbers(pub_small):
     distributed = pytest.importorskip("distributed")
-    kw = dict(through=2023, years=2, draws=200, seed=7)
+    kw = {"through": 2023, "years": 2, "draws": 200, "seed": 7}
     serial = forecast_national(pub_small, **kw, executor="serial").to_frame()
     processes = forecast_national(pub_small, **kw, executor="processes").to_frame()
     pd.testing.assert_frame_equal(serial, processes)

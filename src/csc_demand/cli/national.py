@@ -40,8 +40,6 @@ def _read(folder: str | None):
 
 
 def _print_backtest(bt) -> None:
-    from .. import national  # noqa: F401  (the table's labels are the measures' names)
-
     print("Backtest over every local authority, forecasting from each year 2016 to 2022 with the figures up to "
           "it only. Median error of the middle forecast against 'same as the last published year' (ratio below "
           "1 = better), the share of outcomes inside P10 to P90 (80% is right) and the bias (+ = too high):")

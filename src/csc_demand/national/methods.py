@@ -84,7 +84,7 @@ def pooled_coefficient(z: np.ndarray, origin_col: int, h: int) -> tuple[float, i
     x = np.concatenate(xs) if xs else np.array([])
     y = np.concatenate(ys) if ys else np.array([])
     sxx = float(np.sum(x * x))
-    return (float(np.sum(x * y)) / sxx if sxx > 0 else 0.0), int(len(x))
+    return (float(np.sum(x * y)) / sxx if sxx > 0 else 0.0), len(x)
 
 
 def _theta(z: np.ndarray, horizons: int) -> np.ndarray:

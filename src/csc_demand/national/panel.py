@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from csc_demand.io.dfe import SUCCESSIONS, DfePublished
 
