@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,9 @@ from csc_demand.schema import (  # noqa: F401  (re-exported: the list definition
     FieldKind,
     ListSpec,
 )
+
+if TYPE_CHECKING:
+    from csc_demand.io.ssda903 import Ssda903
 
 # --- codes -----------------------------------------------------------------------------------------------
 
@@ -245,7 +248,9 @@ class AnnexA:
     ``extract_date`` is the newest extract date; ``extract_date_source`` says how it was found
     (``"user"``, ``"file name"`` or ``"latest event"``). ``extracts`` lists every extract merged, oldest
     first, so the model knows which periods were observed. ``history`` holds the LA's monthly figures when
-    given (:func:`csc_demand.model.with_history`).
+    given (:func:`csc_demand.model.with_history`). ``ssda903`` holds the periods of care read from SSDA903
+    returns given with the lists (:class:`csc_demand.io.ssda903.Ssda903`; its ``periods`` have the columns of
+    :attr:`looked_after`), else ``None``.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -254,6 +259,7 @@ class AnnexA:
     extracts: list[Extract]
     quality: QualityReport
     history: MonthlyHistory | None = None
+    ssda903: Ssda903 | None = None
 
     @property
     def referrals(self) -> pd.DataFrame:

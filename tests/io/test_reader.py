@@ -357,13 +357,16 @@ def test_us_order_dates_are_explained_and_not_reinterpreted(tmp_path):
     assert validation_summary(a)["rows_not_used"] == 3
 
 
-def test_ssda903_short_headers_in_an_la_list_8(tmp_path):
+def test_ssda903_short_headers_in_an_la_sheet_are_read_as_903_episodes(tmp_path):
+    # a sheet with the 903 episode columns is read as SSDA903 episodes, never as List 8
     headers = ["CHILD", "SEX", "DOB", "DECOM", "LS", "PLACE", "DEC", "REC"]
     rows = [headers, ["A1", "2", "15/03/2012", "01/10/2020", "C2", "U4", "", ""],
             ["A2", "1", "02/07/2009", "01/02/2019", "E1", "K2", "30/11/2020", "E4A"]]
     workbook(tmp_path / "a_2020-12-31.xlsx", {"903 extract": rows})
     a = read_annex_a(tmp_path / "a_2020-12-31.xlsx", key=KEY)
-    la = a.looked_after
+    assert "looked_after" not in a.tables and a.ssda903 is not None
+    assert any(p.kind == "ssda903_only" and p.severity == "error" for p in a.quality.problems)
+    la = a.ssda903.periods.sort_values("start_date", ascending=False, ignore_index=True)
     assert la["gender"].tolist() == ["female", "male"]
     assert la["birth_month"].tolist() == [T("2012-03-01"), T("2009-07-01")]
     assert la["start_date"].tolist() == [T("2020-10-01"), T("2019-02-01")]
@@ -371,7 +374,7 @@ def test_ssda903_short_headers_in_an_la_list_8(tmp_path):
     assert la["end_date"].isna().tolist() == [True, False] and la["end_date"][1] == T("2020-11-30")
     assert la["reason_ceased"].tolist()[1] == "E4A" and la["placement_group"].tolist() == ["Fostering",
                                                                                            "Residential"]
-    assert validation_summary(a)["lists"]["looked_after"]["open_at_extract"] == 1
+    assert validation_summary(a)["ssda903"]["open_at_extract"] == 1
     assert not [p for p in a.quality.problems if p.kind in ("extra_column", "unknown_code", "bad_date")]
 
 

@@ -15,7 +15,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate", help="check an Annex A workbook (or CSV folder) and report what can be read",
         description="Read your Annex A lists, report which lists were found and where, the rows, children and "
                     "dates in each, and every row that could not be used (with its sheet, row and column). "
-                    "Exit status 0 when Lists 3, 7 and 8 were read with usable rows, 1 otherwise.")
+                    "SSDA903 returns given with them (CSV files, sheets or XML) are summarised too: the returns "
+                    "and years found, episodes, periods of care, children, those open at the extract date, and "
+                    "what was merged or not used. Exit status 0 when Lists 3, 7 and 8 were read with usable "
+                    "rows, 1 otherwise.")
     add_input_arguments(p)
     p.set_defaults(func=run)
 
@@ -38,5 +41,6 @@ def run(args: argparse.Namespace) -> int:
 def _missing_message(summary: dict) -> str:
     from csc_demand.io.summary import unusable_text
 
-    missing = [p["message"] for p in summary["problems"] if p["kind"] == "list_not_found" and p["severity"] == "error"]
+    missing = [p["message"] for p in summary["problems"]
+               if p["kind"] in ("ssda903_only", "list_not_found") and p["severity"] == "error"]
     return " ".join(missing + ([unusable_text(summary)] if summary.get("unusable_lists") else []))

@@ -3,7 +3,7 @@
 Headers are compared after :func:`normalise_header` (case, spaces, curly quotes, punctuation such as
 ``?`` and ``(Y/N)`` ignored), exactly against each column's official header and aliases from
 :mod:`csc_demand.tables`, then fuzzily (difflib ratio >= 0.9) to forgive typos; headers under eight
-characters (``DOB``, ``DEC``, ``LS``) match only exactly. A list is identified by
+characters (``DOB``, ``URN``, ``UASC``) match only exactly. A list is identified by
 which list has the most matched *distinctive* columns (those not shared by every child list, e.g. its
 dates), then the most matched columns overall, then the sheet name; never by the sheet name alone.
 """
@@ -16,14 +16,17 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from csc_demand.io.formats import identify
 from csc_demand.schema import LISTS, Field, ListSpec
 
 #: Rows searched for the header row.
 HEADER_SEARCH_ROWS = 20
 #: Fuzzy-match threshold (difflib ratio on normalised text).
 FUZZY_RATIO = 0.9
-#: Headers shorter than this (normalised) match only exactly, on either side: short codes such as the
-#: SSDA903 ``DEC``, ``DECOM``, ``LS``, ``REC`` are one typo away from each other and from other words.
+#: Headers shorter than this (normalised) match only exactly, on either side: short names such as ``DOB``,
+#: ``URN`` or ``UASC`` are one typo away from other words. (SSDA903 tables, whose short column names such as
+#: ``DEC`` and ``DECOM`` are one typo apart, are recognised by :mod:`csc_demand.io.formats` before any sheet
+#: is matched to a list here, and are never read as a list.)
 FUZZY_MIN_CHARS = 8
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "\u00a0": " ",
@@ -187,8 +190,11 @@ def find_header(rows: list[list[object]], sheet_name: str | None = None) -> Head
 
     The header row is the first row where at least two non-empty cells match known headers (exact match
     first; if no row qualifies, fuzzy matching is tried). Returns ``None`` when no row looks like Annex A
-    headers (a guidance or notes sheet).
+    headers (a guidance or notes sheet), and for a table of another registered input format (an SSDA903
+    table, :func:`csc_demand.io.formats.identify`), which is never an Annex A list.
     """
+    if identify(rows) is not None:
+        return None
     hint = sheet_hint(sheet_name)
     top = rows[:HEADER_SEARCH_ROWS]
     for fuzzy in (False, True):

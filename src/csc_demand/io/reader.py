@@ -1,5 +1,8 @@
 """The reader's entry points: files, folders and uploads (:func:`read_annex_a`) or pasted text
-(:func:`read_pasted`) → :class:`~csc_demand.tables.AnnexA`."""
+(:func:`read_pasted`) → :class:`~csc_demand.tables.AnnexA`.
+
+Every sheet is first asked whether it is a registered input format (:func:`csc_demand.io.formats.identify`):
+SSDA903 tables are set aside for :mod:`csc_demand.io.ssda903` and never parsed as an Annex A list."""
 
 from __future__ import annotations
 
@@ -18,9 +21,9 @@ from csc_demand.io.sources import (
     InputFile,
     RawSheet,
     collect_inputs,
-    raw_sheets,
     text_rows,
 )
+from csc_demand.io.ssda903 import RawTable, Ssda903, input_tables, split_sheets, ssda903_from_tables
 from csc_demand.tables import (
     LISTS_BY_TABLE,
     REQUIRED_TABLES,
@@ -161,6 +164,18 @@ def _assemble(groups: list[_Group], user_date: pd.Timestamp | None, quality: Qua
                 quality.sources.setdefault(table, []).append(p.location)
 
     tables = {t: merge_extracts(per_table[t], LISTS_BY_TABLE[t], quality) for t in USED_TABLES if t in per_table}
+    _lists_not_found(tables, quality)
+
+    extracts: list[Extract] = []
+    for date, source, _ in dated:
+        if not extracts or extracts[-1].extract_date != date:
+            extracts.append(Extract(date, window_start(date), source))
+    newest = extracts[-1]
+    return AnnexA(tables, newest.extract_date, newest.source, extracts, quality)
+
+
+def _lists_not_found(tables: Mapping[str, object], quality: QualityReport) -> None:
+    """A problem for each list not found: an error for the lists the model needs, a note for the others."""
     for t in USED_TABLES:
         if t not in tables:
             spec = LISTS_BY_TABLE[t]
@@ -174,12 +189,43 @@ def _assemble(groups: list[_Group], user_date: pd.Timestamp | None, quality: Qua
                     f"'{spec.fields[0].header}' and '{date_header}')." if required else
                     " (optional; read when present).")))
 
-    extracts: list[Extract] = []
-    for date, source, _ in dated:
-        if not extracts or extracts[-1].extract_date != date:
-            extracts.append(Extract(date, window_start(date), source))
-    newest = extracts[-1]
-    return AnnexA(tables, newest.extract_date, newest.source, extracts, quality)
+
+#: ``AnnexA.extract_date_source`` when only SSDA903 returns were read (the date is theirs).
+SSDA903_ONLY = "ssda903"
+
+
+def _only_ssda903(ssda903: Ssda903, quality: QualityReport) -> AnnexA:
+    """What the reader returns for SSDA903 returns without Annex A lists: no list, the 903 periods of care,
+    and an error saying a forecast also needs the lists (``validate`` still summarises the returns)."""
+    quality.add(Problem("error", "ssda903_only",
+                        "Only SSDA903 returns were found. They give the history of every period of care, but a "
+                        "forecast also needs the Annex A lists (at least Lists 3, 7 and 8): give the Annex A "
+                        "workbook (or its folder) together with the returns."))
+    _lists_not_found({}, quality)
+    return AnnexA({}, ssda903.extract_date, SSDA903_ONLY, [], quality, ssda903=ssda903)
+
+
+def _finish(groups: list[_Group], set_aside: list[RawTable], key: bytes, user_date: pd.Timestamp | None,
+            quality: QualityReport) -> AnnexA:
+    """The lists of the extracts' groups, and the SSDA903 returns set aside read into periods of care (cut to
+    the extract date the user gave, else to the end of the latest return). Needs a group or a 903 table."""
+    annex = _assemble(groups, user_date, quality) if groups else None
+    ssda903 = None
+    try:
+        if set_aside:
+            ssda903 = ssda903_from_tables(set_aside, key, extract_date=user_date, quality=quality)
+    except CscDemandError as exc:
+        if annex is None:
+            raise
+        quality.add(Problem("warning", "ssda903_unusable", f"{exc} The Annex A lists were read."))
+    except Exception as exc:  # a bug must not show a traceback with data in it
+        raise CscDemandError(f"The SSDA903 returns could not be read ({type(exc).__name__}). Please report this "
+                             "problem; meanwhile, read the Annex A lists without them.") from None
+    if annex is None:
+        assert ssda903 is not None
+        return _only_ssda903(ssda903, quality)
+    annex.ssda903 = ssda903
+    return annex
 
 
 def _key_or_one_off(key: bytes | None, quality: QualityReport) -> bytes:
@@ -204,6 +250,9 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
         ``.txt`` file, or a folder of such files) and/or uploads (objects with ``.name`` and ``.getvalue()``,
         or ``(name, bytes)`` tuples). Files whose names hold different dates (or separate workbooks) are
         separate extracts, merged with the newest winning; a folder of one CSV per list is one extract.
+        SSDA903 returns among them (CSV files or sheets with the return's columns, or the 903 XML) are
+        recognised by their columns, never read as a list, and read into periods of care
+        (:func:`csc_demand.io.ssda903.read_ssda903`).
     extract_date
         ``YYYY-MM-DD``: overrides the extract date for all files (default: a date in the file name, else the
         bulk of the latest event dates).
@@ -218,6 +267,9 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
         The clean tables (IDs pseudonymised, names, workers and postcodes dropped, birth dates to the month),
         the extracts and the quality report (every row not used, with its file, sheet, row and column). A
         list that is not found is absent from ``tables`` (with an error problem if the model needs it).
+        ``ssda903`` holds the SSDA903 periods of care when returns were given (cut to ``extract_date`` when
+        given, else to the end of the latest return); given alone, they are read, no list is, and an error
+        problem says a forecast also needs the Annex A lists.
 
     Raises
     ------
@@ -237,9 +289,10 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
     groups: dict[object, _Group] = {}
     listless: list[str] = []
     unreadable: list[str] = []
+    set_aside: list[RawTable] = []  # SSDA903 tables, recognised by their columns: never read as a list
     for index, f in enumerate(inputs):
         try:
-            sheets = raw_sheets(f)
+            sheets, found = input_tables(f)
         except CscDemandError as exc:
             if f.folder is None or len(inputs) == 1:
                 raise
@@ -253,6 +306,9 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
         except Exception as exc:  # a bug must not show a traceback with data in it; say where it happened
             raise CscDemandError(f"{f.name} could not be read ({type(exc).__name__}). Please report this "
                                  "problem; meanwhile, try saving the file again from Excel.") from None
+        set_aside += found
+        if not parts and found:  # an SSDA903 return: no extract
+            continue
         if not parts:  # a README or notes file: it holds no list, so it is no extract and dates nothing
             listless.append(f.name)
             quality.add(Problem("info", "file_skipped",
@@ -263,7 +319,7 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
         g = groups.setdefault(gkey, _Group(name_date))
         g.files.append(f.name)
         g.parts.extend(parts)
-    if not groups:
+    if not groups and not set_aside:
         reasons = [p.message for p in quality.problems  # a sheet refused or damaged: say why, not only "no list"
                    if p.file in listless and p.kind in ("sheet_too_large", "sheet_unreadable")]
         if reasons:
@@ -275,7 +331,7 @@ def read_annex_a(sources: object, *, extract_date: str | pd.Timestamp | None = N
                 "with the lists' column headers (such as 'Child Unique ID' and 'Date of referral'): check that "
                 "you chose the Annex A workbook or the folder of its lists.")
         raise CscDemandError("None of the files could be read: " + " ".join(unreadable))
-    return _assemble(_join_undated(list(groups.values())), user_date, quality)
+    return _finish(_join_undated(list(groups.values())), set_aside, key, user_date, quality)
 
 
 def read_pasted(texts: Mapping[str, str], *, extract_date: str | pd.Timestamp | None = None,
@@ -289,20 +345,23 @@ def read_pasted(texts: Mapping[str, str], *, extract_date: str | pd.Timestamp | 
     quality = QualityReport()
     key = _key_or_one_off(key, quality)
     group = _Group(None)
+    set_aside: list[RawTable] = []
     for label, text in texts.items():
         if not isinstance(text, str) or not text.strip():
             continue
         rows = text_rows(text, "\t" if "\t" in text else None)
         group.files.append(str(label))
+        sheets, found = split_sheets([RawSheet("pasted text", str(label), rows)])
+        set_aside += found
         try:
-            group.parts.extend(_read_parts([RawSheet("pasted text", str(label), rows)], key, quality))
+            group.parts.extend(_read_parts(sheets, key, quality))
         except CscDemandError:
             raise
         except Exception as exc:
             raise CscDemandError(f"The text pasted as {label} could not be read ({type(exc).__name__}).") from None
     if not group.files:
         raise CscDemandError("Nothing was pasted: copy a list from Excel, including its header row.")
-    return _assemble([group], user_date, quality)
+    return _finish([] if set_aside and not group.parts else [group], set_aside, key, user_date, quality)
 
 
 __all__ = ["read_annex_a", "read_pasted"]

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
+from csc_demand.io.ssda903 import Ssda903
 from csc_demand.tables import (
     LISTS_BY_TABLE,
     MEASURE_LABELS,
@@ -59,6 +62,44 @@ def history_summary(annex: AnnexA) -> dict | None:
     }
 
 
+def return_label(end: pd.Timestamp) -> str:
+    """A return as people name it: ``2017-18`` for the year ending 31 March 2018, else ``to 2021-12-31``."""
+    end = pd.Timestamp(end)
+    return f"{end.year - 1}-{end.year % 100:02d}" if (end.month, end.day) == (3, 31) else f"to {_day(end)}"
+
+
+def ssda903_summary(s: Ssda903 | None) -> dict | None:
+    """The SSDA903 returns read (``None`` when none were): ``extract_date`` (what everything was cut to),
+    ``returns`` (each: ``end``, ``year`` as ``2017-18``, ``how`` its year was found, ``sources``,
+    ``episodes_read``), ``years``, ``episodes_read`` (rows of the episodes tables), ``episodes`` (used),
+    ``periods``, ``children``, ``open_at_extract``, ``first_start`` / ``last_start`` of the periods, what was
+    merged (``replaced_by_later_return``: the same episode in an earlier return; ``overlaps`` ended when the
+    child's next episode started; ``ended_with_return``: open episodes missing from later returns;
+    ``made_open``: ending after the extract date) and not used (``rows_not_used``, ``not_used`` per problem
+    kind, e.g. ``duplicate_episode``, ``short_break``, ``after_extract_date``), and ``ignored`` (903 tables
+    found but not needed) and ``people_sources`` (where the header and UASC tables were read). Counts and
+    dates only: no child-level value."""
+    if s is None:
+        return None
+    c = s.counts
+    starts = s.periods["start_date"]
+    return {
+        "extract_date": _day(s.extract_date),
+        "returns": [{"end": _day(r.end), "year": return_label(r.end), "how": r.how, "sources": list(r.sources),
+                     "episodes_read": int(r.episodes_read)} for r in s.returns],
+        "years": [return_label(r.end) for r in s.returns],
+        "episodes_read": int(c["episodes_read"]), "episodes": int(c["episodes"]), "periods": int(c["periods"]),
+        "children": s.children, "open_at_extract": s.open_at_extract,
+        "first_start": _day(starts.min()) if len(starts) else None,
+        "last_start": _day(starts.max()) if len(starts) else None,
+        **{k: int(c[k]) for k in ("replaced_by_later_return", "overlaps", "ended_with_return", "made_open")},
+        "rows_not_used": int(c["rows_not_used"]),
+        "not_used": dict(Counter(p.kind for p in s.problems if p.row_not_used)),
+        "people_sources": list(s.people_sources),
+        "ignored": list(s.ignored),
+    }
+
+
 def validation_summary(annex: AnnexA) -> dict:
     """The validate summary as a JSON-ready dict.
 
@@ -71,8 +112,9 @@ def validation_summary(annex: AnnexA) -> dict:
     ``sources`` (where each list was found), ``ok`` (all required lists read, none of them unusable),
     ``problems`` (each with ``severity``, ``kind``, ``file``, ``sheet``, ``row``, ``column``,
     ``message``), ``timeline`` (the observed windows and the gaps between them, then the months of the
-    monthly figures: :func:`~csc_demand.tables.observed_timeline`) and ``history`` (the monthly figures,
-    :func:`history_summary`, or ``None``). Contains no child-level value.
+    monthly figures: :func:`~csc_demand.tables.observed_timeline`; empty when no list was read),
+    ``history`` (the monthly figures, :func:`history_summary`, or ``None``) and ``ssda903`` (the SSDA903
+    returns, :func:`ssda903_summary`, or ``None``). Contains no child-level value.
     """
     q = annex.quality
     lists: dict[str, dict] = {}
@@ -106,8 +148,9 @@ def validation_summary(annex: AnnexA) -> dict:
         "sources": {t: list(locs) for t, locs in q.sources.items()},
         "ok": not missing and not unusable,
         "problems": [p.to_dict() for p in q.problems],
-        "timeline": observed_timeline(annex),
+        "timeline": observed_timeline(annex) if annex.extracts else [],
         "history": history_summary(annex),
+        "ssda903": ssda903_summary(annex.ssda903),
     }
 
 
@@ -125,7 +168,7 @@ def format_summary(summary: dict) -> str:
     """The readable text of a :func:`validation_summary` (what ``csc-demand validate`` prints)."""
     out: list[str] = []
     src = {"user": "given by you", "file name": "from the file name", "latest event": "the latest date in the lists",
-           "today": "today's date, as no date was found"}
+           "today": "today's date, as no date was found", "ssda903": "the end of the SSDA903 returns read"}
     how = src.get(summary["extract_date_source"], summary["extract_date_source"])
     out.append(f"Extract date: {summary['extract_date']} ({how})")
     if len(summary["extracts"]) > 1:
@@ -147,6 +190,9 @@ def format_summary(summary: dict) -> str:
             verb = "differs" if h["differences"] == 1 else "differ"
             line += f"; {_n(h['differences'], 'figure')} {verb} from the lists by more than 5% (history_differs below)"
         out.append(line)
+    if summary.get("ssda903"):
+        out.append("")
+        out.extend(_ssda903_lines(summary["ssda903"]))
     out.append("")
     out.append("Lists found:")
     for t in USED_TABLES:
@@ -199,6 +245,40 @@ def format_summary(summary: dict) -> str:
                        f"List {LISTS_BY_TABLE[t].number}" for t in empty) + (" hold" if len(empty) > 1 else " holds")
                    + " no rows.")
     return "\n".join(out)
+
+
+def _ssda903_lines(s: dict) -> list[str]:
+    """The SSDA903 part of the readable summary."""
+    years = ", ".join(s["years"])
+    out = [f"SSDA903 returns: {_n(len(s['returns']), 'return')} ({years}), read to {s['extract_date']}",
+           f"  {_n(s['periods'], 'period')} of care, {_n(s['children'], 'child', 'children')}"
+           + (f", starting {s['first_start']} to {s['last_start']}" if s["first_start"] else "")
+           + f", {s['open_at_extract']:,} open at {s['extract_date']}"]
+    merged = [f"{_n(s['episodes_read'], 'episode row')} read, {_n(s['episodes'], 'episode')} used"]
+    if s["replaced_by_later_return"]:
+        merged.append(f"{_n(s['replaced_by_later_return'], 'episode')} also in a later return (the later one used)")
+    if s["overlaps"]:
+        merged.append(f"{_n(s['overlaps'], 'overlapping episode')} ended when the next one started")
+    if s["ended_with_return"]:
+        merged.append(f"{_n(s['ended_with_return'], 'open episode')} missing from later returns ended with "
+                      "their return")
+    if s["made_open"]:
+        merged.append(f"{_n(s['made_open'], 'episode')} ending after {s['extract_date']} read as open")
+    if s["rows_not_used"]:
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(s["not_used"].items()))
+        merged.append(f"{_n(s['rows_not_used'], 'row')} not used ({kinds})")
+    out.append("  " + "; ".join(merged))
+    for r in s["returns"]:
+        how = "" if r["how"] == "file name" else f", year from the {r['how']}"
+        out.append(f"      {r['year']} (to {r['end']}{how}): {_n(r['episodes_read'], 'episode row')} from "
+                   + ", ".join(r["sources"]))
+    people = s["people_sources"]
+    if people:
+        shown = ", ".join(people) if len(people) <= SHOWN_PER_KIND else f"{people[0]} … {people[-1]}"
+        out.append(f"  Sex, date of birth and UASC from {_n(len(people), 'header or UASC table')}: {shown}")
+    if s["ignored"]:
+        out.append("  Not needed, not read: " + "; ".join(s["ignored"]))
+    return out
 
 
 def unusable_text(summary: dict) -> str:
