@@ -196,14 +196,33 @@ HISTORY_TABLE = "monthly_figures"
 class MonthlyHistory:
     """An LA's monthly performance figures, read from a CSV or a sheet (:func:`csc_demand.io.read_history`).
 
-    ``table``: index ``month`` (the first day of each month, ``Timestamp``, sorted, unique); columns: any of
-    :data:`HISTORY_MEASURES` as float counts (children, plans or referrals), ``NaN`` where the file had no
-    usable figure. Flows are the month's count; stocks are counts open at the month end.
-    ``source`` is the file name, ``sheet`` the sheet read (``None`` for a CSV), ``headers`` the header as
-    written for ``month`` and each measure, ``rows`` the spreadsheet row (CSV line) of each month (a Series
-    indexed like ``table``), ``header_row`` the row of the headers, ``rows_read`` the non-blank rows under
-    the headers and ``problems`` everything the reader noticed (each also in the :class:`QualityReport` it
-    was given). Counts only: no child-level value.
+    Counts only: no child-level value. Attach them to the lists with :func:`csc_demand.model.with_history`.
+
+    Attributes
+    ----------
+    table
+        Index ``month`` (the first day of each month, ``Timestamp``, sorted, unique); columns: any of
+        :data:`HISTORY_MEASURES` as float counts (children, plans or referrals), ``NaN`` where the file had no
+        usable figure. Flows are the month's count; stocks are counts open at the month end.
+    source
+        The file name.
+    sheet
+        The sheet read (``None`` for a CSV).
+    headers
+        The header as written for ``month`` and each measure.
+    rows
+        The spreadsheet row (CSV line) of each month, a Series indexed like ``table``.
+    header_row
+        The row of the headers.
+    rows_read
+        Non-blank rows under the headers.
+    problems
+        Everything the reader noticed (each also in the :class:`QualityReport` it was given).
+
+    Examples
+    --------
+    >>> history = cd.read_history("monthly figures.csv")
+    >>> history.measures, history.table["cp_open"].tail(3)
     """
 
     table: pd.DataFrame
@@ -241,16 +260,36 @@ class MonthlyHistory:
 class AnnexA:
     """The clean, pseudonymised Annex A lists of one LA (one or several extracts merged).
 
-    ``tables`` maps table names (``referrals``, ``cp_plans``, ``looked_after``, and when present
-    ``contacts``, ``assessments``, ``s47``, ``children_in_need``) to clean DataFrames with the columns of
-    :attr:`ListSpec.clean_columns` (plus derived columns the reader adds: ``source_group`` for referrals
-    and contacts, ``placement_group`` for looked-after children).
-    ``extract_date`` is the newest extract date; ``extract_date_source`` says how it was found
-    (``"user"``, ``"file name"`` or ``"latest event"``). ``extracts`` lists every extract merged, oldest
-    first, so the model knows which periods were observed. ``history`` holds the LA's monthly figures when
-    given (:func:`csc_demand.model.with_history`). ``ssda903`` holds the periods of care read from SSDA903
-    returns given with the lists (:class:`csc_demand.io.ssda903.Ssda903`; its ``periods`` have the columns of
-    :attr:`looked_after`), else ``None``.
+    Made by :func:`csc_demand.read_annex_a`; every table holds pseudonymised IDs, never names, workers or
+    postcodes.
+
+    Attributes
+    ----------
+    tables
+        Table names (``referrals``, ``cp_plans``, ``looked_after``, and when present ``contacts``,
+        ``assessments``, ``s47``, ``children_in_need``) to clean DataFrames with the columns of
+        :attr:`ListSpec.clean_columns` (plus derived columns the reader adds: ``source_group`` for referrals
+        and contacts, ``placement_group`` for looked-after children). Dates are ``Timestamp``.
+    extract_date
+        The newest extract date.
+    extract_date_source
+        How it was found: ``"user"``, ``"file name"`` or ``"latest event"``.
+    extracts
+        Every extract merged, oldest first, each with its six-month window, so the model knows which periods
+        were observed.
+    quality
+        Every problem found, with file, sheet, row and column (:class:`QualityReport`).
+    history
+        The LA's monthly figures when given (:func:`csc_demand.model.with_history`), else ``None``.
+    ssda903
+        The periods of care read from SSDA903 returns given with the lists
+        (:class:`csc_demand.io.ssda903.Ssda903`; its ``periods`` have the columns of :attr:`looked_after`),
+        else ``None``.
+
+    Examples
+    --------
+    >>> annex = cd.read_annex_a("Annex A 2024-03-31.xlsx", key=cd.load_or_create_key())
+    >>> annex.extract_date, len(annex.referrals), annex.quality.rows_not_used
     """
 
     tables: dict[str, pd.DataFrame]
@@ -437,28 +476,52 @@ ACTUAL_SCENARIO = "Actual"
 class Forecast:
     """A forecast for one or several scenarios: ONE long table, plus the actuals in the same shape.
 
-    ``table`` columns (:data:`FORECAST_COLUMNS`):
+    Made by :func:`csc_demand.forecast`; it cannot be changed once made. Every output (chart, Excel sheet,
+    JSON) is a view of ``table`` and ``actuals``; no output computes anything of its own.
 
-    - ``scenario``: the scenario's name;
-    - ``measure``: one of :data:`MEASURES`, or ``cost_gbp`` (£ in the period, at that period's prices) and
-      ``social_workers`` (full-time equivalents needed at the end of the period);
-    - ``period_type``: ``"month"`` (calendar month) or ``"fy"`` (financial year, April–March);
-    - ``period``: ``"2021-01"`` for a month, ``"2021-22"`` for a financial year;
-    - ``period_start``: the first day of the period (Timestamp);
-    - ``breakdown`` / ``group``: ``"total"`` / ``"All"``, or e.g. ``"age_band"`` / ``"1 to 4"``,
-      ``"placement_group"`` / ``"Fostering"``, ``"source_group"`` / ``"Police"``, ``"cost_group"`` /
-      ``"Residential"`` or ``"Child protection plans"``;
-    - ``quantile``: 0.1, 0.5, 0.9 (and any others asked for); flows are summed per draw before the
-      quantile is taken, so a financial year's P90 is the P90 of yearly totals;
-    - ``value``: the number (float).
+    Attributes
+    ----------
+    table
+        Columns :data:`FORECAST_COLUMNS`: ``scenario`` (the scenario's name); ``measure`` (one of
+        :data:`MEASURES`, or ``cost_gbp``: £ in the period at that period's prices, and ``social_workers``:
+        full-time equivalents needed at the end of the period); ``period_type`` (``"month"`` or ``"fy"``, the
+        financial year April–March); ``period`` (``"2021-01"`` or ``"2021-22"``); ``period_start`` (the
+        period's first day); ``breakdown`` / ``group`` (``"total"`` / ``"All"``, or e.g. ``"age_band"`` /
+        ``"1 to 4"``, ``"placement_group"`` / ``"Fostering"``, ``"source_group"`` / ``"Police"``,
+        ``"cost_group"`` / ``"Residential"``); ``quantile`` (0.1, 0.5, 0.9 and any others asked for; flows are
+        summed per draw before the quantile is taken, so a financial year's P90 is the P90 of yearly totals);
+        ``value`` (the number).
+    actuals
+        The same columns with ``scenario = "Actual"`` and ``quantile = 0.5``, over the observed history.
+    extract_date
+        The extract date the forecast starts from.
+    scenarios
+        The :class:`~csc_demand.scenario.Scenario` objects, in order.
+    estimates
+        The :class:`~csc_demand.model.Estimates` used.
+    draws
+        Monte Carlo draws.
+    seed
+        The random seed.
+    months
+        Calendar months forecast after the extract date's month.
+    quality
+        The data's quality report (``None`` when forecast from Estimates).
+    backtest
+        The backtest table when asked for (``forecast(..., backtest=True)``), else ``None``.
+    la_name
+        The local authority's name, when given.
+    window_fit
+        The model against the actual open plans and children looked after over the latest observed window
+        (:func:`csc_demand.model.window_fit`): counts per date only.
+    timeline
+        What was observed when (:func:`observed_timeline` of the data forecast from), which the reports show.
 
-    ``actuals`` has the same columns with ``scenario = "Actual"`` and ``quantile = 0.5``, over the observed
-    history. Every output (chart, Excel sheet, JSON) is a view of these two tables; no output computes
-    anything of its own. ``backtest`` (optional) is the backtest table, ``estimates`` the Estimates used,
-    ``scenarios`` the Scenario objects in order. ``window_fit`` (optional) is the model against the actual
-    open plans and children looked after over the latest observed window
-    (:func:`csc_demand.model.window_fit`): counts per date only. ``timeline`` (optional) is what was observed
-    when (:func:`observed_timeline` of the data forecast from), which the reports show.
+    Examples
+    --------
+    >>> fc = cd.forecast(annex, [cd.Scenario(name="No further shocks")], months=24)
+    >>> fc.to_frame().head()
+    >>> fc.write("forecast.xlsx")
     """
 
     table: pd.DataFrame
