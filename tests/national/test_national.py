@@ -94,7 +94,8 @@ def test_executors_give_identical_numbers(pub_small):
     serial = forecast_national(pub_small, **kw, executor="serial").to_frame()
     processes = forecast_national(pub_small, **kw, executor="processes").to_frame()
     pd.testing.assert_frame_equal(serial, processes)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as c:
+    # a real scheduler with two worker processes, as on a cluster
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
         dask = forecast_national(pub_small, **kw, executor=f"dask://{c.scheduler_address}").to_frame()
     pd.testing.assert_frame_equal(serial, dask)
 
