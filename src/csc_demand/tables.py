@@ -327,7 +327,12 @@ def observed_intervals(annex: AnnexA) -> list[tuple[pd.Timestamp, pd.Timestamp]]
     if not spans:
         e = pd.Timestamp(annex.extract_date)
         spans = [(window_start(e), e)]
-    spans.sort()
+    return merge_spans(spans)
+
+
+def merge_spans(spans: list[tuple[pd.Timestamp, pd.Timestamp]]) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Inclusive day spans merged into disjoint intervals, oldest first (touching spans join)."""
+    spans = sorted(spans)
     out: list[tuple[pd.Timestamp, pd.Timestamp]] = []
     for a, b in spans:
         if out and a <= out[-1][1] + pd.Timedelta(days=1):

@@ -268,6 +268,11 @@ def test_annex_a_and_a_903_folder_together(tmp_path):
     summary = validation_summary(a)
     assert summary["ok"] and summary["ssda903"]["periods"] == 8 and summary["ssda903"]["children"] == 7
     assert summary["ssda903"]["years"] == ["2019-20", "2020-21"] and summary["ssda903"]["open_at_extract"] == 2
+    # the 2020-21 return runs past the lists' extract date: it is read up to it, and the rule for periods in
+    # both (List 8 wins; the returns add the rest) is stated in the quality report
+    assert a.ssda903.extract_date == T("2020-12-31")
+    note = next(p for p in a.quality.problems if p.kind == "ssda903_with_list8")
+    assert "List 8 (the newer extract) is used" in note.message and "8 periods of care from 01/04/2019" in note.message
 
 
 def test_other_903_tables_are_skipped_with_a_note(tmp_path):

@@ -211,9 +211,10 @@ def _finish(groups: list[_Group], set_aside: list[RawTable], key: bytes, user_da
     the extract date the user gave, else to the end of the latest return). Needs a group or a 903 table."""
     annex = _assemble(groups, user_date, quality) if groups else None
     ssda903 = None
+    cut = user_date if user_date is not None or annex is None else annex.extract_date
     try:
         if set_aside:
-            ssda903 = ssda903_from_tables(set_aside, key, extract_date=user_date, quality=quality)
+            ssda903 = ssda903_from_tables(set_aside, key, extract_date=cut, quality=quality)
     except CscDemandError as exc:
         if annex is None:
             raise
@@ -225,6 +226,14 @@ def _finish(groups: list[_Group], set_aside: list[RawTable], key: bytes, user_da
         assert ssda903 is not None
         return _only_ssda903(ssda903, quality)
     annex.ssda903 = ssda903
+    if ssda903 is not None and "looked_after" in annex.tables:
+        added = ssda903.beyond(annex.looked_after)
+        quality.add(Problem(
+            "info", "ssda903_with_list8",
+            f"The SSDA903 returns hold {len(added):,} periods of care from {ssda903.first_day:%d/%m/%Y}. Where a "
+            "period is also in List 8, List 8 (the newer extract) is used; the returns add the "
+            f"{int(added.sum()):,} periods List 8 does not hold, for how long care lasts. Periods that began "
+            "before the earliest return are not used for that (their start is not known)."))
     return annex
 
 

@@ -345,6 +345,27 @@ class Ssda903:
         return int(self.periods["child_id"].nunique())
 
     @property
+    def first_day(self) -> pd.Timestamp:
+        """The first day the returns cover: the day after the end of the year before the earliest return."""
+        return self.returns[0].end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+
+    def beyond(self, looked_after: pd.DataFrame) -> np.ndarray:
+        """Which periods of care add to List 8 (``looked_after``): their start was seen in the returns and no
+        List 8 period of the same child overlaps them. Where both describe a period, List 8 (the newer
+        extract) is used: one rule, stated in the quality report by the reader. Booleans aligned with
+        :attr:`periods`."""
+        p = self.periods
+        own = p[["child_id", "start_date", "end_date"]].assign(_i=np.arange(len(p)))
+        other = looked_after[["child_id", "start_date", "end_date"]]
+        pairs = own.merge(other, on="child_id", suffixes=("", "_8"))
+        far = pd.Timestamp("2200-01-01")   # open: later than any date read
+        overlap = (pairs["start_date"] <= pairs["end_date_8"].fillna(far)) & \
+            (pairs["start_date_8"] <= pairs["end_date"].fillna(far))
+        in_list8 = np.zeros(len(p), dtype=bool)
+        in_list8[pairs.loc[overlap.to_numpy(dtype=bool), "_i"].to_numpy()] = True
+        return self.start_seen.to_numpy(dtype=bool) & ~in_list8
+
+    @property
     def open_at_extract(self) -> int:
         """Periods of care open at the extract date."""
         p = self.periods

@@ -47,6 +47,7 @@ from csc_demand.tables import (
     PLACEMENT_GROUP_ORDER,
     PLACEMENT_GROUPS,
     AnnexA,
+    merge_spans,
 )
 
 
@@ -122,13 +123,31 @@ class Estimates:
         return out
 
 
+def care_history(annex: AnnexA, intervals: list[tuple[pd.Timestamp, pd.Timestamp]],
+                 e: pd.Timestamp) -> tuple[pd.DataFrame, list[tuple[pd.Timestamp, pd.Timestamp]]]:
+    """List 8's periods of care and the days they were observed; with SSDA903 returns, also the periods the
+    returns add (:meth:`~csc_demand.io.ssda903.Ssda903.beyond`: List 8 wins where both hold a period), each
+    censored at the date the returns were cut to, and the days the returns cover."""
+    table = care_periods(annex.looked_after)
+    s = getattr(annex, "ssda903", None)
+    if s is None or not len(s.periods):
+        return table, intervals
+    own_date = table["extract_date"].fillna(e) if "extract_date" in table else e
+    extra = care_periods(s.periods[s.beyond(annex.looked_after)]).assign(extract_date=s.extract_date)
+    merged = pd.concat([table.assign(extract_date=own_date), extra], ignore_index=True)
+    return merged, merge_spans(list(intervals) + [(s.first_day, min(s.extract_date, e))])
+
+
 def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeIndex,
           intervals: list[tuple[pd.Timestamp, pd.Timestamp]], e: pd.Timestamp, what: str, plural: str,
-          base: Baseline, key: str, monthly: pd.DataFrame | None = None) -> Flow:
+          base: Baseline, key: str, monthly: pd.DataFrame | None = None,
+          duration_intervals: list[tuple[pd.Timestamp, pd.Timestamp]] | None = None) -> Flow:
+    """One flow's estimates: conversion from referrals in ``intervals``, durations from the plans seen in
+    ``duration_intervals`` (default: the same days; longer for care when SSDA903 returns were read)."""
     table = table[pd.to_datetime(table["start_date"]).notna().to_numpy()]
     conv = fit_episode_conversion(referrals, table, ref_days, plural) if key == "cin" else \
         fit_conversion(referrals, table, ref_days, intervals, e, what, plural)
-    ep = episodes(table, intervals, e)
+    ep = episodes(table, duration_intervals or intervals, e)
     dur = fit_durations(ep, plural)
     starts_mask = day_mask(pd.DatetimeIndex(ep.start), intervals)
     open_now = int(ep.open_at_extract.sum())
@@ -266,14 +285,14 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     ref_days = hist.days[mask]
     cp = _flow(annex.cp_plans, referrals, ref_days, intervals, e, "child protection plan",
                "child protection plans", base, "cp", monthly)
-    cla_table = care_periods(annex.looked_after)
+    cla_table, cla_intervals = care_history(annex, intervals, e)
     cla = _flow(cla_table, referrals, ref_days, intervals, e, "period of care", "periods of care", base, "cla",
-                monthly)
+                monthly, cla_intervals)
     cin = None
     if "children_in_need" in annex.tables and len(annex.tables["children_in_need"]):
         cin = _flow(annex.tables["children_in_need"], referrals, ref_days, intervals, e, "child in need episode",
                     "children in need episodes", base, "cin", monthly)
-    ep = episodes(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()], intervals, e)
+    ep = episodes(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()], cla_intervals, e)
     now_band = band_index(ep.age_at_start_weeks[ep.open_at_extract] + ep.exit_weeks[ep.open_at_extract])
     placement = _placement_mix(cla_table[pd.to_datetime(cla_table["start_date"]).notna().to_numpy()],
                                ep.open_at_extract, now_band)
