@@ -521,6 +521,11 @@ class Forecast:
         (:func:`csc_demand.model.window_fit`): counts per date only.
     timeline
         What was observed when (:func:`observed_timeline` of the data forecast from), which the reports show.
+    published
+        When a local authority was named (``forecast(..., la="Kent")``): its published figures, the forecast
+        from them and this forecast at each 31 March
+        (:func:`csc_demand.national.compare.published_beside`: one row per scenario, measure and year; counts of
+        children); ``None`` when no authority was named.
 
     Examples
     --------
@@ -542,6 +547,7 @@ class Forecast:
     la_name: str | None = None
     window_fit: pd.DataFrame | None = None
     timeline: list[dict] | None = None
+    published: pd.DataFrame | None = None
 
     def to_frame(self, series_id: str | None = None) -> pd.DataFrame:
         """The forecast as a tidy long table, one row per scenario, measure, period and breakdown group.

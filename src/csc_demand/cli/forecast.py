@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import sys
+import time
 
 from csc_demand.cli.common import add_input_arguments, read
 
@@ -23,6 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--months", type=int, default=36, help="months to forecast, 1 to 60 (default 36)")
     p.add_argument("--draws", type=int, default=1000, help="Monte Carlo draws (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same forecast")
+    p.add_argument("--la", metavar="NAME_OR_CODE",
+                   help="your local authority (a name such as Kent, or a code such as E10000016 or 886): show its "
+                        "figures as the DfE published them, and a forecast from them, beside this forecast at each "
+                        "31 March (default: the scenario's [workforce] la, if any)")
     p.add_argument("--out", metavar="FILE", help="also write the forecast, with a backtest of your own data, to FILE "
                                                  "(.xlsx, .html, .csv or .json)")
     p.set_defaults(func=run)
@@ -69,6 +74,19 @@ def summary_lines(fc) -> list[str]:
     return lines
 
 
+def published_lines(fc, seconds: float) -> list[str]:
+    """The published figures beside the forecast, for people (nothing when no authority was named): what they
+    are, then a line per 31 March forecast, and how long the forecast took (it forecasts every authority)."""
+    from csc_demand.report.tables_view import published_intro, published_sentences
+
+    intro = published_intro(fc)
+    if intro is None:
+        return []
+    return ["", f"Published figures: {intro}", *(f"  {line}" for line in published_sentences(fc)),
+            f"(This forecast and every local authority's forecast from the published figures took {seconds:.1f} "
+            "seconds.)"]
+
+
 def run(args: argparse.Namespace) -> int:
     """Read, forecast, print (text or JSON) and optionally write the report."""
     from csc_demand.model import forecast
@@ -80,10 +98,17 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         check_report_path(args.out)   # before the slow part
     scenarios = [load_scenario(p) for p in args.scenario]   # check the scenarios before the slow read
+    la = args.la or next((s.workforce.la for s in scenarios if s.workforce.la), None)
+    if la:
+        from csc_demand.workforce import find_la
+
+        find_la(la)   # a mistyped name is found before the slow read
     annex = read(args)
     if not scenarios:
         scenarios = [builtin_scenarios(annex.extract_date.date())["No further shocks"]]
-    fc = forecast(annex, scenarios, months=args.months, draws=args.draws, seed=args.seed)
+    started = time.perf_counter()
+    fc = forecast(annex, scenarios, months=args.months, draws=args.draws, seed=args.seed, la=la)
+    seconds = time.perf_counter() - started
     fc = dataclasses.replace(fc, timeline=fc.timeline or observed_timeline(annex))
     out = sys.stderr if args.json else sys.stdout
     if args.out:
@@ -93,7 +118,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(forecast_json(fc)) + "\n")
     else:
-        print("\n".join(summary_lines(fc)))
+        print("\n".join(summary_lines(fc) + published_lines(fc, seconds)))
+    if fc.published is None:
+        print("Note: add --la with your local authority's name or code (such as --la Kent) to see its figures as "
+              "the DfE published them beside this forecast.", file=out)
     for note in getattr(fc.estimates, "notes", ()):
         print(f"Note: {note}", file=out)
     return 0

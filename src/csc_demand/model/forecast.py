@@ -9,6 +9,7 @@ years.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -196,7 +197,7 @@ def summarise(sim: Simulation, grid: Grid, qs: np.ndarray) -> pd.DataFrame:
 def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenario] | Scenario | None = None, *,
              months: int = 36, draws: int = 1000, seed: int = 1,
              quantiles: Sequence[float] = (0.1, 0.5, 0.9), backtest: bool = False,
-             la_name: str | None = None) -> Forecast:
+             la_name: str | None = None, la: str | None = None) -> Forecast:
     """Forecast every scenario side by side on the same data.
 
     Every scenario uses the same random numbers (common random numbers), so differences between scenarios come
@@ -222,7 +223,13 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
         Also check the method on the data's own past (:func:`csc_demand.backtest`, with the first scenario's
         shocks that had begun by each cut date); needs the data, not Estimates.
     la_name
-        The local authority's name, carried to the reports and :meth:`Forecast.to_frame`.
+        The local authority's name, carried to the reports and :meth:`Forecast.to_frame` (default: ``la``'s
+        name as the DfE writes it).
+    la
+        The local authority, by name or code ("Kent", "E10000016" or "886"): its published figures and the
+        forecast from them (calibrated on every authority; a few seconds more, and needs
+        ``pip install 'csc-demand[national]'``) are put beside this forecast at each 31 March, in
+        :attr:`Forecast.published` and the reports (:func:`csc_demand.national.compare.published_beside`).
 
     Returns
     -------
@@ -271,9 +278,15 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
     if backtest:
         from csc_demand.model.backtest import backtest as run_backtest
         bt = run_backtest(annex_or_estimates, scenario=scenarios[0])
-    return Forecast(table=table, actuals=est.actuals, extract_date=est.extract_date, scenarios=tuple(scenarios),
-                    estimates=est, draws=int(draws), seed=int(seed), months=int(months), quality=quality,
-                    backtest=bt, la_name=la_name,
-                    window_fit=est.fit if est.fit is not None else window_fit(est),
-                    timeline=None if isinstance(annex_or_estimates, Estimates)
-                    else observed_timeline(annex_or_estimates))
+    fc = Forecast(table=table, actuals=est.actuals, extract_date=est.extract_date, scenarios=tuple(scenarios),
+                  estimates=est, draws=int(draws), seed=int(seed), months=int(months), quality=quality,
+                  backtest=bt, la_name=la_name,
+                  window_fit=est.fit if est.fit is not None else window_fit(est),
+                  timeline=None if isinstance(annex_or_estimates, Estimates)
+                  else observed_timeline(annex_or_estimates))
+    if la is None:
+        return fc
+    from csc_demand.national.compare import published_beside
+
+    published = published_beside(fc, la, seed=int(seed))
+    return dataclasses.replace(fc, published=published, la_name=la_name or str(published["la_name"].iloc[0]))

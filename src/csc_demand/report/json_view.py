@@ -33,7 +33,8 @@ def forecast_json(forecast: Forecast) -> dict:
     ``cin_starts``, ``cin_open`` (children in need at the month end, children on a plan or in care included) and
     ``social_workers`` (case-holding social workers needed, FTE = ``cin_open`` ÷ the caseload); a series the
     forecast does not hold is left out, not given as an empty list. Counts are rounded to whole numbers, social
-    workers to one decimal place."""
+    workers to one decimal place. When a local authority was named, ``"published"`` holds its published figures
+    beside the forecast (:func:`published_json`)."""
     t = forecast.table
     t = t[(t["period_type"] == "month") & (t["breakdown"] == "total") & t["measure"].isin(JSON_SERIES)
           & t["quantile"].isin(list(JSON_QUANTILES))]
@@ -53,7 +54,29 @@ def forecast_json(forecast: Forecast) -> dict:
                                                          JSON_QUANTILES.items()}}
                                for period, r in rows.iterrows()]
         out.append({"name": sc.name, "series": series})
-    return {"extract_date": pd.Timestamp(forecast.extract_date).date().isoformat(), "scenarios": out}
+    result = {"extract_date": pd.Timestamp(forecast.extract_date).date().isoformat(), "scenarios": out}
+    if forecast.published is not None and not forecast.published.empty:
+        result["published"] = published_json(forecast.published)
+    return result
+
+
+#: The figures of each row of the ``published`` key (counts of children, whole numbers; null when none).
+PUBLISHED_JSON_FIGURES = ("published", "published_p10", "published_p50", "published_p90", "annex_a_actual",
+                          "annex_a_p10", "annex_a_p50", "annex_a_p90")
+
+
+def published_json(published: pd.DataFrame) -> dict:
+    """``{"la_code", "la_name", "through", "rows": [{"scenario", "measure", "year", "published", "published_p10",
+    "published_p50", "published_p90", "annex_a_actual", "annex_a_p10", "annex_a_p50", "annex_a_p90"}]}`` from
+    :attr:`Forecast.published` (:func:`csc_demand.national.compare.published_beside`): ``through`` is the last
+    year ending 31 March published before the extract date, ``year`` the year ending 31 March, ``measure`` the
+    DfE's (``cp_at_31_march``, ``referrals``, …); counts rounded to whole numbers, null where there is none."""
+    first = published.iloc[0]
+    rows = [{"scenario": str(r["scenario"]), "measure": str(r["measure"]), "year": int(r["year"]),
+             **{k: _round(float(r[k])) for k in PUBLISHED_JSON_FIGURES}}
+            for r in published.to_dict("records")]
+    return {"la_code": str(first["la_code"]), "la_name": str(first["la_name"]),
+            "through": int(first["published_through"]), "rows": rows}
 
 
 def write_json(forecast: Forecast, path: str | Path) -> Path:

@@ -717,3 +717,81 @@ def window_fit_table(fit: pd.DataFrame) -> pd.DataFrame:
         out[f"{WINDOW_FIT_LABELS[m]}: actual"] = wide[("actual", m)].to_numpy(dtype=float)
         out[f"{WINDOW_FIT_LABELS[m]}: model"] = wide[("model", m)].to_numpy(dtype=float)
     return out
+
+
+#: The published measures beside the forecast (:data:`csc_demand.national.compare.MATCHED_MEASURES`), as people
+#: name them, in the order shown; ``{year}`` is the year ending 31 March.
+PUBLISHED_LABELS = {
+    "cp_at_31_march": "Open child protection plans at 31 March {year}",
+    "cla_at_31_march": "Children looked after at 31 March {year}",
+    "cin_at_31_march": "Children in need at 31 March {year}",
+    "referrals": "Referrals in the year to 31 March {year}",
+    "cp_starts": "Child protection plans started in the year to 31 March {year}",
+    "cla_starts": "Children starting to be looked after in the year to 31 March {year}",
+}
+#: The stocks of the published figures, charted one each.
+PUBLISHED_STOCKS = ("cp_at_31_march", "cla_at_31_march", "cin_at_31_march")
+#: The columns of :func:`published_table`, after ``Scenario``, ``Measure`` and ``31 March``: the table's own.
+PUBLISHED_TABLE_COLUMNS = {
+    "published": "Published", "published_p10": "From published: P10", "published_p50": "From published: P50",
+    "published_p90": "From published: P90", "annex_a_actual": "Your lists", "annex_a_p10": "This forecast: P10",
+    "annex_a_p50": "This forecast: P50", "annex_a_p90": "This forecast: P90",
+}
+
+
+def published_measure(measure: str, year: int | None = None) -> str:
+    """A published measure as people name it: "Children looked after at 31 March" (with the year when given)."""
+    text = PUBLISHED_LABELS.get(measure, measure)
+    return text.format(year=year) if year is not None else text.replace(" {year}", "")
+
+
+def published_intro(forecast: Forecast) -> str | None:
+    """What the published-figures table is, in a sentence or two; None when no authority was named."""
+    p = forecast.published
+    if p is None or p.empty:
+        return None
+    first = p.iloc[0]
+    return (f"{first['la_name']} ({first['la_code']}) as the DfE published it, beside a forecast from the figures "
+            f"published before the extract date (up to the year ending 31 March {int(first['published_through'])}),"
+            " made for every local authority in England with its 80% interval checked against their past years, "
+            "and this forecast from your Annex A lists. Stocks are at 31 March; flows are for the year to 31 March, "
+            "shown for this forecast only where it covers the whole year. The DfE counts children in need and "
+            "referrals in its own way (the census's rules), so a steady gap between the two can be a difference of "
+            "definition rather than of forecast.")
+
+
+def published_sentences(forecast: Forecast) -> list[str]:
+    """Plain-English lines: per scenario and measure, each 31 March this forecast covers, the forecast from the
+    published figures and this forecast (middle estimate, 80% interval in brackets), and the published figure
+    when it is out. Empty when no authority was named."""
+    p = forecast.published
+    if p is None or p.empty:
+        return []
+    p = p[p["annex_a_p50"].notna()]
+    many = p["scenario"].nunique() > 1
+    out = []
+    for (scenario, measure), rows in p.groupby(["scenario", "measure"], sort=False):
+        for r in rows.itertuples(index=False):
+            parts = []
+            if not np.isnan(r.published_p50):
+                parts.append(f"forecast from the published figures {r.published_p50:,.0f} ({r.published_p10:,.0f} "
+                             f"to {r.published_p90:,.0f})")
+            parts.append(f"this forecast {r.annex_a_p50:,.0f} ({r.annex_a_p10:,.0f} to {r.annex_a_p90:,.0f})")
+            if not np.isnan(r.published):
+                parts.append(f"published {r.published:,.0f}")
+            lead = f"{scenario}: " if many else ""
+            out.append(f"{lead}{published_measure(measure, int(r.year))}: " + "; ".join(parts) + ".")
+    return out
+
+
+def published_table(forecast: Forecast) -> pd.DataFrame | None:
+    """The published figures beside the forecast for people: ``Scenario``, ``Measure``, ``31 March`` (the date),
+    then :data:`PUBLISHED_TABLE_COLUMNS` (counts of children); None when no authority was named."""
+    p = forecast.published
+    if p is None or p.empty:
+        return None
+    out = pd.DataFrame({"Scenario": p["scenario"].astype(str),
+                        "Measure": p["measure"].map(published_measure), "31 March": pd.to_datetime(p["date"])})
+    for col, label in PUBLISHED_TABLE_COLUMNS.items():
+        out[label] = p[col].to_numpy(dtype=float)
+    return out.reset_index(drop=True)
