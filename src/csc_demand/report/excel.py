@@ -512,6 +512,7 @@ def write_excel(forecast: Forecast, path: str | Path) -> Path:
         _print_setup(ws, repeat_to_row=block.first_row - 1, pages_wide=math.ceil(len(block.columns) / 16))
 
     _caseload_sheet(wb, fm, forecast, scen, used)
+    _published_sheet(wb, fm, forecast, used)
 
     estimates = tv.estimates_frame(forecast)
     _frame_sheet(wb.add_worksheet(safe_sheet_name("Estimates", used)), fm, estimates,
@@ -762,3 +763,74 @@ def _caseload_sheet(wb: Workbook, fm: _Formats, forecast: Forecast, scen: list[s
                 r = _paragraph(ws, r, answer, fm, last_col, width_chars)
             r = _write_table(ws, fm, r, table) + 2
     _print_setup(ws)
+
+
+PUBLISHED_SHEET = "Published figures"
+PUBLISHED_COLOUR = "#0072B2"
+THIS_FORECAST_COLOUR = "#D55E00"
+
+
+def _published_sheet(wb: Workbook, fm: _Formats, forecast: Forecast, used: set[str]) -> None:
+    """The sheet "Published figures" (only when a local authority was named): what it shows, the table of
+    :func:`tables_view.published_table`, and per stock a native line chart of the published figures, the forecast
+    from them (P50 with P10 and P90) and this forecast (P50 with P10 and P90) at each 31 March, for the first
+    scenario."""
+    table = tv.published_table(forecast)
+    if table is None:
+        return
+    name = safe_sheet_name(PUBLISHED_SHEET, used)
+    ws = wb.add_worksheet(name)
+    last_col = len(table.columns) - 1
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 44)
+    ws.set_column(2, last_col, 13)
+    width_chars = 22 + 44 + 13 * (last_col - 1)
+    first = forecast.published.iloc[0]
+    ws.write_string(0, 0, f"{PUBLISHED_SHEET}: {first['la_name']} ({first['la_code']})", fm.title)
+    r = _paragraph(ws, 2, tv.published_intro(forecast), fm, last_col, width_chars)
+    scenarios = list(dict.fromkeys(table["Scenario"]))
+    if len(scenarios) > 1:
+        r = _paragraph(ws, r, f"The charts show the first scenario ({scenarios[0]}); the table has every scenario.",
+                       fm, last_col, width_chars)
+    header = r + 1
+    for c, label in enumerate(table.columns):
+        ws.write_string(header, c, str(label), fm.header)
+    ws.set_row(header, 30)
+    cells = table.astype(object).to_numpy()
+    for i in range(cells.shape[0]):
+        for c in range(cells.shape[1]):
+            _write(ws, header + 1 + i, c, cells[i, c], fm, COUNT_FORMAT)
+    ws.freeze_panes(header + 1, 0)
+    ws.autofilter(header, 0, header + len(table), last_col)
+    col = {label: c for c, label in enumerate(table.columns)}
+    lines = (("Published", "Published", ACTUAL_COLOUR, "solid", 2.25),
+             ("From published: P50", "From the published figures: P50 (dashed: P10, P90)", PUBLISHED_COLOUR, "solid", 2.25),
+             ("From published: P10", "P10", PUBLISHED_COLOUR, "dash", 1.0),
+             ("From published: P90", "P90", PUBLISHED_COLOUR, "dash", 1.0),
+             ("This forecast: P50", "This forecast: P50 (dashed: P10, P90)", THIS_FORECAST_COLOUR, "solid", 2.25),
+             ("This forecast: P10", "P10", THIS_FORECAST_COLOUR, "dash", 1.0),
+             ("This forecast: P90", "P90", THIS_FORECAST_COLOUR, "dash", 1.0))
+    for k, measure in enumerate(tv.PUBLISHED_STOCKS):
+        rows = np.flatnonzero((table["Scenario"] == scenarios[0]).to_numpy()
+                              & (table["Measure"] == tv.published_measure(measure)).to_numpy())
+        if len(rows) == 0:
+            continue
+        top, bottom = header + 1 + int(rows[0]), header + 1 + int(rows[-1])
+        chart = wb.add_chart({"type": "line"})
+        for label, legend, colour, dash, width in lines:
+            chart.add_series({"name": legend, "categories": [name, top, col["31 March"], bottom, col["31 March"]],
+                              "values": [name, top, col[label], bottom, col[label]],
+                              "line": {"color": colour, "width": width, "dash_type": dash},
+                              "marker": {"type": "circle", "size": 5, "fill": {"color": colour},
+                                         "border": {"color": colour}} if label == "Published" else {"type": "none"}})
+        chart.show_blanks_as("gap")
+        title = tv.published_measure(measure)
+        chart.set_title({"name": title, "name_font": {"size": 12, "bold": True}})
+        chart.set_x_axis({"name": "31 March", "date_axis": True, "num_format": "yyyy", "major_unit": 1,
+                          "major_unit_type": "years", "base_unit": "years"})
+        chart.set_y_axis({"name": "Children", "num_format": COUNT_FORMAT, "min": 0,
+                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        chart.set_legend({"position": "bottom", "delete_series": [2, 3, 5, 6]})
+        chart.set_size({"width": 640, "height": 360})
+        ws.insert_chart(header + 19 * k, last_col + 2, chart)
+    _print_setup(ws, repeat_to_row=header)

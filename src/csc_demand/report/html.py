@@ -346,6 +346,40 @@ def _window_fit_html(forecast: Forecast) -> str:
     return "".join(parts) + "</section>"
 
 
+def _published_html(forecast: Forecast) -> str:
+    """The section "Published figures" (only when a local authority was named): what it shows, per stock a chart
+    of the published figures, the forecast from them and this forecast at each 31 March (first scenario), the
+    sentences for each 31 March forecast, and the table of every figure."""
+    table = tv.published_table(forecast)
+    if table is None:
+        return ""
+    first = forecast.published.iloc[0]
+    scenario = str(first["scenario"])
+    parts = ['<section id="published" aria-labelledby="published-h"><h2 id="published-h">Published figures: '
+             f'{_e(first["la_name"])}</h2><p>{_e(tv.published_intro(forecast))}</p>']
+    if table["Scenario"].nunique() > 1:
+        parts.append(f"<p>The charts show the first scenario ({_e(scenario)}); the table has every scenario.</p>")
+    for measure in tv.PUBLISHED_STOCKS:
+        wide = tv.published_wide(forecast, measure, scenario)
+        if wide.empty or not np.isfinite(wide.to_numpy(dtype=float)).any():
+            continue
+        label = tv.published_measure(measure)
+        years = wide.index.get_level_values("period")
+        description = (f"Line chart of {label.lower()}, {years[0]} to {years[-1]}: the figures the DfE published "
+                       "(black line), the forecast from them and this forecast (each a median line with its P10 to "
+                       "P90 band). The figures are in the table below.")
+        svg = band_chart_svg(wide, list(tv.PUBLISHED_SERIES), chart_id=f"published-{measure}-chart", title=label,
+                             description=description, y_title="Children", yearly=True)
+        legend = legend_html(wide, list(tv.PUBLISHED_SERIES), actual_label="Published by the DfE")
+        parts.append(f'<div class="keep"><h3>{_e(label)}</h3><figure>{svg}{legend}</figure></div>')
+    sentences = tv.published_sentences(forecast)
+    if sentences:
+        parts.append("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in sentences) + "</ul>")
+    parts.append(_frame_html(table, f"{first['la_name']}: published figures and forecasts at each 31 March",
+                             headers_as_given=True))
+    return "".join(parts) + "</section>"
+
+
 def render_html(forecast: Forecast) -> str:
     """The HTML summary page for ``forecast``, as a string."""
     scen = tv.scenario_names(forecast)
@@ -379,6 +413,8 @@ def render_html(forecast: Forecast) -> str:
     if has_costs:
         sections.append(("costs", "Costs"))
     sections.append(("caseload", "Children in need and social workers"))
+    if forecast.published is not None and not forecast.published.empty:
+        sections.append(("published", "Published figures"))
     if tv.estimates_frame(forecast) is not None:
         sections.append(("estimates", "What the forecast is based on"))
     if tv.window_fit_measures(forecast.window_fit):
@@ -423,6 +459,7 @@ def render_html(forecast: Forecast) -> str:
         body.append(_chart_section(monthly, scen, section_id="costs", heading="Costs", label="Total cost (£)",
                                    y_title="Cost in the month (£)", kind="cost_gbp", intro=intro))
     body.append(_caseload_html(forecast, scen))
+    body.append(_published_html(forecast))
 
     est = tv.estimates_frame(forecast)
     if est is not None and len(est):

@@ -124,10 +124,12 @@ def _frame(*, chart_id: str, title: str, description: str, height: int, y_max: f
 
 
 def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, title: str, description: str,
-                   y_title: str, kind: str = "count", group: str = tv.TOTAL_GROUP) -> str:
+                   y_title: str, kind: str = "count", group: str = tv.TOTAL_GROUP, yearly: bool = False) -> str:
     """An inline SVG line chart of a monthly wide table: actuals, each scenario's median and P10–P90 band.
 
-    ``title`` and ``description`` become the chart's accessible name and description (``role="img"``).
+    ``title`` and ``description`` become the chart's accessible name and description (``role="img"``). With
+    ``yearly`` the rows are one date a year (such as 31 March): each is labelled with its year, the x axis is
+    called "31 March", and no line marks where the forecast begins (the actuals may run on beside it).
     """
     starts = pd.DatetimeIndex(wide.index.get_level_values("period_start"))
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
@@ -141,23 +143,25 @@ def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, t
     y_max = np.nanmax(values) if values.size and np.isfinite(values).any() else 1.0
     out, y_of, plot_h = _frame(chart_id=chart_id, title=title, description=description, height=HEIGHT,
                                y_max=y_max, y_title=y_title, kind=kind)
-    # x ticks: every January (every July too when the span is short)
+    # x ticks: every January (every July too when the span is short); every row of a yearly table
     if len(starts):
         months = 1 if len(starts) <= 6 else (6 if len(starts) <= 30 else 12)
         for x, s in zip(xs, starts, strict=True):
-            if (s.month - 1) % months == 0:
+            if yearly or (s.month - 1) % months == 0:
                 out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{MARGIN_TOP + plot_h}" '
                            f'y2="{MARGIN_TOP + plot_h + 5}" stroke="#0b0c0c"/>')
                 out.append(f'<text x="{x:.1f}" y="{MARGIN_TOP + plot_h + 18}" text-anchor="middle">'
+                           f'{s:%Y}</text>' if yearly else
+                           f'<text x="{x:.1f}" y="{MARGIN_TOP + plot_h + 18}" text-anchor="middle">'
                            f'{s:%b %Y}</text>')
     out.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{MARGIN_TOP + plot_h}" '
                f'y2="{MARGIN_TOP + plot_h}" stroke="#0b0c0c"/>')
-    out.append(f'<text x="{MARGIN_LEFT + plot_w / 2:.0f}" y="{HEIGHT - 6}" text-anchor="middle">Month</text>')
+    out.append(f'<text x="{MARGIN_LEFT + plot_w / 2:.0f}" y="{HEIGHT - 6}" text-anchor="middle">{"31 March" if yearly else "Month"}</text>')
 
     cols = {c: i for i, c in enumerate(wide.columns)}
     # the forecast starts where the actuals stop
     act_i = cols.get((ACTUAL_SCENARIO, group, 0.5))
-    if act_i is not None and len(xs):
+    if act_i is not None and len(xs) and not yearly:
         observed = np.flatnonzero(np.isfinite(values[:, act_i]))
         if len(observed) and observed[-1] + 1 < len(xs):
             x = (xs[observed[-1]] + xs[observed[-1] + 1]) / 2
@@ -181,13 +185,14 @@ def band_chart_svg(wide: pd.DataFrame, scenarios: list[str], *, chart_id: str, t
     return "\n".join(out)
 
 
-def legend_html(wide: pd.DataFrame, scenarios: list[str], group: str = tv.TOTAL_GROUP) -> str:
-    """The chart's key as a visible list (the swatches are decorative)."""
+def legend_html(wide: pd.DataFrame, scenarios: list[str], group: str = tv.TOTAL_GROUP,
+                actual_label: str = "Actual") -> str:
+    """The chart's key as a visible list (the swatches are decorative); the actuals are called ``actual_label``."""
     items = []
     actual = any(c[0] == ACTUAL_SCENARIO for c in wide.columns)
     if actual:
         items.append('<li><svg aria-hidden="true" viewBox="0 0 34 12"><line x1="0" x2="34" y1="6" y2="6" '
-                     'stroke="#0b0c0c" stroke-width="3"/></svg>Actual</li>')
+                     f'stroke="#0b0c0c" stroke-width="3"/></svg>{_e(actual_label)}</li>')
     for i, s in enumerate(scenarios):
         colour, dash = COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""

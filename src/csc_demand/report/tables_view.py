@@ -795,3 +795,24 @@ def published_table(forecast: Forecast) -> pd.DataFrame | None:
     for col, label in PUBLISHED_TABLE_COLUMNS.items():
         out[label] = p[col].to_numpy(dtype=float)
     return out.reset_index(drop=True)
+
+
+#: The two forecasts of :func:`published_wide`, as its "scenarios" (column names).
+PUBLISHED_SERIES = ("From the published figures", "This forecast")
+
+
+def published_wide(forecast: Forecast, measure: str, scenario: str) -> pd.DataFrame:
+    """One published measure of one scenario as a wide table for the charts: rows ``(period, period_start)`` =
+    (the year ending 31 March as text, that 31 March); columns ``(scenario, group, quantile)`` with the published
+    figures as ``("Actual", "All", 0.5)`` and :data:`PUBLISHED_SERIES` at 0.1, 0.5 and 0.9 (counts of children)."""
+    p = forecast.published
+    p = p[(p["measure"] == measure) & (p["scenario"] == scenario)].sort_values("year")
+    index = pd.MultiIndex.from_arrays([p["year"].astype(str).to_numpy(), pd.DatetimeIndex(p["date"])],
+                                      names=["period", "period_start"])
+    columns = {(ACTUAL_SCENARIO, TOTAL_GROUP, 0.5): p["published"]}
+    for name, prefix in zip(PUBLISHED_SERIES, ("published", "annex_a"), strict=True):
+        for q in BAND_QUANTILES:
+            columns[(name, TOTAL_GROUP, q)] = p[f"{prefix}_p{q * 100:g}"]
+    wide = pd.DataFrame({k: v.to_numpy(dtype=float) for k, v in columns.items()}, index=index)
+    wide.columns = pd.MultiIndex.from_tuples(list(columns), names=list(COLUMN_LEVELS))
+    return wide
