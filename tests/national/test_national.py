@@ -14,8 +14,13 @@ from csc_demand.national import (
     national_backtest,
     referral_factors,
 )
-from csc_demand.national.methods import pooled_coefficient
-from csc_demand.national.panel import build_panel
+from csc_demand.national.methods import (
+    cross_gap,
+    global_features,
+    pooled_coefficient,
+    robust_ridge,
+)
+from csc_demand.national.panel import Panel, build_panel
 from csc_demand.national.run import PLAIN
 from csc_demand.national.scenarios import measure_factors
 from csc_demand.scenario import NewNormal, Scenario, Shock
@@ -32,6 +37,48 @@ def test_pooled_coefficient_by_hand():
     x = np.array([np.log(101 / 121) / 2, np.log(201 / 181) / 2, np.log(51 / 61) / 2])
     y = np.array([np.log(101 / 121), np.log(201 / 181), 0.0])
     assert pooled_coefficient(z3, 2, 1)[0] == pytest.approx(float(x @ y / (x @ x)))
+
+
+def test_robust_ridge_by_hand():
+    # residuals +-0.5 around y = x: all within the Huber threshold, so it is least squares: b = sum(xy)/sum(x^2)
+    x = np.array([[1.0], [1.0], [2.0], [2.0]])
+    y = np.array([1.5, 0.5, 2.5, 1.5])
+    assert robust_ridge(x, y, ridge=0.0)[0] == pytest.approx(1.0)
+    # ridge: b = sum(xy) / (sum(x^2) + ridge * n) = 10 / (10 + 0.01 * 4); the weights stay 1
+    assert robust_ridge(x, y, ridge=0.01)[0] == pytest.approx(10 / 10.04)
+    # a pair far off the line: least squares moves to (10 + 11) / (10 + 1); the Huber loss stays near 1
+    xo, yo = np.vstack([x, [[1.0]]]), np.append(y, 11.0)
+    assert float(np.linalg.lstsq(xo, yo, rcond=None)[0][0]) == pytest.approx(21 / 11)
+    assert 1.0 < robust_ridge(xo, yo, ridge=0.0)[0] < 1.2
+    assert robust_ridge(np.empty((0, 2)), np.empty(0)).tolist() == [0.0, 0.0]
+
+
+def test_global_features_by_hand():
+    # three authorities (two in region A), four years of referrals and children in need, children 1,000/2,000/1,000
+    ref = np.array([[100, 110, 121, 133.1], [400, 400, 400, 400], [50, np.nan, 60, 30]])
+    cin = np.array([[50, 50, 50, 55.0], [100, 100, 100, 100], [20, 20, 20, 20]])
+    kids = np.array([[1000.0] * 4, [2000.0] * 4, [1000.0] * 4])
+    panel = Panel(codes=("a", "b", "c"), years=np.arange(2020, 2024),
+                  z={"referrals": np.log1p(ref), "cin_at_31_march": np.log1p(cin)},
+                  children=np.log1p(kids), region=("A", "A", "B"))
+    f = global_features(panel, "referrals", 3)
+    assert f.shape == (3, 8)
+    z = np.log1p(ref[0])
+    assert f[0, 0] == pytest.approx(z.mean() - z[3])             # gap to the 5-year mean (4 years here)
+    assert f[0, 1] == pytest.approx(z[1:].mean() - z[3])         # gap to the 3-year mean
+    assert f[0, 2] == pytest.approx(z[3] - z[2])                 # last year's change
+    rate = np.log1p([133.1, 400, 30]) - np.log1p([1000, 2000, 1000])
+    assert f[:, 3] == pytest.approx(rate - np.median(rate))      # log(rate / the median authority's)
+    assert f[:, 4] == pytest.approx([(rate[0] - rate[1]) / 2, (rate[1] - rate[0]) / 2, 0.0])  # within region
+    c = np.log1p(cin[0])
+    assert f[0, 5] == pytest.approx(c[3] - c[2]) and f[0, 6] == pytest.approx(c.mean() - c[3])
+    ratio = np.log1p([133.1, 400, 30]) - np.log1p([55, 100, 20])
+    assert f[:, 7] == pytest.approx(ratio - np.median(ratio))
+    # the missing 2021 figure of c: its gaps use the years published; no change is 0, never NaN
+    zc = np.log1p([50, 60, 30])
+    assert f[2, 0] == pytest.approx(zc.mean() - zc[2]) and f[2, 1] == pytest.approx(zc[1:].mean() - zc[2])
+    assert not np.isnan(f).any()
+    assert cross_gap(np.array([1.0, np.nan, 3.0, 4.0])) == pytest.approx([-2.0, np.nan, 0.0, 1.0], nan_ok=True)
 
 
 def test_referral_factors_by_hand():

@@ -40,17 +40,19 @@ class Fit:
 
 class ForecastCache:
     """Every method's forecasts from each origin, computed once (a forecast from ``o`` uses figures up to
-    ``o`` only, so the same one serves every later ``through``)."""
+    ``o`` only, so the same one serves every later ``through``; so do the global model's features at ``o``)."""
 
     def __init__(self, panel: Panel, horizons: int) -> None:
         self.panel = panel
         self.horizons = horizons
         self._by_origin: dict[int, dict[str, dict[str, np.ndarray]]] = {}
+        self._features: dict[tuple[str, int], np.ndarray] = {}  # the global model's, by (measure, column)
 
     def at(self, origin: int) -> dict[str, dict[str, np.ndarray]]:
         """The forecasts from ``origin`` (made from ``panel.upto(origin)``)."""
         if origin not in self._by_origin:
-            self._by_origin[origin] = origin_forecasts(self.panel.upto(origin), origin, self.horizons)
+            self._by_origin[origin] = origin_forecasts(self.panel.upto(origin), origin, self.horizons,
+                                                       self._features)
         return self._by_origin[origin]
 
 
