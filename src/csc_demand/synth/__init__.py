@@ -21,10 +21,12 @@ from .annex_writer import (
 from .demo import demo_data, demo_folder
 from .params import AGE_GROUPS, PRESET_TARGETS, PRESETS, SHOCKS_2020, Shock, SynthParams
 from .simulate import World, age_years, simulate
+from .ssda903_writer import build_ssda903, world_episodes, write_ssda903
 from .truth import truth_json, truth_series
 
 __all__ = [
     "AGE_GROUPS", "PRESETS", "PRESET_TARGETS", "SHOCKS_2020", "Shock", "SynthParams", "World", "age_years",
-    "build_lists", "counts_of_lists", "demo_data", "demo_folder", "list_counts", "simulate", "truth_json", "truth_series",
-    "window_start", "write_annex_a", "write_extracts", "write_lists",
+    "build_lists", "build_ssda903", "counts_of_lists", "demo_data", "demo_folder", "list_counts", "simulate",
+    "truth_json", "truth_series", "window_start", "world_episodes", "write_annex_a", "write_extracts", "write_lists",
+    "write_ssda903",
 ]
