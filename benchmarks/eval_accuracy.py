@@ -19,6 +19,11 @@ must never make it worse).
 ``history``: the same held-out LAs with one extract at 30 June 2022 and five years of monthly figures (the
 referrals, starts and numbers open of July 2017 to June 2022, as an LA keeps them) given as ``--history``.
 
+``ssda903``: the same held-out LAs with one extract at 30 June 2022 and the LA's SSDA903 returns for the years
+ending March 2018 to March 2023 (the 2023 return partial: what was known on the extract date), read together with
+the real reader (``read_annex_a`` on the workbook and the returns' folder: ``annex.ssda903``). The same seeds give
+the same LAs as ``new-normal``, so the two tables compare the forecast with and without the returns.
+
 ``lockdown``: the median preset with six-monthly extracts from December 2019 to December 2020 and the
 TRUE scenario (the simulator's shocks as a scenario file) given: the error of open CP plans and children looked
 after 12 months ahead (kept within 6% and 4%).
@@ -29,6 +34,7 @@ Run (the figures in docs/accuracy.md)::
     python benchmarks/eval_accuracy.py --world gaps --seeds 16
     python benchmarks/eval_accuracy.py --world history --seeds 32
     python benchmarks/eval_accuracy.py --world lockdown --seeds 16
+    python benchmarks/eval_accuracy.py --world ssda903 --seeds 16
 
 The simulated workbooks are written and read back with the real reader once per seed and kept in ``--cache``
 (default: a folder in the system's temporary folder), so a model change is re-scored in seconds.
@@ -50,7 +56,13 @@ import pandas as pd
 from csc_demand.io import read_annex_a, read_history
 from csc_demand.model import forecast, with_history
 from csc_demand.scenario import NewNormal, Scenario, Shock
-from csc_demand.synth import PRESETS, simulate, truth_series, write_annex_a
+from csc_demand.synth import (
+    PRESETS,
+    simulate,
+    truth_series,
+    write_annex_a,
+    write_ssda903,
+)
 from csc_demand.synth.params import SHOCKS_2020
 from csc_demand.synth.params import Shock as WorldShock
 from csc_demand.tables import MEASURES, REFERRAL_SOURCE_GROUPS
@@ -60,6 +72,7 @@ STOCKS = ("cp_open", "cla_open", "cin_open")
 NEW_NORMAL_SHOCKS = SHOCKS_2020[:2] + (WorldShock("New normal", "2021-07-01", None, 1.07),)
 NEW_NORMAL_EXTRACT = pd.Timestamp("2022-06-30")
 LOCKDOWN_EXTRACT = pd.Timestamp("2020-12-31")
+SSDA903_YEARS = range(2018, 2024)  # the returns of the years ending 31 March 2018 to 2023 (the last one partial)
 
 
 def held_out_params(seed: int):
@@ -80,7 +93,7 @@ def prepare(world_kind: str, seed: int, cache: Path) -> Path:
     out = cache / f"{world_kind}_{seed}.pkl"
     if out.exists():
         return out
-    if world_kind in ("new-normal", "gaps", "history"):
+    if world_kind in ("new-normal", "gaps", "history", "ssda903"):
         world = simulate(held_out_params(seed), seed, start="2017-01-01" if world_kind == "history" else "2019-01-01",
                          end="2024-07-31", shocks=NEW_NORMAL_SHOCKS)
         dates = [NEW_NORMAL_EXTRACT] if world_kind == "new-normal" else \
@@ -91,6 +104,9 @@ def prepare(world_kind: str, seed: int, cache: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         paths = [write_annex_a(world, d, Path(tmp) / f"annex_a_{d:%Y-%m-%d}.xlsx") for d in dates]
         annex = read_annex_a(paths)
+        if world_kind == "ssda903":
+            returns = write_ssda903(world, SSDA903_YEARS, Path(tmp) / "ssda903", extract_date=dates[-1])
+            annex = read_annex_a([*paths, returns[0].parent])
         latest = read_annex_a(paths[-1:]) if len(paths) > 1 else annex
         if world_kind == "history":
             truth = truth_series(world)
@@ -157,6 +173,11 @@ def score_history(seed: int, cache: Path, draws: int) -> list[dict]:
     return _score(data["annex"], data["truth"], seed, draws, "one extract and five years of monthly figures")
 
 
+def score_ssda903(seed: int, cache: Path, draws: int) -> list[dict]:
+    data = pickle.loads((cache / f"ssda903_{seed}.pkl").read_bytes())
+    return _score(data["annex"], data["truth"], seed, draws, "one extract and SSDA903 returns 2018-2023")
+
+
 def score_gaps(seed: int, cache: Path, draws: int) -> list[dict]:
     data = pickle.loads((cache / f"gaps_{seed}.pkl").read_bytes())
     return (_score(data["latest"], data["truth"], seed, draws, "latest extract alone")
@@ -192,7 +213,7 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--world", choices=["new-normal", "gaps", "history", "lockdown"], default="new-normal")
+    ap.add_argument("--world", choices=["new-normal", "gaps", "history", "lockdown", "ssda903"], default="new-normal")
     ap.add_argument("--seeds", type=int, default=32)
     ap.add_argument("--first-seed", type=int, default=1000)
     ap.add_argument("--draws", type=int, default=1000)
@@ -204,7 +225,7 @@ def main() -> None:
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     t0 = time.perf_counter()
     score = {"new-normal": score_new_normal, "gaps": score_gaps, "history": score_history,
-             "lockdown": score_lockdown}[args.world]
+             "lockdown": score_lockdown, "ssda903": score_ssda903}[args.world]
     with ProcessPoolExecutor(args.workers) as pool:
         list(pool.map(prepare, [args.world] * len(seeds), seeds, [args.cache] * len(seeds)))
         t1 = time.perf_counter()
@@ -220,7 +241,7 @@ def main() -> None:
         for data, part in df.groupby("data", sort=False):
             print(f"\n{data}:")
             print(summarise(part[part["measure"].isin(STOCKS)]).to_string())
-    elif args.world in ("new-normal", "history"):
+    elif args.world in ("new-normal", "history", "ssda903"):
         print(summarise(df).to_string())
         dec = df[(df["measure"] == "referrals") & df["period"].str.endswith("-12")]
         if len(dec):
