@@ -124,7 +124,8 @@ def forecast_national(pub: DfePublished, scenarios: Iterable[Scenario] | None = 
     looked after (and starting to be), 1..``years`` years after ``through``, under each scenario.
 
     Each measure's method (same as last year, Theta, the pooled return to the recent mean, the global model
-    shared by every authority, or a mean of two) is chosen and its P10–P90 calibrated by a rolling-origin backtest over every authority using figures up to ``through``
+    shared by every authority, or a mean of two) is chosen and its P10–P90 calibrated by a rolling-origin
+    backtest over every authority using figures up to ``through``
     only (see :mod:`csc_demand.national.fit`); the scenarios scale it as in :mod:`csc_demand.national.scenarios`.
 
     Parameters
