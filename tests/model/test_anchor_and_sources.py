@@ -219,6 +219,27 @@ def test_monthly_seasonality_by_hand():
     assert fit_monthly_seasonality(counts.iloc[:20]) is None
 
 
+def test_a_lockdown_does_not_set_the_seasons():
+    """Five years of exact seasons (December 0.8, August 0.85, the rest 1.03) with a lockdown (April–June 2020
+    at 0.6) and referrals coming back (September–December 2020 at 1.2): the lockdown's and the return's months
+    are extremes, left out, and the December and August factors come back within 1% (a plain moving average
+    puts December's factor 5% too high)."""
+    from csc_demand.model.baseline import _seasonal_ratios, fit_monthly_seasonality
+    months = pd.date_range("2017-07-01", periods=60, freq="MS")
+    f = np.where(months.month == 12, 0.8, np.where(months.month == 8, 0.85, 1.03))
+    shock = np.where((months >= "2020-04-01") & (months <= "2020-06-01"), 0.6,
+                     np.where((months >= "2020-09-01") & (months <= "2020-12-01"), 1.2, 1.0))
+    counts = pd.Series(1e6 * months.days_in_month * f * shock, index=months)
+    s = fit_monthly_seasonality(counts)
+    assert s.by_month[11] / s.by_month[6] == pytest.approx(0.8 / 1.03, rel=0.01)
+    assert s.by_month[7] / s.by_month[0] == pytest.approx(0.85 / 1.03, rel=0.01)
+    rate = counts.to_numpy() / months.days_in_month.to_numpy()
+    _, usual = _seasonal_ratios(rate, np.asarray(months.month) - 1)
+    shocked = shock != 1.0
+    assert not usual[shocked & (np.arange(60) >= 6) & (np.arange(60) < 54)].any()
+    assert usual[~shocked].mean() > 0.9
+
+
 def test_own_level_and_reversion_by_hand():
     """Five years of month ends, 100 for the first 30 and 130 for the last 30: mean 115. Today 130, so the
     gap is log(130/115); after one year the path keeps 1 − 0.71 × (1 − e^−1.03) of it."""

@@ -183,6 +183,44 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
                 "November", "December")
 
 
+#: A month whose ratio to the trend is further than this many robust standard deviations from its calendar
+#: month's usual ratio is an extreme (a lockdown, referrals coming back after one): X-11's rule.
+EXTREME_SD = 2.0
+
+
+def _centred_trend(rate: np.ndarray) -> np.ndarray:
+    """The centred 2×12 moving average of monthly rates (NaN within six months of either end or of a gap)."""
+    kernel = np.r_[0.5, np.ones(11), 0.5] / 12.0
+    trend = np.full(len(rate), np.nan)
+    for i in range(6, len(rate) - 6):
+        window = rate[i - 6:i + 7]
+        if np.isfinite(window).all():
+            trend[i] = float(window @ kernel)
+    return trend
+
+
+def _seasonal_ratios(rate: np.ndarray, cal: np.ndarray, rounds: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Each month's rate ÷ its trend, and which months are not extremes, as X-11 finds them: the trend is the
+    centred moving average; a month whose log ratio, less its calendar month's median, lies more than
+    :data:`EXTREME_SD` robust standard deviations (1.4826 × the median absolute deviation) from zero is an
+    extreme, and is replaced by trend × its month's median ratio before the trend is measured again (a
+    lockdown's months then neither set their own month's factor nor pull down the trend around the months
+    near them)."""
+    x = rate.copy()
+    usual = np.ones(len(rate), dtype=bool)
+    for _ in range(rounds):
+        trend = _centred_trend(x)
+        ratio = rate / trend
+        ok = np.isfinite(ratio) & (ratio > 0)
+        med = np.array([np.median(ratio[ok & (cal == m)]) if (ok & (cal == m)).any() else 1.0 for m in range(12)])
+        resid = np.where(ok, np.log(np.where(ok, ratio, 1.0) / med[cal]), np.nan)
+        spread = 1.4826 * np.nanmedian(np.abs(resid)) if ok.any() else 0.0
+        usual = ~(ok & (np.abs(np.nan_to_num(resid)) > EXTREME_SD * spread)) if spread > 0 else \
+            np.ones(len(rate), dtype=bool)
+        x = np.where(~usual, trend * med[cal], rate)
+    return ratio, usual
+
+
 def fit_monthly_seasonality(referrals_by_month: pd.Series, weekday: np.ndarray | None = None,
                             source: str = "monthly figures") -> Seasonality | None:
     """Monthly factors from a series of monthly referral counts (index: month starts), or None when it cannot
@@ -190,8 +228,9 @@ def fit_monthly_seasonality(referrals_by_month: pd.Series, weekday: np.ndarray |
 
     Each month's referrals per day (per weekday-weighted day when ``weekday`` is known, so a month with five
     weekends is not taken for a quiet month) is divided by the centred 12-month moving average around it
-    (2×12, the usual X-11 first step); each calendar month's factor is the median of those ratios over the
-    years (a single odd year, such as a lockdown, does not set it), needing at least
+    (2×12, the usual X-11 first step), with extreme months (a lockdown, referrals coming back after one) found
+    and replaced as X-11 does (:func:`_seasonal_ratios`); each calendar month's factor is the median of the
+    other months' ratios over the years, needing at least
     :data:`MIN_YEARS_PER_MONTH` years and :data:`MIN_MONTHS_FOR_SEASONALITY` calendar months; then shrunk
     towards 1 by the share of the spread that chance would explain (a median of n years' ratios counting as
     n ÷ (π/2) months of referrals), and normalised to average 1 over a year.
@@ -207,19 +246,13 @@ def fit_monthly_seasonality(referrals_by_month: pd.Series, weekday: np.ndarray |
     w = np.ones(len(days)) if weekday is None else np.asarray(weekday, dtype=float)[np.asarray(days.day_of_week)]
     day_weight = pd.Series(w, index=days.to_period("M")).groupby(level=0).sum().reindex(full).to_numpy()
     rate = counts.to_numpy() / day_weight
-    kernel = np.r_[0.5, np.ones(11), 0.5] / 12.0
-    trend = np.full(len(rate), np.nan)
-    for i in range(6, len(rate) - 6):
-        window = rate[i - 6:i + 7]
-        if np.isfinite(window).all():
-            trend[i] = float(window @ kernel)
-    ratio = rate / trend
     cal = np.asarray(full.month) - 1
+    ratio, usual = _seasonal_ratios(rate, cal)
     raw = np.ones(12)
     have = np.zeros(12, dtype=bool)
     mean_count = np.ones(12)
     for m in range(12):
-        r = ratio[(cal == m) & np.isfinite(ratio)]
+        r = ratio[(cal == m) & np.isfinite(ratio) & usual]
         if len(r) >= MIN_YEARS_PER_MONTH:
             raw[m], have[m] = float(np.median(r)), True
             # the median of n ratios is about as noisy as one ratio from n ÷ (π/2) months' referrals
