@@ -86,3 +86,22 @@ def test_the_same_children_are_open_with_or_without_the_returns():
     assert estimate(annex).cla.open_now == before
     assert before == pytest.approx(int(((cla["start_date"] <= "2021-06-30") & (cla["end_date"] > "2021-06-30")).sum()),
                                    abs=0)
+
+
+def test_care_months_by_hand():
+    """Three periods: Jan 10 – Mar 5, Feb 1 – open, Mar 31 – Apr 2. Whole months from 15 Dec to 30 Apr:
+    January to March (April's end is after the last day). Starts 1, 1, 1; open at the month ends 1, 2, 2."""
+    from csc_demand.model.estimate import care_months
+    t = pd.DataFrame({"start_date": pd.to_datetime(["2021-01-10", "2021-02-01", "2021-03-31"]),
+                      "end_date": pd.to_datetime(["2021-03-05", None, "2021-04-02"])})
+    m = care_months(t, pd.Timestamp("2020-12-15"), pd.Timestamp("2021-04-29"))
+    assert list(m.index) == list(pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01"]))
+    assert m["cla_starts"].tolist() == [1.0, 1.0, 1.0] and m["cla_open"].tolist() == [1.0, 2.0, 2.0]
+
+
+def test_the_returns_years_give_the_flow_balance_of_children_looked_after():
+    refs, cp, cla = simulate_world(World(), seed=7, end="2021-06-30")
+    annex = annex_from(refs, cp, cla, ["2021-06-30"])
+    annex.ssda903 = returns_903(cla, "2017-03-31", "2021-06-30")
+    anchor = estimate(annex).cla.anchor
+    assert "The SSDA903 returns from Jul 2020 to Jun 2021" in anchor.explanation

@@ -114,9 +114,11 @@ class FlowBalance:
     ends: float
     first_month: pd.Timestamp
     last_month: pd.Timestamp
+    source: str = "monthly figures"
 
 
-def flow_balance(monthly: pd.DataFrame | None, key: str, extract_date: pd.Timestamp) -> FlowBalance | None:
+def flow_balance(monthly: pd.DataFrame | None, key: str, extract_date: pd.Timestamp,
+                 source: str = "monthly figures") -> FlowBalance | None:
     """The flow balance of stock ``key`` (``cp`` or ``cla``) over the 12 months to the extract date's month (or
     the latest 12 months ending within three months before it) from monthly figures with columns
     ``{key}_starts`` and ``{key}_open`` (index: month starts); None when they do not cover such a year."""
@@ -135,7 +137,8 @@ def flow_balance(monthly: pd.DataFrame | None, key: str, extract_date: pd.Timest
                 return None
             level = float(stock[1:].mean() * starts.sum() / ends)
             return FlowBalance(level=level, var_log=1.0 / starts.sum() + 1.0 / ends, starts=float(starts.sum()),
-                               ends=ends, first_month=months[1].start_time, last_month=months[-1].start_time)
+                               ends=ends, first_month=months[1].start_time, last_month=months[-1].start_time,
+                               source=source)
     return None
 
 
@@ -228,7 +231,7 @@ def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
             f"(80% interval {lo_r:,.0f} to {hi_r:,.0f}), {_pct_word(rates_level / open_now - 1)} today's "
             f"{open_now:,}. ")
     if balance is not None:
-        text += (f"The monthly figures from {balance.first_month:%b %Y} to {balance.last_month:%b %Y} "
+        text += (f"The {balance.source} from {balance.first_month:%b %Y} to {balance.last_month:%b %Y} "
                  f"({balance.starts:,.0f} starts, {balance.ends:,.0f} ends) imply about {balance.level:,.0f}. ")
     if gain >= 0.5:
         text += (f"The data are not sure enough of that to move far from today's level, so the forecast takes a "

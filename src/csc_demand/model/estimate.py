@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.errors import CscDemandError
-from csc_demand.model.actuals import actuals, care_periods
+from csc_demand.model.actuals import actuals, care_periods, open_at
 from csc_demand.model.anchor import STOCK_GAP_SD, STOCK_REVERSION, Anchor, fit_anchor, flow_balance, own_level
 from csc_demand.model.baseline import (
     Baseline,
@@ -138,10 +138,23 @@ def care_history(annex: AnnexA, intervals: list[tuple[pd.Timestamp, pd.Timestamp
     return merged, merge_spans(list(intervals) + [(s.first_day, min(s.extract_date, e))])
 
 
+def care_months(table: pd.DataFrame, first_day: pd.Timestamp, last_day: pd.Timestamp) -> pd.DataFrame:
+    """Care starts in each whole month from ``first_day`` to ``last_day`` and the children looked after at
+    each of those month ends (``cla_starts``, ``cla_open``; index: month starts), as monthly figures."""
+    months = pd.date_range(pd.Timestamp(first_day) + pd.offsets.MonthBegin(0),
+                           pd.Timestamp(last_day) + pd.Timedelta(days=1) - pd.offsets.MonthBegin(1), freq="MS")
+    months = months[months + pd.offsets.MonthEnd(0) <= pd.Timestamp(last_day)]
+    start_month = pd.to_datetime(table["start_date"]).dt.to_period("M").dt.start_time
+    starts = start_month.value_counts().reindex(months, fill_value=0).astype(float)
+    return pd.DataFrame({"cla_starts": starts.to_numpy(),
+                         "cla_open": open_at(table, months + pd.offsets.MonthEnd(0)).astype(float)}, index=months)
+
+
 def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeIndex,
           intervals: list[tuple[pd.Timestamp, pd.Timestamp]], e: pd.Timestamp, what: str, plural: str,
           base: Baseline, key: str, monthly: pd.DataFrame | None = None,
-          duration_intervals: list[tuple[pd.Timestamp, pd.Timestamp]] | None = None) -> Flow:
+          duration_intervals: list[tuple[pd.Timestamp, pd.Timestamp]] | None = None,
+          balance_source: str = "monthly figures") -> Flow:
     """One flow's estimates: conversion from referrals in ``intervals``, durations from the plans seen in
     ``duration_intervals`` (default: the same days; longer for care when SSDA903 returns were read)."""
     table = table[pd.to_datetime(table["start_date"]).notna().to_numpy()]
@@ -158,7 +171,8 @@ def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeInd
     own = own_level(monthly, key, e) if rev is not None else None
     anchor = fit_anchor(dur, starts_mask, conv.per_referral * base.per_week, open_now, var_log_inflow,
                         STOCK_GAP_SD[key], STOCK_LABELS[key],
-                        flow_balance(monthly, key, e) if own is None else None, own=own, reversion=rev)
+                        flow_balance(monthly, key, e, balance_source) if own is None else None, own=own,
+                        reversion=rev)
     cohort, cohort_b = cohort_survivors(dur)
     kern, kern_b, shares = start_kernel(dur, starts_mask)
     return Flow(conversion=conv, durations=dur, open_now=open_now, cohort_expected=cohort,
@@ -286,8 +300,15 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     cp = _flow(annex.cp_plans, referrals, ref_days, intervals, e, "child protection plan",
                "child protection plans", base, "cp", monthly)
     cla_table, cla_intervals = care_history(annex, intervals, e)
+    cla_monthly, cla_source = monthly, "monthly figures"
+    s903 = getattr(annex, "ssda903", None)
+    if s903 is not None and len(s903.periods) and (monthly is None or "cla_open" not in monthly
+                                                    or "cla_starts" not in monthly):
+        # the returns' years give the monthly care starts and numbers looked after the figures lack
+        cla_monthly, cla_source = care_months(cla_table, s903.first_day, min(s903.extract_date, e)), \
+            "SSDA903 returns"
     cla = _flow(cla_table, referrals, ref_days, intervals, e, "period of care", "periods of care", base, "cla",
-                monthly, cla_intervals)
+                cla_monthly, cla_intervals, cla_source)
     cin = None
     if "children_in_need" in annex.tables and len(annex.tables["children_in_need"]):
         cin = _flow(annex.tables["children_in_need"], referrals, ref_days, intervals, e, "child in need episode",
