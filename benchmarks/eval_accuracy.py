@@ -96,7 +96,7 @@ def prepare(world_kind: str, seed: int, cache: Path) -> Path:
     if world_kind in ("new-normal", "gaps", "history", "ssda903"):
         world = simulate(held_out_params(seed), seed, start="2017-01-01" if world_kind == "history" else "2019-01-01",
                          end="2024-07-31", shocks=NEW_NORMAL_SHOCKS)
-        dates = [NEW_NORMAL_EXTRACT] if world_kind == "new-normal" else \
+        dates = [NEW_NORMAL_EXTRACT] if world_kind in ("new-normal", "ssda903") else \
             [NEW_NORMAL_EXTRACT - pd.DateOffset(years=1), NEW_NORMAL_EXTRACT]
     else:
         world = simulate("median", seed, start="2018-01-01", end="2022-03-31")
