@@ -13,11 +13,16 @@ import pytest
 from csc_demand.errors import CscDemandError
 from csc_demand.io.dfe import DfePublished, dfe_series, read_dfe
 from csc_demand.national import forecast_national
-from csc_demand.national.compare import PUBLISHED_COLUMNS, find_dfe_la, published_beside, published_through
+from csc_demand.national.compare import (
+    PUBLISHED_COLUMNS,
+    find_dfe_la,
+    published_beside,
+    published_through,
+)
 from csc_demand.tables import FORECAST_COLUMNS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))
-from report_factory import make_tiny_forecast  # noqa: E402
+from report_factory import make_tiny_forecast
 
 KENT = "E10000016"
 

@@ -44,8 +44,8 @@ def kent():
 
 def test_sentences_only_for_the_years_this_forecast_covers(kent) -> None:
     assert published_sentences(kent) == [
-        "Children looked after at 31 March 2021: forecast from the published figures 1,823 (1,664 to 1,996); "
-        "this forecast 55 (48 to 58); published 1,662."]
+        ("Children looked after at 31 March 2021: forecast from the published figures 1,823 (1,664 to 1,996); "
+         "this forecast 55 (48 to 58); published 1,662.")]
     assert published_sentences(make_tiny_forecast()) == []
 
 

@@ -83,8 +83,8 @@ def published_lines(fc, seconds: float) -> list[str]:
     if intro is None:
         return []
     return ["", f"Published figures: {intro}", *(f"  {line}" for line in published_sentences(fc)),
-            f"(This forecast and every local authority's forecast from the published figures took {seconds:.1f} "
-            "seconds.)"]
+            (f"(This forecast and every local authority's forecast from the published figures took {seconds:.1f} "
+             "seconds.)")]
 
 
 def run(args: argparse.Namespace) -> int:

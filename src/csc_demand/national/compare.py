@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.errors import CscDemandError
-from csc_demand.io.dfe import SUCCESSIONS, DfePublished, current_las, dfe_series, read_dfe
+from csc_demand.io.dfe import (
+    SUCCESSIONS,
+    DfePublished,
+    current_las,
+    dfe_series,
+    read_dfe,
+)
 from csc_demand.scenario import Scenario
 from csc_demand.tables import Forecast
 

@@ -355,8 +355,8 @@ def _published_html(forecast: Forecast) -> str:
         return ""
     first = forecast.published.iloc[0]
     scenario = str(first["scenario"])
-    parts = ['<section id="published" aria-labelledby="published-h"><h2 id="published-h">Published figures: '
-             f'{_e(first["la_name"])}</h2><p>{_e(tv.published_intro(forecast))}</p>']
+    parts = [('<section id="published" aria-labelledby="published-h"><h2 id="published-h">Published figures: '
+              f'{_e(first["la_name"])}</h2><p>{_e(tv.published_intro(forecast))}</p>')]
     if table["Scenario"].nunique() > 1:
         parts.append(f"<p>The charts show the first scenario ({_e(scenario)}); the table has every scenario.</p>")
     for measure in tv.PUBLISHED_STOCKS:
