@@ -219,6 +219,21 @@ def test_xml_round_trip_gives_the_same_periods(tmp_path, style):
     assert any(p.kind == "table_not_needed" and "AREVIEW" in p.message for p in xml.problems)
 
 
+def test_a_folder_is_searched_recursively_for_returns_xml_included(tmp_path):
+    """The two returns as XML, each in a folder of its own inside the folder given, and a hidden folder's
+    broken copy (skipped): the same periods as the CSV returns."""
+    csv = read_ssda903(write_returns(tmp_path / "csv"), key=KEY)
+    top = tmp_path / "returns"
+    for year, rows, uasc in (("2020", RETURN_2020, ()), ("2021", RETURN_2021, ("70008",))):
+        (top / year).mkdir(parents=True)
+        (top / year / f"ssda903_{year}.xml").write_bytes(xml_return(rows, uasc))
+    (top / ".old").mkdir()
+    (top / ".old" / "2021-episodes.csv").write_text("not a return\n")
+    xml = read_ssda903(top, key=KEY)
+    pd.testing.assert_frame_equal(csv.periods, xml.periods)
+    assert [r.end for r in xml.returns] == [T("2020-03-31"), T("2021-03-31")]
+
+
 def test_xml_with_a_document_type_is_refused():
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><EXPSSDA903></EXPSSDA903>'
     with pytest.raises(CscDemandError, match="document type"):

@@ -100,10 +100,22 @@ def _read_path(path: Path, folder: str | None) -> InputFile:
                              "Check the path and that the file is not open in another program.") from None
 
 
+#: What a folder contributes: spreadsheets, CSV and text files, and XML (SSDA903 returns).
+FOLDER_SUFFIXES = SUFFIXES | {".xml"}
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The files a folder contributes, searched recursively, in path order: spreadsheets, CSV/text files and
+    XML (:data:`FOLDER_SUFFIXES`); Excel's ``~$`` lock files and hidden files and folders are skipped."""
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES and not p.name.startswith("~$")
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
 def collect_inputs(sources: object) -> list[InputFile]:
     """Every input file from a path, a folder, an upload (``.name`` + ``.getvalue()``), a ``(name, bytes)``
-    tuple, or a sequence of these. Folders contribute every spreadsheet or CSV/text file in them (not
-    sub-folders; Excel's ``~$`` lock files are skipped)."""
+    tuple, or a sequence of these. Folders contribute their files and those of the folders inside them
+    (:func:`folder_files`); each file keeps the name of the folder it is in (its date can be the extract's)."""
     items: Iterable[object]
     if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "getvalue") or (
             isinstance(sources, tuple) and len(sources) == 2 and isinstance(sources[1], (bytes, bytearray))):
@@ -135,12 +147,12 @@ def collect_inputs(sources: object) -> list[InputFile]:
         elif isinstance(item, (str, os.PathLike)):
             path = Path(item)
             if path.is_dir():
-                files = sorted(p for p in path.iterdir()
-                               if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("~$"))
+                files = folder_files(path)
                 if not files:
-                    raise CscDemandError(f"The folder {shown_name(path.name)} holds no spreadsheet or CSV file "
-                                         "(.xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt).")
-                out.extend(_read_path(p, shown_name(path.name)) for p in files if once(p))
+                    raise CscDemandError(f"The folder {shown_name(path.name)} holds no spreadsheet, CSV or XML "
+                                         "file (.xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt, .xml), in it or in "
+                                         "the folders inside it.")
+                out.extend(_read_path(p, shown_name(p.parent.name)) for p in files if once(p))
             elif path.exists():
                 if once(path):
                     out.append(_read_path(path, None))
