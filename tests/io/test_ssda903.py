@@ -42,7 +42,7 @@ def ep(child, decom, rne, ls, place, dec="", rec="", cin="N1"):
 #: missing from the 2021 return.
 RETURN_2020 = [
     ep("70001", "2019-04-10", "S", "C2", "U4", "2019-06-01", "X1"),
-    ep("70001", "2019-06-01", "P", "C2", "K2"),
+    ep("70001", "2019-06-01", "P", "E1", "K2"),
     ep("70002", "2019-05-01", "S", "C2", "U1", "2019-07-01", "E4A"),
     ep("70002", "2019-07-01", "S", "E1", "U4", "2019-09-30", "E11"),
     ep("70003", "2020-02-01", "S", "C1", "U1"),
@@ -55,7 +55,7 @@ RETURN_2020 = [
 ]
 #: The year to 31 March 2021: A, C and D repeated (C and D now closed); H new, open (and UASC).
 RETURN_2021 = [
-    ep("70001", "2019-06-01", "P", "C2", "K2"),
+    ep("70001", "2019-06-01", "P", "E1", "K2"),
     ep("70003", "2020-02-01", "S", "C1", "U1", "2020-09-15", "E11"),
     ep("70004", "2019-12-01", "P", "C2", "U5", "2020-06-30", "E4B"),
     ep("70008", "2020-11-01", "S", "C2", "U4"),
@@ -108,10 +108,11 @@ def test_hand_worked_periods_of_care(tmp_path):
     s = read_ssda903(write_returns(tmp_path / "returns"), key=KEY)
     assert s.extract_date == T("2021-03-31") and [r.end for r in s.returns] == [T("2020-03-31"), T("2021-03-31")]
     p = by_child(s.periods)
-    # A: a placement move is one period; legal status at the start, placement of the latest episode
+    # A: a placement move (and a new legal status) is one period; the legal status and placement are the latest
+    # episode's, as List 8 gives the current ones
     (a,) = p["70001"]
     assert (a["start_date"], a["legal_status"], a["placement_type"], a["placement_group"]) == (
-        T("2019-04-10"), "C2", "K2", "Residential")
+        T("2019-04-10"), "E1", "K2", "Residential")
     assert pd.isna(a["end_date"]) and pd.isna(a["reason_ceased"]) and a["placement_start_date"] == T("2019-06-01")
     # B: RNE "S" starts a new period even on the day the first one ended
     assert [(x["start_date"], x["end_date"], x["reason_ceased"], x["legal_status"]) for x in p["70002"]] == [

@@ -685,7 +685,7 @@ def periods_of_care(eps: pd.DataFrame, people: pd.DataFrame, first_day: pd.Times
     out = pd.DataFrame({"child_id": first["child_id"], "start_date": first["start_date"],
                         "end_date": last["end_date"],
                         "reason_ceased": last["reason_ceased"].where(closed & (last["reason_ceased"] != REC_CONTINUES)),
-                        "legal_status": first["legal_status"], "category_of_need": last["category_of_need"],
+                        "legal_status": last["legal_status"], "category_of_need": last["category_of_need"],
                         "placement_type": last["placement_type"],
                         "placement_start_date": pd.Series(placement_start).fillna(first["start_date"]),
                         "extract_date": last["return_end"]})
