@@ -235,6 +235,15 @@ def test_a_folder_is_searched_recursively_for_returns_xml_included(tmp_path):
     assert [r.end for r in xml.returns] == [T("2020-03-31"), T("2021-03-31")]
 
 
+def test_an_empty_uasc_table_says_no_child_is_uasc(tmp_path):
+    folder = write_returns(tmp_path / "r")
+    (folder / "2021-uasc.csv").write_text("CHILD,SEX,DOB,DUC\n")
+    s = read_ssda903(folder, key=KEY)
+    assert s.periods["uasc"].tolist() == [False] * len(s.periods)
+    (folder / "2021-uasc.csv").unlink()
+    assert s.periods["uasc"].notna().all() and read_ssda903(folder, key=KEY).periods["uasc"].isna().all()
+
+
 def test_xml_with_a_document_type_is_refused():
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><EXPSSDA903></EXPSSDA903>'
     with pytest.raises(CscDemandError, match="document type"):

@@ -566,16 +566,16 @@ def _name_end(t: RawTable) -> pd.Timestamp:
     return pd.NaT
 
 
-def _one_row_per_child(people: list[pd.DataFrame]) -> pd.DataFrame:
+def _one_row_per_child(people: list[pd.DataFrame], uasc_table: bool = False) -> pd.DataFrame:
     """``gender``, ``dob`` and ``uasc`` per child (index ``child_id``): the latest return wins, and within a
     return the header table; a child is UASC when any table says so (``uasc`` is missing for everyone when no
-    table says anything)."""
+    table says anything and no UASC table was read: an empty UASC table says that no child is UASC)."""
     if not people:
         return pd.DataFrame({"gender": pd.Series(dtype="string"), "dob": pd.Series(dtype="datetime64[ns]"),
                              "uasc": pd.Series(dtype="boolean")}, index=pd.Index([], dtype="string", name="child_id"))
     who = pd.concat(people, ignore_index=True).sort_values(["_when", "_header"], na_position="first", kind="stable")
     one = who.groupby("child_id", sort=False)[["gender", "dob"]].last()
-    if who["uasc"].notna().any():
+    if uasc_table or who["uasc"].notna().any():
         flagged = who["uasc"].fillna(False).astype(bool).groupby(who["child_id"], sort=False).any()
         one["uasc"] = flagged.reindex(one.index).astype("boolean")
     else:
@@ -768,7 +768,9 @@ def ssda903_from_tables(tables: list[RawTable], key: bytes, *, extract_date: pd.
     eps = _merge(pd.concat(frames, ignore_index=True), tables, ends, problems, counts)
     eps = _cut(eps, extract, tables, problems, counts)
     eps = eps.sort_values(["child_id", "start_date"], kind="stable", ignore_index=True)
-    periods, start_seen, period_start = periods_of_care(eps, _one_row_per_child(people), first_day, problems)
+    uasc_table = any(t.format.name == _UASC for t in used)
+    periods, start_seen, period_start = periods_of_care(eps, _one_row_per_child(people, uasc_table), first_day,
+                                                        problems)
     not_seen = int((~start_seen).sum())
     if not_seen:
         problems.append(Problem("info", "period_start_not_seen", f"{not_seen:,} periods of care began before the "
