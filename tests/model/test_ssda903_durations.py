@@ -105,3 +105,26 @@ def test_the_returns_years_give_the_flow_balance_of_children_looked_after():
     annex.ssda903 = returns_903(cla, "2017-03-31", "2021-06-30")
     anchor = estimate(annex).cla.anchor
     assert "The SSDA903 returns from Jul 2020 to Jun 2021" in anchor.explanation
+
+
+def test_earlier_starts_update_the_conversion_by_hand():
+    """Beta(10.5, 90.5) (10 starts in 100 referrals) with 6 starts over about 50 referrals before: Beta(16.5,
+    134.5), mean 16.5 / 151 = 0.1093."""
+    from csc_demand.model.conversion import Conversion, with_earlier_starts
+    c = Conversion(per_referral=0.1, low=0.06, high=0.14, alpha=10.5, beta=90.5, starts=10, referrals=100,
+                   lag_pmf=np.ones(1), explanation="Ten in a hundred.", lag_explanation="")
+    d = with_earlier_starts(c, 6, 50.0, "from 1 January to 30 June 2020", "periods of care")
+    assert (d.alpha, d.beta, d.starts, d.referrals) == (16.5, 134.5, 16, 150)
+    assert d.per_referral == pytest.approx(16.5 / 151) and d.var_log < c.var_log
+    assert "6 periods of care that started from 1 January to 30 June 2020" in d.explanation
+    assert with_earlier_starts(c, 3, 0.0, "never", "periods of care") is c
+
+
+def test_the_returns_starts_before_the_window_count_towards_starts_per_referral():
+    refs, cp, cla = simulate_world(World(), seed=9, end="2021-06-30")
+    annex = annex_from(refs, cp, cla, ["2021-06-30"])
+    alone = estimate(annex).cla.conversion
+    annex.ssda903 = returns_903(cla, "2017-03-31", "2021-06-30")
+    both = estimate(annex).cla.conversion
+    assert both.starts > alone.starts + 20 and both.var_log < 0.7 * alone.var_log
+    assert both.per_referral == pytest.approx(0.05, rel=0.15)      # the world's true rate

@@ -18,7 +18,7 @@ is (starts linked at lag l) ÷ (starts that could have shown lag l), then normal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -73,6 +73,21 @@ def _beta_interval(a: float, b: float) -> tuple[float, float]:
     m = a / (a + b)
     sd = np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
     return max(0.0, m - Z80 * sd), min(1.0, m + Z80 * sd)
+
+
+def with_earlier_starts(c: Conversion, starts: int, referrals: float, period: str, plural: str) -> Conversion:
+    """The conversion with the starts of an earlier period whose referrals are not in the lists (e.g. from
+    SSDA903 returns), over the referrals the usual level implies for it: ``Beta(α + starts, β + referrals −
+    starts)``. Unchanged when that period has no referrals."""
+    if referrals <= 0:
+        return c
+    a, b = c.alpha + starts, c.beta + max(referrals - starts, 0.0)
+    lo, hi = _beta_interval(a, b)
+    p = a / (a + b)
+    text = (f"{c.explanation} With the {starts:,} {plural} that started {period} (against about {referrals:,.0f} "
+            f"referrals at the usual level), {p:.3f} per referral (80% interval {lo:.3f} to {hi:.3f}).")
+    return replace(c, per_referral=p, low=lo, high=hi, alpha=a, beta=b, starts=c.starts + int(starts),
+                   referrals=c.referrals + int(round(referrals)), explanation=text)
 
 
 def fit_conversion(referrals: pd.DataFrame, starts: pd.DataFrame, ref_days: pd.DatetimeIndex,

@@ -31,7 +31,13 @@ from csc_demand.model.baseline import (
     reference_mask,
     referral_history,
 )
-from csc_demand.model.conversion import LAG_WEEKS, Conversion, fit_conversion, fit_episode_conversion
+from csc_demand.model.conversion import (
+    LAG_WEEKS,
+    Conversion,
+    fit_conversion,
+    fit_episode_conversion,
+    with_earlier_starts,
+)
 from csc_demand.model.durations import (
     DurationEstimate,
     band_index,
@@ -47,6 +53,7 @@ from csc_demand.tables import (
     PLACEMENT_GROUP_ORDER,
     PLACEMENT_GROUPS,
     AnnexA,
+    day_label,
     merge_spans,
 )
 
@@ -154,12 +161,23 @@ def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeInd
           intervals: list[tuple[pd.Timestamp, pd.Timestamp]], e: pd.Timestamp, what: str, plural: str,
           base: Baseline, key: str, monthly: pd.DataFrame | None = None,
           duration_intervals: list[tuple[pd.Timestamp, pd.Timestamp]] | None = None,
-          balance_source: str = "monthly figures") -> Flow:
+          balance_source: str = "monthly figures", seen_from: pd.Timestamp | None = None) -> Flow:
     """One flow's estimates: conversion from referrals in ``intervals``, durations from the plans seen in
-    ``duration_intervals`` (default: the same days; longer for care when SSDA903 returns were read)."""
+    ``duration_intervals`` (default: the same days; longer for care when SSDA903 returns were read). With
+    ``seen_from`` (the first day the returns show every start), the starts of up to 26 weeks before the
+    reference days count too, over the referrals the usual level implies for those weeks."""
     table = table[pd.to_datetime(table["start_date"]).notna().to_numpy()]
     conv = fit_episode_conversion(referrals, table, ref_days, plural) if key == "cin" else \
         fit_conversion(referrals, table, ref_days, intervals, e, what, plural)
+    if seen_from is not None and len(ref_days):
+        first = max(pd.Timestamp(seen_from), ref_days[0] - pd.Timedelta(weeks=EARLIER_STARTS_WEEKS))
+        days = (ref_days[0] - first).days
+        if days >= 28:
+            start = pd.to_datetime(table["start_date"])
+            n = int(((start >= first) & (start < ref_days[0])).sum())
+            conv = with_earlier_starts(conv, n, base.per_week * days / 7.0,
+                                       f"from {day_label(first)} to {day_label(ref_days[0] - pd.Timedelta(days=1))}",
+                                       plural)
     ep = episodes(table, duration_intervals or intervals, e)
     dur = fit_durations(ep, plural)
     starts_mask = day_mask(pd.DatetimeIndex(ep.start), intervals)
@@ -211,6 +229,8 @@ def _placement_mix(cla: pd.DataFrame, ep_open: np.ndarray, bands: np.ndarray) ->
 #: What each stock counts, in words.
 STOCK_LABELS = {"cp": "the number of open child protection plans", "cla": "the number of children looked after",
                 "cin": "the number of children in need"}
+#: How far before the reference days the starts seen in SSDA903 returns count towards starts per referral.
+EARLIER_STARTS_WEEKS = 26
 #: Below these counts a forecast still runs, but the estimates carry a plain warning.
 THIN_REFERRALS = 300
 THIN_STARTS = 20
@@ -308,7 +328,7 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
         cla_monthly, cla_source = care_months(cla_table, s903.first_day, min(s903.extract_date, e)), \
             "SSDA903 returns"
     cla = _flow(cla_table, referrals, ref_days, intervals, e, "period of care", "periods of care", base, "cla",
-                cla_monthly, cla_intervals, cla_source)
+                cla_monthly, cla_intervals, cla_source, s903.first_day if s903 is not None else None)
     cin = None
     if "children_in_need" in annex.tables and len(annex.tables["children_in_need"]):
         cin = _flow(annex.tables["children_in_need"], referrals, ref_days, intervals, e, "child in need episode",
