@@ -180,6 +180,7 @@ def _latest(series: pd.DataFrame, latest_year_published: int) -> LaWorkforce:
                        vacancy_rate_pct=_opt(r["vacancy_rate_pct"]), note=" ".join(notes))
 
 
+@functools.lru_cache(maxsize=1)
 def england() -> LaWorkforce:
     """England's latest published workforce figures (30 September 2025: caseload 15.2, 21,105.4 case-holding
     FTE, 36,186.3 FTE in post, agency rate 13%, vacancy rate 14.2%)."""
@@ -285,6 +286,7 @@ def _either(options: list[str]) -> str:
     return options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
 
 
+@functools.lru_cache(maxsize=64)
 def default_caseload(la: str | None) -> tuple[float, str]:
     """The caseload to use when the scenario sets none, and a sentence saying where it comes from.
 

@@ -105,7 +105,7 @@ def test_all_three_outputs_from_the_engine(engine_forecast, tmp_path):
     assert "Model against actual" in wb.sheetnames and 'id="window-fit"' in page
     assert page.count('role="img"') == len(tv.measures_present(fc)) + 2 + 2
 
-    back = pd.read_csv(csv_path, encoding="utf-8-sig", float_precision="round_trip")
+    back = pd.read_csv(csv_path, encoding="utf-8-sig", converters={"value": float})
     assert len(back) == len(fc.table) + len(fc.actuals)
     np.testing.assert_array_equal(back["value"].to_numpy(),
                                   pd.concat([fc.actuals, fc.table])["value"].to_numpy())
