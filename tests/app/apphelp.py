@@ -177,3 +177,30 @@ def loopback(ip: str) -> bool:
     addr = ipaddress.ip_address(ip)
     mapped = getattr(addr, "ipv4_mapped", None)
     return addr.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+# --- Streamlit AppTest sessions (tests/app/test_flows.py and the other page tests) ----------------------------
+
+#: Seconds an AppTest run may take (a forecast on a small LA included).
+APP_TIMEOUT = 120
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def go_to(app, name: str):
+    """Choose a page in the sidebar and run the app."""
+    app.sidebar.radio(key="page").set_value(name).run()
+    return app
+
+
+def upload(app, *paths: Path):
+    """Upload workbooks on the data page and read them."""
+    files = [(p.name, p.read_bytes(), XLSX) for p in paths]
+    app.file_uploader(key="uploads").set_value(files[0] if len(files) == 1 else files)
+    app.button(key="read_files").click().run()
+    return app
+
+
+def markdown_text(app) -> str:
+    """All the page's markdown, one block a line."""
+    return "\n".join(m.value for m in app.markdown)
+

@@ -11,7 +11,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from apphelp import CHROMIUM, CHROMIUM_ARGS, need_browser, running_app
+from apphelp import APP_TIMEOUT, CHROMIUM, CHROMIUM_ARGS, is_local, need_app_packages, need_browser, running_app
 
 
 @pytest.fixture(scope="session")
@@ -85,3 +85,21 @@ def page(browser, app_server, tmp_path):
     p.goto(app_server)
     yield p
     context.close()
+
+
+@pytest.fixture()
+def at(app_env, outgoing_connections):
+    """A fresh AppTest session of the app; afterwards, no exception was shown and no connection left this
+    computer."""
+    need_app_packages()
+    from streamlit.testing.v1 import AppTest
+
+    from csc_demand.cli.app import app_file
+
+    app = AppTest.from_file(str(app_file()), default_timeout=APP_TIMEOUT)
+    app.run()
+    yield app
+    assert not app.exception, [e.value for e in app.exception]
+    outside = [h for h in outgoing_connections if not is_local(h)]
+    assert not outside, f"the app connected to {outside}"
+

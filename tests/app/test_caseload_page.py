@@ -11,18 +11,13 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from apphelp import is_local, need_app_packages
+from apphelp import go_to, markdown_text, need_app_packages, upload
 
 need_app_packages()
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from csc_demand.cli.app import app_file  # noqa: E402
 from csc_demand.report import tables_view as tv  # noqa: E402
 
-TIMEOUT = 120
 EXTRACT = "2020-12-31"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = "Children in need and social workers"
 
 
@@ -41,31 +36,6 @@ def workbooks(tmp_path_factory):
     without = folder / f"annex_a_no_list_6_{EXTRACT}.xlsx"
     wb.save(without)
     return full, without
-
-
-@pytest.fixture()
-def at(app_env, outgoing_connections):
-    app = AppTest.from_file(str(app_file()), default_timeout=TIMEOUT)
-    app.run()
-    yield app
-    assert not app.exception, [e.value for e in app.exception]
-    outside = [h for h in outgoing_connections if not is_local(h)]
-    assert not outside, f"the app connected to {outside}"
-
-
-def _page(app, name: str):
-    app.sidebar.radio(key="page").set_value(name).run()
-    return app
-
-
-def _upload(app, path):
-    app.file_uploader(key="uploads").set_value((path.name, path.read_bytes(), XLSX))
-    app.button(key="read_files").click().run()
-    return app
-
-
-def _markdown(app) -> str:
-    return "\n".join(m.value for m in app.markdown)
 
 
 def _figure(chart):
@@ -96,11 +66,11 @@ def _unlabelled(app) -> list[str]:
 
 
 def test_caseload_page_with_list_6(at, workbooks):
-    _upload(at, workbooks[0])
-    _page(at, PAGE)
+    upload(at, workbooks[0])
+    go_to(at, PAGE)
     assert at.title[0].value == PAGE
     at.multiselect(key="compare").set_value(["No further shocks", "New normal +10%"]).run()
-    text = _markdown(at)
+    text = markdown_text(at)
     # what the caseload counts, and which caseload each scenario uses (England's: no LA named, none set)
     assert tv.CASELOAD_MEANING in text and tv.WORKFORCE_MEANING in text
     assert ("**No further shocks**: England's latest published caseload, 30 September 2025: 15.2 cases per "
@@ -129,8 +99,8 @@ def test_caseload_page_with_list_6(at, workbooks):
 
 
 def test_a_target_set_in_the_editor_is_answered_on_the_page(at, workbooks):
-    _upload(at, workbooks[0])
-    _page(at, "Scenarios")
+    upload(at, workbooks[0])
+    go_to(at, "Scenarios")
     k = f"s0v{at.session_state['edit_version']}_"
     # the workforce settings follow the caseload in the editor, with their bounds and help
     assert at.number_input(key=f"{k}wf_case_holder_share_pct").value == 58.3
@@ -146,7 +116,7 @@ def test_a_target_set_in_the_editor_is_answered_on_the_page(at, workbooks):
     at.checkbox(key=f"{k}wf_by_on").check().run()
     at.date_input(key=f"{k}wf_by").set_value(dt.date(2022, 3, 31)).run()
     assert not at.error, [e.value for e in at.error]
-    described = _markdown(at)
+    described = markdown_text(at)
     assert ("Target: caseloads of 12 cases per case-holding social worker by 31 Mar 2022, from 60 case-holding "
             "social workers (FTE) today.") in described
     assert "Social workers' pay is set by the user: salary £45,000 a year" in described
@@ -154,7 +124,7 @@ def test_a_target_set_in_the_editor_is_answered_on_the_page(at, workbooks):
     scenario = at.session_state["scenarios"][0]
     assert scenario.workforce.la == "Kent" and scenario.workforce.target_date == dt.date(2022, 3, 31)
 
-    _page(at, PAGE)
+    go_to(at, PAGE)
     at.multiselect(key="compare").set_value(["No further shocks"]).run()
     answers = [s.value for s in at.main.success]
     assert len(answers) == 1
@@ -162,7 +132,7 @@ def test_a_target_set_in_the_editor_is_answered_on_the_page(at, workbooks):
                                  "worker by 31 Mar 2022 would take about ")
     assert "more than the 60.0 today" in answers[0] and "the scenario's pay: salary £45,000 a year" in answers[0]
     assert answers[0].endswith("The cost is at prices of January 2021 (pay not raised for inflation).")
-    assert "Kent's own published caseload, 30 September 2025" in _markdown(at)
+    assert "Kent's own published caseload, 30 September 2025" in markdown_text(at)
     staffing = next(d.value for d in at.dataframe if "Posts, filled or vacant (FTE)" in d.value.columns)
     assert "Cost of the extra case holders (£ a year)" in staffing.columns
     march = staffing.set_index("Month").loc["Mar 2022"]
@@ -175,8 +145,8 @@ def test_a_target_set_in_the_editor_is_answered_on_the_page(at, workbooks):
 
 
 def test_without_list_6_the_page_says_why_and_what_to_load(at, workbooks):
-    _upload(at, workbooks[1])
-    _page(at, PAGE)
+    upload(at, workbooks[1])
+    go_to(at, PAGE)
     assert not at.error, [e.value for e in at.error]
     assert [w.value for w in at.warning] == [tv.NO_LIST_6]
     assert not at.get("plotly_chart") and not at.dataframe
@@ -184,17 +154,17 @@ def test_without_list_6_the_page_says_why_and_what_to_load(at, workbooks):
     at.button(key="caseload_load").click().run()
     assert at.title[0].value == "Your data"
     # the forecast page says the same where the social workers would be
-    _page(at, "Forecast")
+    go_to(at, "Forecast")
     assert tv.NO_LIST_6 in [i.value for i in at.info]
     assert not any(_figure(c).layout.title.text.startswith("Social workers") for c in at.get("plotly_chart"))
 
 
 def test_forecast_page_names_the_partial_year_and_the_price_base(at, workbooks):
-    _upload(at, workbooks[0])
-    _page(at, "Forecast")
+    upload(at, workbooks[0])
+    go_to(at, "Forecast")
     head = at.dataframe[0].value
     assert list(dict.fromkeys(head["Financial year"])) == ["2020-21 (Jan–Mar only)", "2021-22", "2022-23"]
-    text = _markdown(at)
+    text = markdown_text(at)
     assert "at prices of January 2021, rising by 3% a year" in text
     assert "**Total cost by financial year (£, at prices of January 2021, rising by 3% a year)**" in text
     costs = next(d.value for d in at.dataframe if "Cost group" in d.value.columns)
@@ -203,9 +173,9 @@ def test_forecast_page_names_the_partial_year_and_the_price_base(at, workbooks):
 
 
 def test_guidance_explains_the_caseload(at):
-    _page(at, "How this works")
+    go_to(at, "How this works")
     assert "Children in need and social workers" in [h.value for h in at.header]
-    text = " ".join(_markdown(at).split())
+    text = " ".join(markdown_text(at).split())
     assert "**case-holding social workers needed = children in need at the month end ÷ the caseload**" in text
     assert "otherwise England's latest (15.2 at 30 September 2025)" in text
     assert "The salary, on-costs and premium are **illustrative**" in text

@@ -12,19 +12,14 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
-from apphelp import is_local, need_app_packages
+from apphelp import XLSX, go_to, markdown_text, need_app_packages, upload
 
 need_app_packages()
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
 from csc_demand.app import downloads  # noqa: E402
-from csc_demand.cli.app import app_file  # noqa: E402
 from csc_demand.scenario import scenario_to_toml  # noqa: E402
 
-TIMEOUT = 120
 EXTRACT = "2020-12-31"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(scope="module")
@@ -37,47 +32,21 @@ def small_workbook(tmp_path_factory):
     return path, list_counts(world, EXTRACT)
 
 
-@pytest.fixture()
-def at(app_env, outgoing_connections):
-    """A fresh app session; afterwards, no exception was shown and no connection left this computer."""
-    app = AppTest.from_file(str(app_file()), default_timeout=TIMEOUT)
-    app.run()
-    yield app
-    assert not app.exception, [e.value for e in app.exception]
-    outside = [h for h in outgoing_connections if not is_local(h)]
-    assert not outside, f"the app connected to {outside}"
-
-
-def _page(app, name: str):
-    app.sidebar.radio(key="page").set_value(name).run()
-    return app
-
-
-def _upload(app, path):
-    app.file_uploader(key="uploads").set_value((path.name, path.read_bytes(), XLSX))
-    app.button(key="read_files").click().run()
-    return app
-
-
-def _markdown(app) -> str:
-    return "\n".join(m.value for m in app.markdown)
-
-
 def test_first_visit_offers_the_demo_and_guidance(at):
     assert at.title[0].value == "Your data"
     assert at.button(key="demo").label == "Use the demo local authority"
     assert at.sidebar.info[0].value == "No data loaded yet."
     # pages that need data say so, and offer the demo again
-    _page(at, "Forecast")
+    go_to(at, "Forecast")
     assert "Load data first" in at.warning[0].value and at.button(key="demo")
-    _page(at, "How this works")
-    text = _markdown(at)
+    go_to(at, "How this works")
+    text = markdown_text(at)
     assert "What does not fully meet WCAG 2.2 AA" in text and "127.0.0.1" in text
 
 
 def test_upload_shows_the_quality_summary_before_any_chart(at, small_workbook):
     path, counts = small_workbook
-    _upload(at, path)
+    upload(at, path)
     assert not at.error, [e.value for e in at.error]
     lists = at.dataframe[0].value
     by_list = lists.set_index("List")
@@ -92,16 +61,16 @@ def test_upload_shows_the_quality_summary_before_any_chart(at, small_workbook):
     short = kinds[kinds["What"].str.contains("Short-break")]
     assert short["How many"].iloc[0] == counts["looked_after"]["short_break_rows"]
     assert "sheet List_8, row " in short["First one at"].iloc[0]
-    assert "extract date is **31 Dec 2020**" in _markdown(at)
+    assert "extract date is **31 Dec 2020**" in markdown_text(at)
     assert not at.get("plotly_chart"), "no chart before the data-quality summary has been read"
     assert "Loaded: your file" in at.sidebar.success[0].value
 
 
 def test_history_and_trust_pages_explain_in_words_with_tables(at, small_workbook):
     path, _ = small_workbook
-    _upload(at, path)
-    _page(at, "History")
-    text = _markdown(at)
+    upload(at, path)
+    go_to(at, "History")
+    text = markdown_text(at)
     assert "referrals a week" in text and "Kaplan" in text     # the estimates' own sentences
     charts = at.get("plotly_chart")
     assert len(charts) == 4
@@ -118,8 +87,8 @@ def test_history_and_trust_pages_explain_in_words_with_tables(at, small_workbook
     fit = at.dataframe[2].value
     assert list(fit.columns) == ["Date", "Open child protection plans: actual", "Open child protection plans: model",
                                  "Children looked after: actual", "Children looked after: model"]
-    _page(at, "How far to trust this")
-    text = _markdown(at)
+    go_to(at, "How far to trust this")
+    text = markdown_text(at)
     assert "months ahead (1 past date tried): the forecast was typically" in text
     results = at.dataframe[0].value
     assert {"Months ahead", "Typical error of the forecast (%)", "Actual inside the P10–P90 band (%)",
@@ -152,7 +121,7 @@ def test_a_missing_list_is_named_in_plain_english(at):
     at.text_area(key="paste_List 3").input("Child Unique ID\tDate of referral\nC1\t01/12/2020\n")
     at.button(key="read_pasted").click().run()
     assert any("Not found: List 7 (Child Protection); List 8 (Children in Care)" in e.value for e in at.error)
-    _page(at, "Forecast")
+    go_to(at, "Forecast")
     assert "Load data first" in at.warning[0].value
 
 
@@ -170,12 +139,12 @@ def test_demo_in_one_click_shows_a_forecast(at):
 
 def test_edit_a_shock_changes_the_numbers_and_scenarios_compare(at, small_workbook):
     path, _ = small_workbook
-    _upload(at, path)
-    _page(at, "Forecast")
+    upload(at, path)
+    go_to(at, "Forecast")
     at.multiselect(key="compare").set_value(["No further shocks"]).run()
     before = _referrals_median(at, "No further shocks")
 
-    _page(at, "Scenarios")
+    go_to(at, "Scenarios")
     assert at.selectbox(key="scenario_selected").value == 0
     version = at.session_state["edit_version"]
     at.button(key=f"s0v{version}_add_shock").click().run()
@@ -185,11 +154,11 @@ def test_edit_a_shock_changes_the_numbers_and_scenarios_compare(at, small_workbo
     at.number_input(key=f"{k}change").set_value(-60.0).run()
     at.number_input(key=f"{k}returns").set_value(0.0).run()
     assert not at.error, [e.value for e in at.error]
-    described = _markdown(at)
+    described = markdown_text(at)
     assert "referrals are 60% below the usual level" in described
     assert "None of the referrals missed during New shock come back later." in described
 
-    _page(at, "Forecast")
+    go_to(at, "Forecast")
     after = _referrals_median(at, "No further shocks")
     # the new shock runs from 1 Feb to 30 Apr 2021 (it starts the month after next from the extract date)
     ratio = after / before
@@ -234,8 +203,8 @@ def _referrals_median(app, scenario: str) -> pd.Series:
 
 def test_scenario_file_upload_and_the_downloads(at, small_workbook):
     path, _ = small_workbook
-    _upload(at, path)
-    _page(at, "Scenarios")
+    upload(at, path)
+    go_to(at, "Scenarios")
     from csc_demand.scenario import load_scenario
 
     s = load_scenario('name = "From a colleague"\n[[shock]]\nname = "Strike"\nstart = 2021-05-01\n'
@@ -245,14 +214,14 @@ def test_scenario_file_upload_and_the_downloads(at, small_workbook):
     at.button(key="load_scenario").click().run()
     assert not at.error, [e.value for e in at.error]
     assert "From a colleague" in at.selectbox(key="scenario_selected").options
-    assert "Strike: from 1 May 2021 to 31 May 2021, referrals are 30% below the usual level." in _markdown(at)
+    assert "Strike: from 1 May 2021 to 31 May 2021, referrals are 30% below the usual level." in markdown_text(at)
     # a broken scenario file is refused with the file's name and the bad field
     at.file_uploader(key="scenario_upload").set_value(("bad.toml", b'name = "X"\ncaseload_per_worker = "many"\n',
                                                        "application/toml"))
     at.button(key="load_scenario").click().run()
     assert any("bad.toml" in e.value and "caseload_per_worker" in e.value for e in at.error)
 
-    _page(at, "Forecast")
+    go_to(at, "Forecast")
     labels = [b.label for b in at.get("download_button")]
     assert "Excel workbook (.xlsx)" in labels and "Table for other tools (.csv)" in labels
     assert "Download the scenario file for 'From a colleague' (.toml)" in labels
@@ -287,13 +256,13 @@ def _forecast_median(app, title_start: str, scenario: str) -> pd.Series:
 
 def test_overrides_costs_caseload_and_a_fitted_shock(at, small_workbook):
     path, _ = small_workbook
-    _upload(at, path)
-    _page(at, "Forecast")
+    upload(at, path)
+    go_to(at, "Forecast")
     at.multiselect(key="compare").set_value(["No further shocks"]).run()
     cost_before = _forecast_median(at, "Cost (£)", "No further shocks")
     workers_before = _forecast_median(at, "Social workers needed", "No further shocks")
 
-    _page(at, "Scenarios")
+    go_to(at, "Scenarios")
     k = f"s0v{at.session_state['edit_version']}_"
     # the estimate from the data is offered as the starting value of each override (1 in 20 or so)
     assert at.number_input(key=f"{k}ov_cla_starts_per_referral").disabled
@@ -306,11 +275,11 @@ def test_overrides_costs_caseload_and_a_fitted_shock(at, small_workbook):
     at.checkbox(key=f"{k}published").uncheck().run()
     at.number_input(key=f"{k}caseload").set_value(7.6).run()
     assert not at.error, [e.value for e in at.error]
-    text = _markdown(at)
+    text = markdown_text(at)
     assert "children starting care per referral = 0." in text
     assert "assume 7.6 open cases per worker" in text and "Unit costs are set by the user." in text
 
-    _page(at, "Forecast")
+    go_to(at, "Forecast")
     assert not any(_figure(c).layout.title.text.startswith("Children starting care") for c in at.get("plotly_chart"))
     at.toggle(key="show_starts").set_value(True).run()
     starts = _forecast_median(at, "Children starting care", "No further shocks")
@@ -322,7 +291,7 @@ def test_overrides_costs_caseload_and_a_fitted_shock(at, small_workbook):
 
     # "fit this period from my data": the 2020 lockdown is in this workbook's window only partly, so fit
     # the last quarter offered by default and add it as a shock
-    _page(at, "Scenarios")
+    go_to(at, "Scenarios")
     at.button(key="fit").click().run()
     assert any("referrals were" in s.value and "usual level" in s.value for s in at.success)
     n_before = sum(1 for w in at.text_input if w.key and w.key.endswith("name") and "_sh" in w.key)
@@ -333,13 +302,13 @@ def test_overrides_costs_caseload_and_a_fitted_shock(at, small_workbook):
     k = f"s0v{at.session_state['edit_version']}_sh{len(names) - 1}_"
     low, change, high = (at.number_input(key=f"{k}{x}").value for x in ("change_low", "change", "change_high"))
     assert low is not None and high is not None and low < change < high
-    assert "80% interval" in _markdown(at)
+    assert "80% interval" in markdown_text(at)
 
 
 def test_the_interval_of_a_shock_is_two_optional_boxes(at, small_workbook):
     path, _ = small_workbook
-    _upload(at, path)
-    _page(at, "Scenarios")
+    upload(at, path)
+    go_to(at, "Scenarios")
     at.button(key=f"s0v{at.session_state['edit_version']}_add_shock").click().run()
     k = f"s0v{at.session_state['edit_version']}_sh0_"
     assert at.number_input(key=f"{k}change").value == -20.0
@@ -350,7 +319,7 @@ def test_the_interval_of_a_shock_is_two_optional_boxes(at, small_workbook):
                for m in errors), errors
     at.number_input(key=f"{k}change_high").set_value(-12.0).run()
     assert not at.error, [e.value for e in at.error]
-    assert "referrals are 20% below the usual level (80% interval 12% to 30% below)" in _markdown(at)
+    assert "referrals are 20% below the usual level (80% interval 12% to 30% below)" in markdown_text(at)
 
 
 def test_every_number_box_in_the_editor_is_drawn_from_its_setting(at, small_workbook):
@@ -360,8 +329,8 @@ def test_every_number_box_in_the_editor_is_drawn_from_its_setting(at, small_work
     from csc_demand.workforce import WORKFORCE_SETTINGS
 
     path, _ = small_workbook
-    _upload(at, path)
-    _page(at, "Scenarios")
+    upload(at, path)
+    go_to(at, "Scenarios")
     at.button(key=f"s0v{at.session_state['edit_version']}_add_shock").click().run()
     k = f"s0v{at.session_state['edit_version']}_"
     # bring out every box: a source's own change, the new normal, an own caseload, workers today and a target
@@ -394,8 +363,8 @@ def test_every_number_box_in_the_editor_is_drawn_from_its_setting(at, small_work
 
 def test_fitting_a_period_with_too_little_data_before_it_says_what_to_load(at, small_workbook):
     path, _ = small_workbook
-    _upload(at, path)
-    _page(at, "Scenarios")
+    upload(at, path)
+    go_to(at, "Scenarios")
     start = next(w for w in at.date_input if w.key and w.key.startswith("fit_start_"))
     start.set_value(pd.Timestamp("2020-07-10").date()).run()
     at.button(key="fit").click().run()
@@ -407,24 +376,24 @@ def test_fitting_a_period_with_too_little_data_before_it_says_what_to_load(at, s
 
 def test_leaving_out_uasc_and_choices_kept_across_pages(at, small_workbook):
     path, _ = small_workbook
-    _upload(at, path)
-    _page(at, "Forecast")
+    upload(at, path)
+    go_to(at, "Forecast")
     at.multiselect(key="compare").set_value(["New normal +10%"]).run()
     at.select_slider(key="months").set_value(24).run()
     with_uasc = _forecast_median(at, "Children looked after", "New normal +10%")
     assert len(with_uasc) == 24
 
-    _page(at, "Your data")
+    go_to(at, "Your data")
     at.toggle(key="exclude_uasc").set_value(True).run()
-    _page(at, "History")
+    go_to(at, "History")
     assert "Unaccompanied asylum-seeking children left out." in at.sidebar.success[0].value
-    _page(at, "Forecast")
+    go_to(at, "Forecast")
     # the choices made on the Forecast page were kept while other pages were shown
     assert at.multiselect(key="compare").value == ["New normal +10%"]
     assert at.select_slider(key="months").value == 24
     without = _forecast_median(at, "Children looked after", "New normal +10%")
     assert (without < with_uasc).all(), "fewer children looked after without UASC"
-    _page(at, "Your data")
+    go_to(at, "Your data")
     assert at.toggle(key="exclude_uasc").value is True
 
 
@@ -434,11 +403,11 @@ WIDGETS = ("button", "checkbox", "toggle", "radio", "selectbox", "multiselect", 
 
 def test_every_control_has_a_label_and_help_text(at, small_workbook):
     path, _ = small_workbook
-    _upload(at, path)
+    upload(at, path)
     missing = []
     for page in ("Your data", "History", "Scenarios", "Forecast", "Children in need and social workers",
                  "How far to trust this", "How this works"):
-        _page(at, page)
+        go_to(at, page)
         if page == "Scenarios":
             at.button(key=f"s0v{at.session_state['edit_version']}_add_shock").click().run()
         seen = 0

@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from apphelp import is_local, need_app_packages
+from apphelp import markdown_text, need_app_packages, upload
 
 need_app_packages()
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
 from csc_demand.app.views.data import history_table, timeline_table  # noqa: E402
-from csc_demand.cli.app import app_file  # noqa: E402
-
-TIMEOUT = 120
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(scope="module")
@@ -34,27 +28,9 @@ def files(tmp_path_factory):
     return books, monthly
 
 
-@pytest.fixture()
-def at(app_env, outgoing_connections):
-    app = AppTest.from_file(str(app_file()), default_timeout=TIMEOUT)
-    app.run()
-    yield app
-    assert not app.exception, [e.value for e in app.exception]
-    assert all(is_local(h) for h in outgoing_connections)
-
-
-def _upload_lists(app, books):
-    app.file_uploader(key="uploads").set_value([(p.name, p.read_bytes(), XLSX) for p in books])
-    app.button(key="read_files").click().run()
-
-
 def _upload_monthly(app, name: str, data: bytes):
     app.file_uploader(key="history_upload").set_value((name, data, "text/csv"))
     app.button(key="read_history").click().run()
-
-
-def _markdown(app) -> str:
-    return "\n".join(m.value for m in app.markdown)
 
 
 def _frame(app, column: str) -> pd.DataFrame:
@@ -63,10 +39,10 @@ def _frame(app, column: str) -> pd.DataFrame:
 
 def test_monthly_figures_are_summarised_and_used_by_the_forecast(at, files):
     books, monthly = files
-    _upload_lists(at, books)
+    upload(at, *books)
     _upload_monthly(at, monthly.name, monthly.read_bytes())
     assert not at.error, [e.value for e in at.error]
-    text = _markdown(at)
+    text = markdown_text(at)
     assert ("2 extracts, observed 30 Jun – 31 Dec 2019 · gap of 6 months (1 Jan – 29 Jun 2020) · 30 Jun – 31 Dec "
             "2020.") in text
     assert "**Monthly figures** from monthly.csv: Jan 2018–Dec 2020 (36 months). 1 row could not be used." in text
@@ -97,7 +73,7 @@ def test_monthly_figures_are_summarised_and_used_by_the_forecast(at, files):
 
 def test_a_bad_file_is_named_and_the_lists_stay_loaded(at, files):
     books, _ = files
-    _upload_lists(at, books)
+    upload(at, *books)
     _upload_monthly(at, "figures.csv", b"Quarter,referrals\nQ1,10\n")
     assert any(e.value.startswith("figures.csv has no month column") for e in at.error)
     assert "monthly_history" not in at.session_state
@@ -109,10 +85,10 @@ def test_figures_loaded_first_apply_to_lists_loaded_later_and_can_be_removed(at,
     books, monthly = files
     _upload_monthly(at, monthly.name, monthly.read_bytes())
     assert any("Monthly figures loaded from monthly.csv: Jan 2018 to Dec 2020." in s.value for s in at.success)
-    _upload_lists(at, books[-1:])
-    assert "**Monthly figures** from monthly.csv" in _markdown(at)
+    upload(at, *books[-1:])
+    assert "**Monthly figures** from monthly.csv" in markdown_text(at)
     at.button(key="clear_history").click().run()
-    assert "**Monthly figures**" not in _markdown(at)
+    assert "**Monthly figures**" not in markdown_text(at)
     assert list(_frame(at, "Observed")["Observed"]) == ["Extracts' window"]
     assert "monthly" not in at.sidebar.success[0].value
 
@@ -120,7 +96,7 @@ def test_figures_loaded_first_apply_to_lists_loaded_later_and_can_be_removed(at,
 def test_the_guidance_explains_what_to_give_and_what_it_buys(at):
     at.sidebar.radio(key="page").set_value("How this works").run()
     assert "Your monthly figures" in [h.value for h in at.header]
-    text = _markdown(at)
+    text = markdown_text(at)
     assert "**What to give.**" in text and "`cla_open`" in text
     assert "**What it buys.** The seasons" in text and "starts and numbers open" in text and "heading" in text
 
