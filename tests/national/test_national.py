@@ -170,6 +170,14 @@ def test_bad_scenario_file_is_a_clear_error(tmp_path, capsys):
 
 
 
+def test_without_statsforecast_the_command_says_what_to_install(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "statsforecast.models", None)   # as on a machine without the extra
+    assert main(["national", "--through", "2022", "--years", "1", "--draws", "10", "--json"]) == 1
+    assert 'csc-demand[national]' in capsys.readouterr().err
+
+
 def test_through_outside_the_figures_is_a_clear_error(pub_small):
     with pytest.raises(CscDemandError, match="--through 2030 is outside"):
         forecast_national(pub_small, through=2030, executor="serial")

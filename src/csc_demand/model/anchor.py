@@ -54,6 +54,7 @@ import pandas as pd
 
 from csc_demand.model.baseline import Z80
 from csc_demand.model.durations import GRID_WEEKS, HORIZON_WEEKS, DurationEstimate, cohort_survivors, start_kernel
+from csc_demand.model.timegrid import DAYS_PER_YEAR
 
 @dataclass(frozen=True)
 class Reversion:
@@ -171,7 +172,7 @@ def own_level(monthly: pd.DataFrame | None, key: str, extract_date: pd.Timestamp
 def reversion_correction(open_now: int, own: OwnLevel, rev: Reversion, weeks: int = HORIZON_WEEKS) -> np.ndarray:
     """The number open to add at week ends 0..weeks so that the path returns towards the stock's own mean:
     ``open_now × (exp(−share × (1 − e^(−rate × t)) × log(open_now / mean)) − 1)``, t in years."""
-    t_years = np.arange(weeks + 1) * 7.0 / 365.25
+    t_years = np.arange(weeks + 1) * 7.0 / DAYS_PER_YEAR
     gap = np.log(open_now / own.mean)
     return open_now * (np.exp(-rev.share * (1.0 - np.exp(-rev.rate_per_year * t_years)) * gap) - 1.0)
 

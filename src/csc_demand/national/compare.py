@@ -249,12 +249,7 @@ def published_beside(fc_or_extract_date: Forecast | pd.Timestamp | dt.date | str
     else:
         end_year = last_march + int(years_after)
     ahead = int(np.clip(end_year - through, 1, 10))
-    try:
-        nf = forecast_national(pub, scenarios, through=through, years=ahead, draws=draws, seed=seed,
-                               executor="serial")
-    except ImportError:
-        raise CscDemandError("Comparing with the DfE's published figures needs the national forecasts: "
-                             "pip install 'csc-demand[national]'.") from None
+    nf = forecast_national(pub, scenarios, through=through, years=ahead, draws=draws, seed=seed, executor="serial")
     years = np.arange(last_march - int(years_before), max(end_year, last_march) + 1)
     measures = [m for m, _, _ in MATCHED_MEASURES]
     grid = pd.MultiIndex.from_product([[s.name for s in scenarios], measures, years],

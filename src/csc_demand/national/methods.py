@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from csc_demand.errors import CscDemandError
+
 from .panel import Panel
 
 METHODS: tuple[str, ...] = ("naive", "theta", "pooled", "blend", "global", "global_blend")
@@ -212,7 +214,12 @@ def robust_ridge(x: np.ndarray, y: np.ndarray, ridge: float = RIDGE, k: float = 
 
 
 def _theta(z: np.ndarray, horizons: int) -> np.ndarray:
-    from statsforecast.models import Theta
+    try:
+        from statsforecast.models import Theta
+    except ImportError:
+        raise CscDemandError("The forecasts for every local authority need statsforecast: install them with "
+                             "python -m pip install \"csc-demand[national]\" (or \".[national]\" in a copy of "
+                             "the repository).") from None
 
     last = _last(z)
     out = np.repeat(last[:, None], horizons, axis=1)
