@@ -78,7 +78,8 @@ def healthy(port: int) -> bool:
 @contextlib.contextmanager
 def running_app(home: Path, log: Path, timeout_seconds: float = 60.0, *, port: int | None = None,
                 env: dict[str, str] | None = None) -> Iterator[str]:
-    """`csc-demand app --no-browser --port N` as a real process with CSC_DEMAND_HOME=home; yields its URL.
+    """`csc-demand app --no-browser --port N` as a real process with CSC_DEMAND_HOME=home; yields its URL
+    once the app answers and the command has told the user where it is running.
 
     ``port`` (default: a free one) and ``env`` (extra environment variables) are passed on. On leaving, the
     process is sent SIGTERM (as an operating system would) and must stop, with its Streamlit server, within
@@ -94,7 +95,8 @@ def running_app(home: Path, log: Path, timeout_seconds: float = 60.0, *, port: i
                                 stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout_seconds
-        while not healthy(port):
+        # ready when the command itself says so (it polls the same health endpoint on its own clock)
+        while not (healthy(port) and "The app is running at" in log.read_text()):
             if proc.poll() is not None:
                 raise RuntimeError(f"csc-demand app exited ({proc.returncode}): {log.read_text()}")
             if time.monotonic() > deadline:
