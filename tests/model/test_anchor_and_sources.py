@@ -240,6 +240,56 @@ def test_a_lockdown_does_not_set_the_seasons():
     assert usual[~shocked].mean() > 0.9
 
 
+def test_months_known_to_be_unusual_never_set_the_seasons():
+    """Five years of exact seasons (December 0.8, the rest 1.0) with two Decembers of four 30% high (2019 and
+    2020): the median of the four December ratios is then 0.92, and nothing is flagged (every other month fits
+    exactly). Declared as unusual (``leave_out``, e.g. a scenario's past shocks), the two months are extremes
+    from the start and December comes back at 0.8 of the other months within 1%."""
+    from csc_demand.model.baseline import fit_monthly_seasonality
+    months = pd.date_range("2017-07-01", periods=60, freq="MS")
+    f = np.where(months.month == 12, 0.8, 1.0)
+    odd = months.isin(pd.to_datetime(["2019-12-01", "2020-12-01"]))
+    counts = pd.Series(1e6 * months.days_in_month * f * np.where(odd, 1.3, 1.0), index=months)
+    plain = fit_monthly_seasonality(counts)
+    assert plain.by_month[11] / plain.by_month[6] > 0.88
+    periods = [(pd.Timestamp("2019-12-10"), pd.Timestamp("2019-12-20")),
+               (pd.Timestamp("2020-11-30"), pd.Timestamp("2020-12-01"))]
+    known = fit_monthly_seasonality(counts, leave_out=periods)
+    assert known.by_month[11] / known.by_month[6] == pytest.approx(0.8, rel=0.01)
+    # November 2020 is touched by the second period too: its factor still comes from the other years
+    assert known.by_month[10] / known.by_month[6] == pytest.approx(1.0, rel=0.01)
+
+
+def test_a_scenario_with_past_shocks_keeps_the_monthly_figures_seasons(world_annex):
+    """With monthly figures giving the seasons and a scenario declaring a past shock, the seasons are measured
+    again from the figures without the shock's months, not lost (the lists' six months cannot show them)."""
+    from csc_demand.model import with_history
+    from csc_demand.model.inputs import scenario_referrals
+    from csc_demand.tables import MonthlyHistory
+    months = pd.date_range("2016-01-01", "2020-12-01", freq="MS")
+    f = np.where(months.month == 12, 0.8, np.where(months.month == 8, 0.85, 1.03))
+    shock = (months >= "2020-04-01") & (months <= "2020-06-01")
+    table = pd.DataFrame({"referrals": 1e5 * months.days_in_month * f * np.where(shock, 0.6, 1.0)},
+                         index=pd.DatetimeIndex(months, name="month"))
+    annex = with_history(world_annex, MonthlyHistory(table=table, source="monthly.csv"))
+    est = estimate(annex)
+    assert est.seasonality.by_month is not None and "monthly figures" in est.seasonality.explanation
+    sc = Scenario(name="Lockdown declared", shocks=(Shock("Lockdown", dt.date(2020, 3, 23), dt.date(2020, 6, 30),
+                                                          -40.0),))
+    _, season, _ = scenario_referrals(est, sc)
+    assert season.by_month is not None and "monthly figures" in season.explanation
+    assert season.by_month[11] / season.by_month[6] == pytest.approx(0.8 / 1.03, rel=0.02)
+    # a shock the lists' days never saw, only the figures' months: the seasons are still measured without it
+    # (two Decembers of the four with a trend 30% high: undeclared, they would set December's factor)
+    early = Scenario(name="Early shocks", shocks=tuple(
+        Shock(f"December {y}", dt.date(y, 12, 1), dt.date(y, 12, 31), 30.0) for y in (2016, 2017)))
+    odd = months.isin(pd.to_datetime(["2016-12-01", "2017-12-01"]))
+    table["referrals"] = 1e5 * months.days_in_month * f * np.where(odd, 1.3, 1.0)
+    est = estimate(with_history(world_annex, MonthlyHistory(table=table, source="monthly.csv")))
+    _, season, _ = scenario_referrals(est, early)
+    assert season.by_month[11] / season.by_month[6] == pytest.approx(0.8 / 1.03, rel=0.02)
+
+
 def test_own_level_and_reversion_by_hand():
     """Five years of month ends, 100 for the first 30 and 130 for the last 30: mean 115. Today 130, so the
     gap is log(130/115); after one year the path keeps 1 − 0.71 × (1 − e^−1.03) of it."""

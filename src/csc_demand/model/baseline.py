@@ -8,6 +8,7 @@ counts by referral source group, and which days were observed), so the baseline 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -199,30 +200,35 @@ def _centred_trend(rate: np.ndarray) -> np.ndarray:
     return trend
 
 
-def _seasonal_ratios(rate: np.ndarray, cal: np.ndarray, rounds: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def _seasonal_ratios(rate: np.ndarray, cal: np.ndarray, known: np.ndarray | None = None,
+                     rounds: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """Each month's rate ÷ its trend, and which months are not extremes, as X-11 finds them: the trend is the
     centred moving average; a month whose log ratio, less its calendar month's median, lies more than
     :data:`EXTREME_SD` robust standard deviations (1.4826 × the median absolute deviation) from zero is an
     extreme, and is replaced by trend × its month's median ratio before the trend is measured again (a
     lockdown's months then neither set their own month's factor nor pull down the trend around the months
-    near them)."""
+    near them). ``known`` (per month) marks months known to be unusual, such as a scenario's past shocks: they
+    are extremes from the start and never set a median (X-11's prior adjustment)."""
+    known = np.zeros(len(rate), dtype=bool) if known is None else np.asarray(known, dtype=bool)
     x = rate.copy()
-    usual = np.ones(len(rate), dtype=bool)
+    usual = ~known
     for _ in range(rounds):
         trend = _centred_trend(x)
         ratio = rate / trend
         ok = np.isfinite(ratio) & (ratio > 0)
-        med = np.array([np.median(ratio[ok & (cal == m)]) if (ok & (cal == m)).any() else 1.0 for m in range(12)])
-        resid = np.where(ok, np.log(np.where(ok, ratio, 1.0) / med[cal]), np.nan)
-        spread = 1.4826 * np.nanmedian(np.abs(resid)) if ok.any() else 0.0
-        usual = ~(ok & (np.abs(np.nan_to_num(resid)) > EXTREME_SD * spread)) if spread > 0 else \
-            np.ones(len(rate), dtype=bool)
-        x = np.where(~usual, trend * med[cal], rate)
+        fit = ok & ~known
+        med = np.array([np.median(ratio[fit & (cal == m)]) if (fit & (cal == m)).any() else 1.0
+                        for m in range(12)])
+        resid = np.where(fit, np.log(np.where(ok, ratio, 1.0) / med[cal]), np.nan)
+        spread = 1.4826 * np.nanmedian(np.abs(resid)) if fit.any() else 0.0
+        usual = ~known & ~(fit & (np.abs(np.nan_to_num(resid)) > EXTREME_SD * spread)) if spread > 0 else ~known
+        x = np.where(~usual & np.isfinite(trend), trend * med[cal], rate)
     return ratio, usual
 
 
 def fit_monthly_seasonality(referrals_by_month: pd.Series, weekday: np.ndarray | None = None,
-                            source: str = "monthly figures") -> Seasonality | None:
+                            source: str = "monthly figures",
+                            leave_out: Sequence[tuple[pd.Timestamp, pd.Timestamp]] = ()) -> Seasonality | None:
     """Monthly factors from a series of monthly referral counts (index: month starts), or None when it cannot
     show them.
 
@@ -233,7 +239,9 @@ def fit_monthly_seasonality(referrals_by_month: pd.Series, weekday: np.ndarray |
     other months' ratios over the years, needing at least
     :data:`MIN_YEARS_PER_MONTH` years and :data:`MIN_MONTHS_FOR_SEASONALITY` calendar months; then shrunk
     towards 1 by the share of the spread that chance would explain (a median of n years' ratios counting as
-    n ÷ (π/2) months of referrals), and normalised to average 1 over a year.
+    n ÷ (π/2) months of referrals), and normalised to average 1 over a year. The months that any of the
+    ``leave_out`` periods (first day, last day) touch, e.g. a scenario's past shocks and returning referrals,
+    are extremes from the start.
     """
     s = pd.to_numeric(referrals_by_month, errors="coerce").dropna()
     s = s[s >= 0]
@@ -247,7 +255,10 @@ def fit_monthly_seasonality(referrals_by_month: pd.Series, weekday: np.ndarray |
     day_weight = pd.Series(w, index=days.to_period("M")).groupby(level=0).sum().reindex(full).to_numpy()
     rate = counts.to_numpy() / day_weight
     cal = np.asarray(full.month) - 1
-    ratio, usual = _seasonal_ratios(rate, cal)
+    known = np.zeros(len(full), dtype=bool)
+    for first, last in leave_out:
+        known |= (full.start_time <= pd.Timestamp(last)) & (full.end_time >= pd.Timestamp(first))
+    ratio, usual = _seasonal_ratios(rate, cal, known)
     raw = np.ones(12)
     have = np.zeros(12, dtype=bool)
     mean_count = np.ones(12)

@@ -10,6 +10,7 @@ output: the small per-plan arrays kept for the projection are never printed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -17,7 +18,14 @@ import pandas as pd
 
 from csc_demand.errors import CscDemandError
 from csc_demand.model.actuals import actuals, care_periods, open_at
-from csc_demand.model.anchor import STOCK_GAP_SD, STOCK_REVERSION, Anchor, fit_anchor, flow_balance, own_level
+from csc_demand.model.anchor import (
+    STOCK_GAP_SD,
+    STOCK_REVERSION,
+    Anchor,
+    fit_anchor,
+    flow_balance,
+    own_level,
+)
 from csc_demand.model.baseline import (
     Baseline,
     History,
@@ -53,6 +61,7 @@ from csc_demand.tables import (
     PLACEMENT_GROUP_ORDER,
     PLACEMENT_GROUPS,
     AnnexA,
+    MonthlyHistory,
     day_label,
     merge_spans,
 )
@@ -104,6 +113,8 @@ class Estimates:
     #: The model against the actual stocks over the latest window (:func:`~csc_demand.model.window_fit`),
     #: computed once here: the same for every scenario.
     fit: pd.DataFrame | None = field(default=None, repr=False)
+    #: The monthly figures given as history (``--history``), if any.
+    monthly: MonthlyHistory | None = field(default=None, repr=False)
 
     @property
     def flows(self) -> dict[str, Flow]:
@@ -155,6 +166,19 @@ def care_months(table: pd.DataFrame, first_day: pd.Timestamp, last_day: pd.Times
     starts = start_month.value_counts().reindex(months, fill_value=0).astype(float)
     return pd.DataFrame({"cla_starts": starts.to_numpy(),
                          "cla_open": open_at(table, months + pd.offsets.MonthEnd(0)).astype(float)}, index=months)
+
+
+def fit_seasons(hist: History, history: MonthlyHistory | None, use: np.ndarray | None = None,
+                leave_out: Sequence[tuple[pd.Timestamp, pd.Timestamp]] = ()) -> Seasonality:
+    """The referrals' seasons: from the lists' days (:func:`fit_seasonality`, ``use`` leaving days out) when they
+    show them, else from the monthly figures' referrals (:func:`fit_monthly_seasonality`, the months that the
+    ``leave_out`` periods touch left out), else none by month."""
+    season = fit_seasonality(hist, use)
+    if season.by_month is None and history is not None and "referrals" in history.table:
+        from_history = fit_monthly_seasonality(history.table["referrals"], season.by_weekday,
+                                               f"monthly figures, {history.source}", leave_out)
+        season = from_history if from_history is not None else season
+    return season
 
 
 def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeIndex,
@@ -304,11 +328,7 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     hist = referral_history(referrals, intervals, e)
     history = getattr(annex, "history", None)
     monthly = history.table if history is not None else None
-    season = fit_seasonality(hist)
-    if season.by_month is None and monthly is not None and "referrals" in monthly:
-        from_history = fit_monthly_seasonality(monthly["referrals"], season.by_weekday,
-                                               f"monthly figures, {history.source}")
-        season = from_history if from_history is not None else season
+    season = fit_seasons(hist, history)
     mask = reference_mask(hist, reference_start, reference_end)
     if not mask.any() or hist.total[mask].sum() == 0:
         raise CscDemandError("There are no referrals (List 3) in the reference window, so no forecast can be "
@@ -367,7 +387,7 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
                      cp=cp, cla=cla, placement_mix=placement, actuals=actuals(annex),
                      trend=fit_trend(hist, season, phi),
                      notes=tuple(notes),
-                     window=observed_window(annex, intervals, e), cin=cin)
+                     window=observed_window(annex, intervals, e), cin=cin, monthly=history)
     return replace(est, fit=window_fit(est))
 
 

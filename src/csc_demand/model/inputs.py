@@ -21,11 +21,10 @@ from csc_demand.model.baseline import (
     Seasonality,
     dispersion,
     fit_baseline,
-    fit_seasonality,
     reference_mask,
 )
 from csc_demand.model.durations import cohort_survivors, start_kernel
-from csc_demand.model.estimate import Estimates, Flow
+from csc_demand.model.estimate import Estimates, Flow, fit_seasons
 from csc_demand.model.shocks import daily_factors, referral_factors
 from csc_demand.model.timegrid import day_mask
 from csc_demand.scenario import Scenario
@@ -47,25 +46,29 @@ class Central:
 def scenario_referrals(est: Estimates, scenario: Scenario) -> tuple[Baseline, Seasonality, float]:
     """The referral baseline and seasonality for a scenario: the estimate's, unless the scenario sets its own
     reference window or has shocks, returning referrals, a new normal or a trend that touch the observed
-    history. Then the seasonality is re-measured without the shock and return periods, and the usual level so
+    history (the lists' days or the monthly figures' months). Then the seasonality is re-measured without the
+    shock and return periods (:func:`~csc_demand.model.estimate.fit_seasons`), and the usual level so
     that, with the scenario's changes on each reference day, it reproduces the referrals observed on those
     days: 7 × referrals ÷ Σ (expected referrals per day per weekly referral). The over-dispersion is then
     measured again without the shock and return periods. Returns (baseline, seasonality, over-dispersion).
     """
     h = est.history
     hist_start, hist_end = h.days[0], h.days[-1]
+    seen_from = hist_start    # the first day the data show: the lists' or the monthly figures'
+    if est.monthly is not None and len(est.monthly.table):
+        seen_from = min(hist_start, pd.Timestamp(est.monthly.table.index.min()))
     periods = []
     for s in scenario.shocks:
         periods.append((pd.Timestamp(s.start), pd.Timestamp(s.end)))
         if s.returns_pct > 0:
             periods.append((pd.Timestamp(s.return_start_date),
                             pd.Timestamp(s.return_end_date) - pd.Timedelta(days=1)))
-    past = any(a <= hist_end and b >= hist_start for a, b in periods)
+    past = any(a <= hist_end and b >= seen_from for a, b in periods)
     nn = scenario.new_normal is not None and pd.Timestamp(scenario.new_normal.from_date) <= hist_end
     if not (scenario.reference_start or scenario.reference_end or past or nn or scenario.trend_pct_per_year):
         return est.baseline, est.seasonality, est.dispersion
     outside = ~day_mask(h.days, periods)
-    season = fit_seasonality(h, use=outside) if past else est.seasonality
+    season = fit_seasons(h, est.monthly, use=outside, leave_out=periods) if past else est.seasonality
     mask = reference_mask(h, scenario.reference_start, scenario.reference_end)
     if not mask.any() or h.total[mask].sum() == 0:
         if scenario.reference_start or scenario.reference_end:  # the user's window: never ignored silently
