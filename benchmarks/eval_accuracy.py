@@ -139,8 +139,16 @@ def true_scenario(shocks) -> Scenario:
     return Scenario(name="True scenario", shocks=tuple(out), new_normal=nn)
 
 
-def _score(annex, truth, seed: int, draws: int, data: str) -> list[dict]:
-    fc = forecast(annex, months=max(HORIZONS), draws=draws, seed=seed)
+def past_shocks_scenario(shocks) -> Scenario:
+    """The lockdowns an analyst lived through (and their returning referrals), declared as past shocks, with no
+    new normal: what a user would put in the scenario after 2021."""
+    return replace(true_scenario(shocks), name="Past lockdowns declared", new_normal=None)
+
+
+def _score(annex, truth, seed: int, draws: int, data: str, shocks=None) -> list[dict]:
+    """Score the forecast ("no further shocks", or with ``shocks`` given: the past lockdowns declared)."""
+    scenarios = None if shocks is None else [past_shocks_scenario(shocks)]
+    fc = forecast(annex, scenarios, months=max(HORIZONS), draws=draws, seed=seed)
     t = fc.table
     t = t[(t["breakdown"] == "total") & (t["period_type"] == "month")]
     act = fc.actuals[fc.actuals["period_type"] == "month"]
@@ -163,28 +171,32 @@ def _score(annex, truth, seed: int, draws: int, data: str) -> list[dict]:
     return rows
 
 
-def score_new_normal(seed: int, cache: Path, draws: int) -> list[dict]:
+def score_new_normal(seed: int, cache: Path, draws: int, declare: bool = False) -> list[dict]:
     data = pickle.loads((cache / f"new-normal_{seed}.pkl").read_bytes())
-    return _score(data["annex"], data["truth"], seed, draws, "one extract")
+    return _score(data["annex"], data["truth"], seed, draws, "one extract",
+                  data["shocks"] if declare else None)
 
 
-def score_history(seed: int, cache: Path, draws: int) -> list[dict]:
+def score_history(seed: int, cache: Path, draws: int, declare: bool = False) -> list[dict]:
     data = pickle.loads((cache / f"history_{seed}.pkl").read_bytes())
-    return _score(data["annex"], data["truth"], seed, draws, "one extract and five years of monthly figures")
+    return _score(data["annex"], data["truth"], seed, draws, "one extract and five years of monthly figures",
+                  data["shocks"] if declare else None)
 
 
-def score_ssda903(seed: int, cache: Path, draws: int) -> list[dict]:
+def score_ssda903(seed: int, cache: Path, draws: int, declare: bool = False) -> list[dict]:
     data = pickle.loads((cache / f"ssda903_{seed}.pkl").read_bytes())
-    return _score(data["annex"], data["truth"], seed, draws, "one extract and SSDA903 returns 2018-2023")
+    return _score(data["annex"], data["truth"], seed, draws, "one extract and SSDA903 returns 2018-2023",
+                  data["shocks"] if declare else None)
 
 
-def score_gaps(seed: int, cache: Path, draws: int) -> list[dict]:
+def score_gaps(seed: int, cache: Path, draws: int, declare: bool = False) -> list[dict]:
     data = pickle.loads((cache / f"gaps_{seed}.pkl").read_bytes())
-    return (_score(data["latest"], data["truth"], seed, draws, "latest extract alone")
-            + _score(data["annex"], data["truth"], seed, draws, "both extracts"))
+    shocks = data["shocks"] if declare else None
+    return (_score(data["latest"], data["truth"], seed, draws, "latest extract alone", shocks)
+            + _score(data["annex"], data["truth"], seed, draws, "both extracts", shocks))
 
 
-def score_lockdown(seed: int, cache: Path, draws: int) -> list[dict]:
+def score_lockdown(seed: int, cache: Path, draws: int, declare: bool = True) -> list[dict]:
     data = pickle.loads((cache / f"lockdown_{seed}.pkl").read_bytes())
     annex, truth = data["annex"], data["truth"]
     sc = true_scenario(data["shocks"])
@@ -220,6 +232,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "csc-demand-eval")
     ap.add_argument("--csv", type=Path, help="also write every scored forecast to this CSV")
+    ap.add_argument("--declare-past-shocks", action="store_true",
+                    help="forecast under a scenario that declares the world's 2020-21 lockdowns and their returns "
+                         "(the lockdown world always does)")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
@@ -229,7 +244,9 @@ def main() -> None:
     with ProcessPoolExecutor(args.workers) as pool:
         list(pool.map(prepare, [args.world] * len(seeds), seeds, [args.cache] * len(seeds)))
         t1 = time.perf_counter()
-        rows = [r for part in pool.map(score, seeds, [args.cache] * len(seeds), [args.draws] * len(seeds))
+        n = len(seeds)
+        rows = [r for part in pool.map(score, seeds, [args.cache] * n, [args.draws] * n,
+                                       [args.declare_past_shocks or args.world == "lockdown"] * n)
                 for r in part]
     df = pd.DataFrame(rows)
     if args.csv:
