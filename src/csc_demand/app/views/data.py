@@ -215,7 +215,9 @@ def render_history_upload() -> None:
     st.markdown("**Monthly figures (optional)**")
     st.markdown("Your monthly performance figures, as far back as you have them: a CSV or Excel sheet with a "
                 "`month` column and any of `referrals`, `cp_starts`, `cp_open`, `cla_starts`, `cla_open`. They "
-                "give the forecast the seasons, the drift and the stocks' own path.")
+                "give the forecast the seasons, the drift and the stocks' own path. If they span the 2020–21 "
+                "lockdowns, add those to your scenario as past shocks: their months are then left out of the "
+                "seasons.")
     error = st.session_state.pop("history_error", None)
     if error:
         st.error(error)
