@@ -35,12 +35,14 @@ open: slope −0.33), nor for children in need (1,788 LA-years, episodes started
 0 there and only chance (``1/open_now``) separates today's stock from its level.
 
 **A stock's own past.** What does predict a child protection stock is its own recent past: on the same DfE
-figures (1,149 LA-years 2017–2025 with five years behind them), the number of plans at 31 March moves back
-towards its own five-year mean, closing 46% of the gap in a year, 62% in two and 67% in three, i.e.
-``gap(t) = gap(0) × (1 − s (1 − e^(−λt)))`` with ``s = 0.71``, ``λ = 1.03`` a year (:data:`STOCK_REVERSION`);
-with that, the median error a year ahead falls from 14.7% ("same as now") to 13.8%. Children looked after show
-no such pull (slopes +0.04, −0.01, +0.01), children in need a weaker one (``s = 0.53``, ``λ = 0.81``; the
-monthly figures do not carry them). So when monthly figures give at least three years of month-end plans
+figures (``benchmarks/dfe_stocks.py``: 1,161 LA-years with five years behind them), the number of plans at 31
+March moves back towards its own five-year mean, closing 47% of the gap in a year, 64% in two and 70% in three
+(slopes between −0.25 and −0.64 in every single year), i.e. ``gap(t) = gap(0) × (1 − s (1 − e^(−λt)))`` with
+``s = 0.71``, ``λ = 1.03`` a year (:data:`STOCK_REVERSION`: 46%, 62%, 68%); with that rule, fitted with each
+year left out in turn, the median error a year ahead falls from 14.8% ("same as now") to 14.0%. Neither
+referrals' own gap nor last year's change adds to it. Children looked after show no such pull (slopes +0.09,
++0.12, +0.20, changing sign from year to year), children in need a weaker one (35%, 41%, 46%; the monthly
+figures do not carry them). So when monthly figures give at least three years of month-end plans
 (:func:`own_level`), the child protection path is pulled towards their mean over the last five years (at most)
 instead of towards the flow balance, which has no predictive value there.
 """
