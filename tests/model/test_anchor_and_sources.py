@@ -290,6 +290,45 @@ def test_a_scenario_with_past_shocks_keeps_the_monthly_figures_seasons(world_ann
     assert season.by_month[11] / season.by_month[6] == pytest.approx(0.8 / 1.03, rel=0.02)
 
 
+def test_earlier_months_by_hand():
+    """The whole months in the 26 weeks (182 days) before 1 January 2022 start on or after 3 July 2021: August
+    to December. November's care starts are blank, so November is not used for care; July is too early."""
+    from csc_demand.model.estimate import earlier_months
+    months = pd.date_range("2021-01-01", "2021-12-01", freq="MS")
+    m = pd.DataFrame({"referrals": np.arange(100.0, 112.0), "cp_starts": np.arange(10.0, 22.0),
+                      "cla_starts": np.arange(1.0, 13.0)}, index=months)
+    m.loc["2021-11-01", "cla_starts"] = np.nan
+    before = pd.Timestamp("2022-01-01")
+    n, refs, first, last = earlier_months(m, "cp", before)
+    assert (n, refs) == (17 + 18 + 19 + 20 + 21, 107.0 + 108 + 109 + 110 + 111)
+    assert (first, last) == (pd.Timestamp("2021-08-01"), pd.Timestamp("2021-12-01"))
+    n, refs, _, _ = earlier_months(m, "cla", before)
+    assert (n, refs) == (8 + 9 + 10 + 12, 107.0 + 108 + 109 + 111)
+    assert earlier_months(m.drop(columns="referrals"), "cp", before) is None
+    assert earlier_months(m, "cp", pd.Timestamp("2021-01-20")) is None      # no whole month before it
+    assert earlier_months(None, "cp", before) is None
+
+
+def test_the_monthly_figures_starts_before_the_window_count_towards_starts_per_referral(world_annex):
+    """The plans and care started in the months before the lists' window, over the referrals the figures give
+    for those months, are added to the Beta posterior of starts per referral (α + starts, β + referrals −
+    starts), and the explanation says so."""
+    from csc_demand.model import with_history
+    from csc_demand.model.estimate import earlier_months
+    from csc_demand.tables import MonthlyHistory
+    months = pd.date_range("2019-01-01", "2020-06-01", freq="MS")
+    table = pd.DataFrame({"referrals": 260.0, "cp_starts": 39.0, "cla_starts": 13.0},
+                         index=pd.DatetimeIndex(months, name="month"))
+    plain = estimate(world_annex)
+    est = estimate(with_history(world_annex, MonthlyHistory(table=table, source="monthly.csv")))
+    first_day = plain.history.days[plain.history.observed][0]
+    for key in ("cp", "cla"):
+        n, refs, _, _ = earlier_months(table, key, first_day)
+        a, b = plain.flows[key].conversion, est.flows[key].conversion
+        assert b.alpha == pytest.approx(a.alpha + n) and b.beta == pytest.approx(a.beta + refs - n)
+        assert b.starts == a.starts + n and "in the monthly figures" in b.explanation
+
+
 def test_own_level_and_reversion_by_hand():
     """Five years of month ends, 100 for the first 30 and 130 for the last 30: mean 115. Today 130, so the
     gap is log(130/115); after one year the path keeps 1 − 0.71 × (1 − e^−1.03) of it."""

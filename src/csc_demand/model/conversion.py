@@ -75,17 +75,19 @@ def _beta_interval(a: float, b: float) -> tuple[float, float]:
     return max(0.0, m - Z80 * sd), min(1.0, m + Z80 * sd)
 
 
-def with_earlier_starts(c: Conversion, starts: int, referrals: float, period: str, plural: str) -> Conversion:
-    """The conversion with the starts of an earlier period whose referrals are not in the lists (e.g. from
-    SSDA903 returns), over the referrals the usual level implies for it: ``Beta(α + starts, β + referrals −
-    starts)``. Unchanged when that period has no referrals."""
+def with_earlier_starts(c: Conversion, starts: int, referrals: float, period: str, plural: str,
+                        referrals_from: str = "at the usual level") -> Conversion:
+    """The conversion with the starts of an earlier period whose referrals are not in the lists (from SSDA903
+    returns or the monthly figures), over that period's referrals (the usual level's, or the monthly figures'
+    count: ``referrals_from`` says which, for the explanation): ``Beta(α + starts, β + referrals − starts)``.
+    Unchanged when that period has no referrals."""
     if referrals <= 0:
         return c
     a, b = c.alpha + starts, c.beta + max(referrals - starts, 0.0)
     lo, hi = _beta_interval(a, b)
     p = a / (a + b)
     text = (f"{c.explanation} With the {starts:,} {plural} that started {period} (against about {referrals:,.0f} "
-            f"referrals at the usual level), {p:.3f} per referral (80% interval {lo:.3f} to {hi:.3f}).")
+            f"referrals {referrals_from}), {p:.3f} per referral (80% interval {lo:.3f} to {hi:.3f}).")
     return replace(c, per_referral=p, low=lo, high=hi, alpha=a, beta=b, starts=c.starts + int(starts),
                    referrals=c.referrals + int(round(referrals)), explanation=text)
 

@@ -181,6 +181,24 @@ def fit_seasons(hist: History, history: MonthlyHistory | None, use: np.ndarray |
     return season
 
 
+def earlier_months(monthly: pd.DataFrame | None, key: str,
+                   before: pd.Timestamp) -> tuple[int, float, pd.Timestamp, pd.Timestamp] | None:
+    """The ``{key}_starts`` and ``referrals`` of the monthly figures' whole months within the
+    :data:`EARLIER_STARTS_WEEKS` weeks before the day ``before``, where both are given: (starts, referrals,
+    first month, last month), or None when no such month has referrals."""
+    col = f"{key}_starts"
+    if monthly is None or col not in monthly or "referrals" not in monthly:
+        return None
+    start = pd.DatetimeIndex(monthly.index)
+    end = start + pd.offsets.MonthEnd(0)
+    use = (start >= pd.Timestamp(before) - pd.Timedelta(weeks=EARLIER_STARTS_WEEKS)) & (end < pd.Timestamp(before))
+    part = monthly.loc[use, [col, "referrals"]].astype(float).dropna()
+    if part.empty or part["referrals"].sum() <= 0:
+        return None
+    return (int(part[col].sum()), float(part["referrals"].sum()), pd.Timestamp(part.index.min()),
+            pd.Timestamp(part.index.max()))
+
+
 def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeIndex,
           intervals: list[tuple[pd.Timestamp, pd.Timestamp]], e: pd.Timestamp, what: str, plural: str,
           base: Baseline, key: str, monthly: pd.DataFrame | None = None,
@@ -189,7 +207,8 @@ def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeInd
     """One flow's estimates: conversion from referrals in ``intervals``, durations from the plans seen in
     ``duration_intervals`` (default: the same days; longer for care when SSDA903 returns were read). With
     ``seen_from`` (the first day the returns show every start), the starts of up to 26 weeks before the
-    reference days count too, over the referrals the usual level implies for those weeks."""
+    reference days count too, over the referrals the usual level implies for those weeks; without it, the
+    monthly figures' starts and referrals of the whole months in those 26 weeks (:func:`earlier_months`)."""
     table = table[pd.to_datetime(table["start_date"]).notna().to_numpy()]
     conv = fit_episode_conversion(referrals, table, ref_days, plural) if key == "cin" else \
         fit_conversion(referrals, table, ref_days, intervals, e, what, plural)
@@ -202,6 +221,10 @@ def _flow(table: pd.DataFrame, referrals: pd.DataFrame, ref_days: pd.DatetimeInd
             conv = with_earlier_starts(conv, n, base.per_week * days / 7.0,
                                        f"from {day_label(first)} to {day_label(ref_days[0] - pd.Timedelta(days=1))}",
                                        plural)
+    elif len(ref_days) and (earlier := earlier_months(monthly, key, ref_days[0])) is not None:
+        n, refs, first, last = earlier
+        conv = with_earlier_starts(conv, n, refs, f"from {first:%B %Y} to {last:%B %Y}", plural,
+                                   "in the monthly figures")
     ep = episodes(table, duration_intervals or intervals, e)
     dur = fit_durations(ep, plural)
     starts_mask = day_mask(pd.DatetimeIndex(ep.start), intervals)
@@ -253,7 +276,8 @@ def _placement_mix(cla: pd.DataFrame, ep_open: np.ndarray, bands: np.ndarray) ->
 #: What each stock counts, in words.
 STOCK_LABELS = {"cp": "the number of open child protection plans", "cla": "the number of children looked after",
                 "cin": "the number of children in need"}
-#: How far before the reference days the starts seen in SSDA903 returns count towards starts per referral.
+#: How far before the reference days the starts seen in SSDA903 returns (or the monthly figures) count towards
+#: starts per referral.
 EARLIER_STARTS_WEEKS = 26
 #: Below these counts a forecast still runs, but the estimates carry a plain warning.
 THIN_REFERRALS = 300
