@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 
 from csc_demand.model.durations import (
     AGE_OUT_WEEKS,
+    band_index,
     cohort_survivors,
     episodes,
     fit_durations,
     fit_survival,
     kaplan_meier,
+    start_kernel,
 )
 from csc_demand.model.timegrid import observed_intervals
 
@@ -112,3 +114,35 @@ def test_kaplan_meier_properties(rows) -> None:
     assert np.all(at_risk >= events) and events.sum() == ended.sum()
     if not ended.any():
         assert len(times) == 0
+
+
+def _kernel_start_by_start(d, weeks: int, theta: float):
+    """The new-start kernel the long way: one row per start (its band's curve, ended at 18), summed by current
+    age band (an unknown age counts in its start band, an unknown band evenly in all)."""
+    age, band = d.start_age_weeks, d.start_band
+    u = np.arange(weeks + 1) + 0.5
+    s = np.stack([d.curve(int(b)).scaled(theta).at(u) for b in band])
+    known = ~np.isnan(age)
+    age_t = np.where(known[:, None], age[:, None] + u[None, :], 0.0)
+    s = np.where(known[:, None] & (age_t >= AGE_OUT_WEEKS), 0.0, s)
+    cur = np.where(known[:, None], band_index(age_t), -1)
+    cb = np.where(cur < 0, band[:, None], cur)
+    by = np.stack([np.where(cb == c, s, 0.0).sum(axis=0) for c in range(5)], axis=1)
+    by += (np.where(cb < 0, s, 0.0).sum(axis=0) / 5)[:, None]
+    return s.mean(axis=0), by / len(age)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.floats(-30, 20 * 52.2)), st.integers(-1, 4)), min_size=1,
+                max_size=60),
+       st.floats(0.3, 3.0))
+def test_start_kernel_counts_equal_the_start_by_start_mixture(world_estimates, starts, theta) -> None:
+    """The kernel counted from sorted ages equals the mean of every start's own curve (ended at its 18th
+    birthday), in total and by current age band, for any ages (unborn, near 18, unknown) and bands."""
+    import dataclasses
+    age = np.array([np.nan if a is None else a for a, _ in starts])
+    band = np.array([b if a is None else int(band_index(np.array([a]))[0]) for a, b in starts])
+    d = dataclasses.replace(world_estimates.cla.durations, start_age_weeks=age, start_band=band)
+    total, by_band, _ = start_kernel(d, weeks=400, theta=theta)
+    ref_total, ref_by_band = _kernel_start_by_start(d, 400, theta)
+    assert np.allclose(total, ref_total, atol=1e-12) and np.allclose(by_band, ref_by_band, atol=1e-12)

@@ -33,6 +33,8 @@ GRID_WEEKS = 1044
 HORIZON_WEEKS = 266
 #: Age at the 18th birthday in weeks.
 AGE_OUT_WEEKS = 18 * WEEKS_PER_YEAR
+#: Ages (years) where the age bands change: Under 1, 1 to 4, 5 to 9, 10 to 15, 16 to 17.
+BAND_EDGES_YEARS = np.array([1.0, 5.0, 10.0, 16.0])
 #: Fewer exits than this in an age band: use the curve of all ages for that band.
 MIN_EVENTS_PER_BAND = 30
 TAIL_QUANTILE = 0.8
@@ -206,8 +208,7 @@ def age_weeks_at(table: pd.DataFrame, when: pd.Series | pd.Timestamp, extract_da
 def band_index(age_weeks: np.ndarray) -> np.ndarray:
     """Age band index (0 = Under 1 … 4 = 16 to 17; unborn → 0; 18+ → 4; unknown → -1)."""
     years = np.asarray(age_weeks, dtype=float) / WEEKS_PER_YEAR
-    edges = np.array([1.0, 5.0, 10.0, 16.0])
-    idx = np.searchsorted(edges, years, side="right")
+    idx = np.searchsorted(BAND_EDGES_YEARS, years, side="right")
     return np.where(np.isnan(years), -1, idx).astype(int)
 
 
@@ -394,12 +395,11 @@ def cohort_survivors(d: DurationEstimate, weeks: int = HORIZON_WEEKS, theta: flo
 def _by_band(s: np.ndarray, cur_band: np.ndarray, start_band: np.ndarray, n_bands: int) -> np.ndarray:
     """Sum survivors by current band; unknown ages count in their start band (or spread evenly if unknown)."""
     cb = np.where(cur_band < 0, start_band[:, None], cur_band)
-    out = np.zeros((s.shape[1], n_bands))
-    for b in range(n_bands):
-        out[:, b] = np.where(cb == b, s, 0.0).sum(axis=0)
-    unknown = np.where(cb < 0, s, 0.0).sum(axis=0)
-    out += unknown[:, None] / n_bands
-    return out
+    cb = np.where(cb < 0, n_bands, cb)                              # unknown: a last, spread-out column
+    weeks = s.shape[1]
+    idx = cb * weeks + np.arange(weeks)[None, :]
+    sums = np.bincount(idx.ravel(), weights=s.ravel(), minlength=(n_bands + 1) * weeks).reshape(n_bands + 1, weeks)
+    return (sums[:n_bands] + sums[n_bands] / n_bands).T
 
 
 def start_kernel(d: DurationEstimate, starts_mask: np.ndarray | None = None, weeks: int = HORIZON_WEEKS,
@@ -418,15 +418,29 @@ def start_kernel(d: DurationEstimate, starts_mask: np.ndarray | None = None, wee
         k = d.pooled.scaled(theta).at(t)
         return k, np.tile(k[:, None] / n_bands, (1, n_bands)), np.full(n_bands, 1.0 / n_bands)
     u = np.arange(weeks + 1, dtype=float) + 0.5
-    s = _survival_matrix(d, np.zeros(len(age)), band, u, theta)
+    # Every start in a band follows the band's curve from 0, so only how many of them are in each current age
+    # band (and still under 18) at each week matters: counts from the sorted ages, never a starts × weeks matrix.
+    upper = np.r_[BAND_EDGES_YEARS * WEEKS_PER_YEAR, np.inf]       # current band c: ages below upper[c] ...
+    lower = np.r_[-np.inf, upper[:-1]]                             # ... and at or above lower[c]
     known = ~np.isnan(age)
-    age_t = np.where(known[:, None], age[:, None] + u[None, :], 0.0)
-    s = np.where(known[:, None] & (age_t >= AGE_OUT_WEEKS), 0.0, s)
-    cur_band = np.where(known[:, None], band_index(age_t), -1)
-    by_band = _by_band(s, cur_band, band, n_bands) / len(age)
+    by_band = np.zeros((weeks + 1, n_bands))
+    for b in np.unique(band):
+        s = d.curve(int(b)).scaled(theta).at(u)
+        ages = np.sort(age[(band == b) & known])
+        under_18 = AGE_OUT_WEEKS - u
+        for c in range(n_bands):
+            n_in = (np.searchsorted(ages, np.minimum(upper[c] - u, under_18), side="left")
+                    - np.searchsorted(ages, lower[c] - u, side="left"))
+            by_band[:, c] += s * np.maximum(n_in, 0)
+        unknown_age = int(((band == b) & ~known).sum())    # never age out; counted in the start band
+        if unknown_age and b >= 0:
+            by_band[:, b] += s * unknown_age
+        elif unknown_age:
+            by_band += (s * unknown_age / n_bands)[:, None]
+    by_band /= len(age)
     shares = np.bincount(np.where(band < 0, n_bands, band), minlength=n_bands + 1).astype(float)
     shares = shares[:n_bands] + shares[n_bands] / n_bands
-    return s.mean(axis=0), by_band, shares / shares.sum()
+    return by_band.sum(axis=1), by_band, shares / shares.sum()
 
 
 def survival_given_open(d: DurationEstimate, duration_weeks: np.ndarray, age_weeks: np.ndarray,

@@ -17,7 +17,8 @@ For one scenario (all arrays are (draws, weeks)):
 
 Every source of chance has its own random numbers (:func:`~csc_demand.model.uncertainty.chance_stream`).
 Breakdowns (age band, placement group, source group) split each draw's totals by the central path's shares.
-The only Python loop is over weeks (two binomial draws of length ``draws`` per week).
+Referrals and starts never depend on the numbers open, so every week's are drawn at once; the only Python loop
+is over weeks for the exits (one binomial draw of shape (flows, draws) per week).
 """
 
 from __future__ import annotations
@@ -153,9 +154,14 @@ def binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
     approximation at the standard normal ``z`` (rounded, kept within 0..n; indistinguishable once summed over a
     month, and fast for big authorities); elsewhere exactly, by the inverse CDF at ``Φ(z)``. Each count depends
     only on its own n, p and z: common random numbers hold exactly."""
-    n, p, z = np.broadcast_arrays(np.asarray(n, dtype=np.int64), np.asarray(p, dtype=float), z)
-    var = n * p * (1.0 - p)
-    out = np.clip(np.rint(n * p + np.sqrt(var) * z), 0, n).astype(np.int64)
+    n, p, z = np.asarray(n, dtype=np.int64), np.asarray(p, dtype=float), np.asarray(z)
+    if not n.shape == p.shape == z.shape:
+        n, p, z = np.broadcast_arrays(n, p, z)
+    mean = n * p
+    var = mean * (1.0 - p)
+    out = np.rint(mean + np.sqrt(var) * z)
+    np.maximum(out, 0.0, out=out)
+    out = np.minimum(out, n).astype(np.int64)
     small = var <= BINOMIAL_NORMAL_VARIANCE
     if small.any():
         ns, ps, us = n[small], p[small], normal_cdf(z[small])
@@ -274,7 +280,6 @@ def simulate(est: Estimates, inputs: ScenarioInputs, grid: Grid, draws: int, see
     lag_shift = np.stack([params.lag_shift_weeks[k] for k in keys])                     # (flows, draws)
     refs = np.empty((draws, n_lag + weeks))
     refs[:, :n_lag] = hist[-n_lag:][None, :]
-    starts = np.empty((weeks, len(keys), draws), dtype=np.int64)
     ends = np.empty((weeks, len(keys), draws), dtype=np.int64)
     open_ = np.empty((weeks + 1, len(keys), draws), dtype=np.int64)
     open_[0] = np.array([flows[k].open_now for k in keys])[:, None]
@@ -288,11 +293,13 @@ def simulate(est: Estimates, inputs: ScenarioInputs, grid: Grid, draws: int, see
     level = LEVEL_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 1], axis=0)                  # (weeks, draws)
     conv_drift = CONVERSION_DRIFT_SD_PER_YEAR * step * np.cumsum(z_drift, axis=0)        # (weeks, flows, draws)
     p_week = np.minimum(p_draw[None] * np.exp(conv_drift) * inputs.source_ratio[:, :, None], 1.0)
+    # referrals and starts never depend on the numbers open: every week's at once; only exits week by week
+    refs[:, n_lag:] = referral_counts(mean_refs * np.exp(level.T), inputs.dispersion, z[:, 0].T)
+    windows = np.lib.stride_tricks.sliding_window_view(refs, n_lag, axis=1)[:, 1:weeks + 1]  # (draws, weeks, lag)
+    both = (windows @ np.concatenate([lags, lag_slope]).T).transpose(1, 2, 0)          # (weeks, 2 × flows, draws)
+    lagged = both[:, :len(keys)] + lag_shift * both[:, len(keys):]
+    starts = binomial(np.rint(np.maximum(lagged, 0.0)).astype(np.int64), p_week, z_start)   # (weeks, flows, draws)
     for w in range(weeks):
-        refs[:, n_lag + w] = referral_counts(mean_refs[:, w] * np.exp(level[w]), inputs.dispersion, z[w, 0])
-        window = refs[:, w + 1:w + 1 + n_lag].T
-        lagged = np.rint(np.maximum(lags @ window + lag_shift * (lag_slope @ window), 0.0)).astype(np.int64)
-        starts[w] = binomial(lagged, p_week[w], z_start[w])
         n = open_[w] + starts[w]
         ends[w] = binomial(n, q[w], z_end[w])
         open_[w + 1] = n - ends[w]
