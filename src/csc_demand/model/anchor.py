@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from csc_demand.model.baseline import Z80
-from csc_demand.model.durations import GRID_WEEKS, HORIZON_WEEKS, DurationEstimate, cohort_survivors, start_kernel
+from csc_demand.model.durations import GRID_WEEKS, HORIZON_WEEKS, DurationEstimate, cohort_total, start_kernel
 from csc_demand.model.timegrid import DAYS_PER_YEAR
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ def fit_anchor(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_w
 def _flat_path(d: DurationEstimate, starts_mask: np.ndarray | None, starts_per_week: float,
                theta: float) -> tuple[np.ndarray, np.ndarray]:
     """Expected number open at week ends 0..HORIZON_WEEKS with a flat inflow: (whole path, new starts' part)."""
-    cohort = cohort_survivors(d, theta=theta)[0]
+    cohort = cohort_total(d, theta=theta)
     kern = start_kernel(d, starts_mask, theta=theta)[0]
     new = starts_per_week * np.concatenate([[0.0], np.cumsum(kern[:-1])])
     return cohort + new, new

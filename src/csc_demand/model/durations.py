@@ -367,6 +367,15 @@ def _survival_matrix(d: DurationEstimate, durations: np.ndarray, band: np.ndarra
     return out
 
 
+def _cohort_matrix(d: DurationEstimate, weeks: int, theta: float) -> np.ndarray:
+    """Each plan open on the extract date: its expected share still open at week ends 0..weeks (plans ×
+    weeks+1; week 0 is 1): :func:`survival_given_open` over the weeks ahead."""
+    t = np.arange(weeks + 1, dtype=float)
+    s = survival_given_open(d, d.cohort_duration_weeks, d.cohort_age_weeks, d.cohort_band, t, theta)
+    s[:, 0] = 1.0
+    return s
+
+
 def cohort_survivors(d: DurationEstimate, weeks: int = HORIZON_WEEKS, theta: float = 1.0) -> tuple[np.ndarray,
                                                                                                         np.ndarray]:
     """Expected number of the plans open on the extract date still open at week ends 0..weeks.
@@ -375,21 +384,19 @@ def cohort_survivors(d: DurationEstimate, weeks: int = HORIZON_WEEKS, theta: flo
     birthday. Returns (total (weeks+1,), by current age band (weeks+1, bands)); week 0 is the count open.
     """
     n_bands = len(AGE_BAND_LABELS)
-    t = np.arange(weeks + 1, dtype=float)
-    dur = d.cohort_duration_weeks
-    if len(dur) == 0:
+    if len(d.cohort_duration_weeks) == 0:
         return np.zeros(weeks + 1), np.zeros((weeks + 1, n_bands))
-    s_now = _survival_matrix(d, dur, d.cohort_band, np.zeros(1), theta)[:, 0]
-    s = _survival_matrix(d, dur, d.cohort_band, t, theta) / np.maximum(s_now, 1e-300)[:, None]
-    s = np.minimum(s, 1.0)
+    s = _cohort_matrix(d, weeks, theta)
     age = d.cohort_age_weeks
     known = ~np.isnan(age)
-    age_t = np.where(known[:, None], age[:, None] + t[None, :], 0.0)
-    s = np.where(known[:, None] & (age_t >= AGE_OUT_WEEKS), 0.0, s)
-    s[:, 0] = 1.0
+    age_t = np.where(known[:, None], age[:, None] + np.arange(weeks + 1)[None, :], 0.0)
     cur_band = np.where(known[:, None], band_index(age_t), -1)
-    by_band = _by_band(s, cur_band, d.cohort_band, n_bands)
-    return s.sum(axis=0), by_band
+    return s.sum(axis=0), _by_band(s, cur_band, d.cohort_band, n_bands)
+
+
+def cohort_total(d: DurationEstimate, weeks: int = HORIZON_WEEKS, theta: float = 1.0) -> np.ndarray:
+    """The total of :func:`cohort_survivors` alone (weeks+1,), without the work of the age bands."""
+    return _cohort_matrix(d, weeks, theta).sum(axis=0)
 
 
 def _by_band(s: np.ndarray, cur_band: np.ndarray, start_band: np.ndarray, n_bands: int) -> np.ndarray:
