@@ -329,6 +329,39 @@ def test_the_monthly_figures_starts_before_the_window_count_towards_starts_per_r
         assert b.starts == a.starts + n and "in the monthly figures" in b.explanation
 
 
+def test_monthly_trend_by_hand():
+    """Five years of monthly referrals growing exactly 5% a year with seasons (December 0.8, August 0.85): the
+    trend comes back as +5.0% a year; with a lockdown (April–June 2020 at 0.6) and returns (September–December
+    2020 at 1.2) those months are left out and it still does; under two years of months give none."""
+    from csc_demand.model.baseline import fit_monthly_seasonality, fit_monthly_trend
+    months = pd.date_range("2017-07-01", periods=60, freq="MS")
+    f = np.where(months.month == 12, 0.8, np.where(months.month == 8, 0.85, 1.03))
+    years = (np.arange(60) - 59) / 12.0
+    counts = pd.Series(1e5 * months.days_in_month * f * 1.05 ** years, index=months)
+    season = fit_monthly_seasonality(counts)
+    t = fit_monthly_trend(counts, season, 1.0, "monthly figures")
+    assert t.pct_per_year == pytest.approx(5.0, abs=0.05) and "risen by 5.0% a year from Jul 2017" in t.explanation
+    shock = np.where((months >= "2020-04-01") & (months <= "2020-06-01"), 0.6,
+                     np.where((months >= "2020-09-01") & (months <= "2020-12-01"), 1.2, 1.0))
+    t = fit_monthly_trend(counts * shock, fit_monthly_seasonality(counts * shock), 1.0)
+    assert t.pct_per_year == pytest.approx(5.0, abs=0.3)
+    assert fit_monthly_trend(counts.iloc[:20], season, 1.0) is None
+
+
+def test_monthly_figures_give_the_trend_the_lists_cannot(world_annex):
+    """One extract (six months) cannot show a trend; with two years of monthly figures the estimate reports the
+    figures' trend, naming them."""
+    from csc_demand.model import with_history
+    from csc_demand.tables import MonthlyHistory
+    assert estimate(world_annex).trend.pct_per_year is None
+    months = pd.date_range("2018-07-01", "2020-06-01", freq="MS")
+    table = pd.DataFrame({"referrals": 260.0 * 1.1 ** ((np.arange(len(months)) - len(months) + 1) / 12.0)},
+                         index=pd.DatetimeIndex(months, name="month"))
+    est = estimate(with_history(world_annex, MonthlyHistory(table=table, source="monthly.csv")))
+    assert est.trend.pct_per_year is not None and est.trend.pct_per_year > 5
+    assert "monthly figures, monthly.csv" in est.trend.explanation
+
+
 def test_own_level_and_reversion_by_hand():
     """Five years of month ends, 100 for the first 30 and 130 for the last 30: mean 115. Today 130, so the
     gap is log(130/115); after one year the path keeps 1 − 0.71 × (1 − e^−1.03) of it."""

@@ -417,15 +417,47 @@ def fit_trend(h: History, season: Seasonality, phi: float) -> Trend:
     if full.sum() < 52 or t[full].max() - t[full].min() < 0.99:
         return Trend(None, None, None, "No trend is estimated: that needs a year of referrals. The forecast uses "
                                        "none unless the scenario sets one.")
-    y, x, w = np.log(obs[full] / exp[full]), t[full], obs[full]
-    xm = np.sum(w * x) / w.sum()
+    return _log_linear_trend(np.log(obs[full] / exp[full]), t[full], obs[full], phi, "over the data")
+
+
+def _log_linear_trend(y: np.ndarray, x_years: np.ndarray, w: np.ndarray, phi: float, span: str) -> Trend:
+    """The weighted least-squares slope of log referrals ``y`` on time ``x_years`` (weights: the counts), as a %
+    a year with an 80% interval (standard error sqrt(dispersion ÷ Σ w (x − x̄)²)), and its sentence."""
+    xm = np.sum(w * x_years) / w.sum()
     ym = np.sum(w * y) / w.sum()
-    sxx = np.sum(w * (x - xm) ** 2)
-    slope = np.sum(w * (x - xm) * (y - ym)) / sxx
+    sxx = np.sum(w * (x_years - xm) ** 2)
+    slope = np.sum(w * (x_years - xm) * (y - ym)) / sxx
     se = np.sqrt(phi / sxx)
     pct, lo, hi = ((np.exp(v) - 1) * 100 for v in (slope, slope - Z80 * se, slope + Z80 * se))
     word = "risen" if pct > 0 else "fallen"
     return Trend(float(pct), float(lo), float(hi),
-                 f"Referrals have {word} by {abs(pct):.1f}% a year over the data (80% interval {lo:+.1f}% to "
+                 f"Referrals have {word} by {abs(pct):.1f}% a year {span} (80% interval {lo:+.1f}% to "
                  f"{hi:+.1f}%), after allowing for the seasons; the forecast uses no trend unless the scenario sets "
                  "one (trend_pct_per_year).")
+
+
+def fit_monthly_trend(referrals_by_month: pd.Series, season: Seasonality, phi: float,
+                      source: str = "monthly figures") -> Trend | None:
+    """The steady change in referrals from monthly figures (index: month starts): a log-linear fit of each
+    month's referrals per day, seasonally adjusted by ``season``, on time, weighted by the counts, over the
+    last five years at most, with the months found as extremes (a lockdown, referrals coming back after one:
+    :func:`_seasonal_ratios`) left out; None with under two years of months. Information only, as
+    :func:`fit_trend`."""
+    s = pd.to_numeric(referrals_by_month, errors="coerce").dropna()
+    s = s[s > 0]
+    if len(s) < 24:
+        return None
+    months = pd.DatetimeIndex(s.index).to_period("M")
+    full = pd.period_range(max(months.min(), months.max() - 59), months.max(), freq="M")
+    counts = pd.Series(s.to_numpy(dtype=float), index=months).reindex(full).to_numpy()
+    cal = np.asarray(full.month) - 1
+    factor = season.by_month[cal] if season.by_month is not None else np.ones(len(full))
+    rate = counts / np.asarray(full.days_in_month, dtype=float) / factor
+    _, usual = _seasonal_ratios(counts / np.asarray(full.days_in_month, dtype=float), cal)
+    use = np.isfinite(rate) & usual
+    if use.sum() < 24:
+        return None
+    x = (np.arange(len(full)) - len(full) + 1) / 12.0
+    first, last = full[use][0], full[use][-1]
+    return _log_linear_trend(np.log(rate[use]), x[use], counts[use], phi,
+                             f"from {first:%b %Y} to {last:%b %Y}, over {int(use.sum())} months of the {source}")

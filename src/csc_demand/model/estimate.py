@@ -34,6 +34,7 @@ from csc_demand.model.baseline import (
     dispersion,
     fit_baseline,
     fit_monthly_seasonality,
+    fit_monthly_trend,
     fit_seasonality,
     fit_trend,
     reference_mask,
@@ -179,6 +180,16 @@ def fit_seasons(hist: History, history: MonthlyHistory | None, use: np.ndarray |
                                                f"monthly figures, {history.source}", leave_out)
         season = from_history if from_history is not None else season
     return season
+
+
+def _trend(hist: History, season: Seasonality, phi: float, history: MonthlyHistory | None) -> Trend:
+    """The observed trend in referrals: from the lists' days when they span a year, else from the monthly
+    figures (:func:`fit_monthly_trend`) when they give two years."""
+    trend = fit_trend(hist, season, phi)
+    if trend.pct_per_year is None and history is not None and "referrals" in history.table:
+        trend = fit_monthly_trend(history.table["referrals"], season, phi,
+                                  f"monthly figures, {history.source}") or trend
+    return trend
 
 
 def earlier_months(monthly: pd.DataFrame | None, key: str,
@@ -409,7 +420,7 @@ def estimate(annex: AnnexA, *, reference_start: dt.date | None = None,
     est = Estimates(extract_date=e, intervals=tuple(intervals), history=hist, seasonality=season,
                      dispersion=phi, baseline=base, referral_age_shares=age_shares, recent_weekly_referrals=recent,
                      cp=cp, cla=cla, placement_mix=placement, actuals=actuals(annex),
-                     trend=fit_trend(hist, season, phi),
+                     trend=_trend(hist, season, phi, history),
                      notes=tuple(notes),
                      window=observed_window(annex, intervals, e), cin=cin, monthly=history)
     return replace(est, fit=window_fit(est))
