@@ -458,6 +458,6 @@ def fit_monthly_trend(referrals_by_month: pd.Series, season: Seasonality, phi: f
     if use.sum() < 24:
         return None
     x = (np.arange(len(full)) - len(full) + 1) / 12.0
-    first, last = full[use][0], full[use][-1]
+    first, last = full[use][0].start_time, full[use][-1].start_time
     return _log_linear_trend(np.log(rate[use]), x[use], counts[use], phi,
                              f"from {first:%b %Y} to {last:%b %Y}, over {int(use.sum())} months of the {source}")
