@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -387,3 +388,46 @@ def test_describe_says_which_caseload_applies() -> None:
 def test_describe_does_not_fail_on_an_unknown_authority_built_in_code() -> None:
     text = " ".join(Scenario(name="x", workforce=Workforce(la="Atlantis")).describe())
     assert "'Atlantis' is not a local authority" in text
+
+
+def _every_setting():
+    """(table name, key, Setting, how to put a value into a scenario) for every numeric setting in the tables."""
+    from csc_demand.scenario import (COST_SETTINGS, NEW_NORMAL_SETTINGS, OVERRIDE_SETTINGS, SCENARIO_SETTINGS,
+                                     SHOCK_SETTINGS)
+    from csc_demand.workforce import WORKFORCE_SETTINGS
+
+    def shock(key):
+        return lambda s, v: dataclasses.replace(s, shocks=(dataclasses.replace(s.shocks[0], **{key: v}),))
+
+    def part(attr, key):
+        return lambda s, v: dataclasses.replace(s, **{attr: dataclasses.replace(getattr(s, attr), **{key: v})})
+
+    tables = [("shock", SHOCK_SETTINGS, shock), ("new_normal", NEW_NORMAL_SETTINGS, lambda k: part("new_normal", k)),
+              ("overrides", OVERRIDE_SETTINGS, lambda k: part("overrides", k)),
+              ("costs", COST_SETTINGS, lambda k: part("costs", k)),
+              ("workforce", WORKFORCE_SETTINGS, lambda k: part("workforce", k)),
+              ("scenario", SCENARIO_SETTINGS, lambda k: lambda s, v: dataclasses.replace(s, **{k: v}))]
+    return [(name, key, setting, put(key)) for name, table, put in tables for key, setting in table.items()]
+
+
+@pytest.mark.parametrize("table, key, setting, put", _every_setting(),
+                         ids=[f"{t}.{k}" for t, k, _, _ in _every_setting()])
+def test_every_setting_is_written_read_back_and_described(table, key, setting, put) -> None:
+    """Adding a setting to a table is all the file and the description need: every setting in every table is
+    written by scenario_to_toml, read back equal by load_scenario, and changes the plain-English description."""
+    base = Scenario(name="Base", shocks=(Shock("Lockdown", dt.date(2026, 1, 5), dt.date(2026, 3, 1),
+                                               referrals_change_pct=-20, returns_pct=50, return_months=3),),
+                    new_normal=NewNormal(dt.date(2026, 7, 1), 4))
+    value = setting.low + (setting.high - setting.low) * 0.37
+    value = round(value) if setting.whole else round(value, 3)
+    if key in ("referrals_change_low_pct", "referrals_change_high_pct"):   # the interval: both ends or neither
+        changed = Scenario(name="Base", shocks=(dataclasses.replace(base.shocks[0], referrals_change_low_pct=-30,
+                                                                    referrals_change_high_pct=-12),),
+                           new_normal=base.new_normal)
+    else:
+        changed = put(base, value)
+    assert changed != base
+    text = scenario_to_toml(changed)
+    assert f"\n{key} = " in text
+    assert load_scenario(text) == changed
+    assert changed.describe() != base.describe(), f"{table}.{key} is not described"

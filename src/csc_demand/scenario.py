@@ -590,43 +590,49 @@ class Scenario:
                     unit = "month" if s.return_months == 1 else "months"
                     how = "most of them early on" if s.return_profile == "front-loaded" else "evenly"
                     spread = f"over {s.return_months} {unit} from {when}, {how}"
-                out.append(f"{_fmt_num(s.returns_pct)}% of the referrals missed during {s.name} come back later, "
+                out.append(f"{fmt_number(s.returns_pct)}% of the referrals missed during {s.name} come back later, "
                            f"{spread}.")
             elif s.referrals_change_pct < 0 or any(v < 0 for v in s.by_source_change_pct.values()):
                 out.append(f"None of the referrals missed during {s.name} come back later.")
+            out += [f"{s.name}: {p}." for p in _other_phrases(SHOCK_SETTINGS, s, _SHOCK_SENTENCES)]
         if self.new_normal is not None:
             out.append(f"From {day_label(self.new_normal.from_date)}, referrals settle at a new normal "
                        f"{_fmt_change(self.new_normal.change_pct)}.")
         if self.trend_pct_per_year:
             word = "rise" if self.trend_pct_per_year > 0 else "fall"
-            out.append(f"Referrals {word} steadily by {_fmt_num(abs(self.trend_pct_per_year))}% a year.")
-        ov = self.overrides
-        labels = {
-            "referrals_per_week": ("usual referrals per week", "{}"),
-            "cp_starts_per_referral": ("child protection plans started per referral", "{}"),
-            "cla_starts_per_referral": ("children starting care per referral", "{}"),
-            "cp_median_duration_weeks": ("median length of a child protection plan", "{} weeks"),
-            "cla_median_duration_weeks": ("median length of a period of care", "{} weeks"),
-        }
-        for f in fields(ov):
-            v = getattr(ov, f.name)
-            if v is not None:
-                label, fmt = labels[f.name]
-                out.append(f"Set by the user instead of estimated from the data: {label} = "
-                           f"{fmt.format(_fmt_num(v))}.")
+            out.append(f"Referrals {word} steadily by {fmt_number(abs(self.trend_pct_per_year))}% a year.")
+        if self.new_normal is not None:
+            out += [f"The new normal: {p}." for p in _other_phrases(NEW_NORMAL_SETTINGS, self.new_normal, {"change_pct"})]
+        out += [f"{p[:1].upper()}{p[1:]}." for p in _other_phrases(SCENARIO_SETTINGS, self, _SCENARIO_SENTENCES)]
+        out += [f"Set by the user instead of estimated from the data: {setting.phrase(v)}."
+                for key, setting in OVERRIDE_SETTINGS.items() if (v := getattr(self.overrides, key)) is not None]
         if self.costs != Costs():
             out.append("Unit costs are set by the user.")
         else:
             out.append("Unit costs are illustrative defaults, not your authority's costs: set your own.")
-        out.append(f"Costs rise by {_fmt_num(self.costs.inflation_pct_per_year)}% a year.")
+        out.append(f"Costs rise by {fmt_number(self.costs.inflation_pct_per_year)}% a year.")
         out += _describe_workforce(self.caseload_per_worker, self.workforce)
         return out
+
+
+#: The settings that describe() puts in their own sentences; any other setting of a shock or of the scenario is
+#: described from its Setting (``Setting.phrase``) when it differs from its default.
+_SHOCK_SENTENCES = frozenset({"referrals_change_pct", "referrals_change_low_pct", "referrals_change_high_pct",
+                              "returns_pct", "return_months"})
+_SCENARIO_SENTENCES = frozenset({"trend_pct_per_year", "caseload_per_worker"})
+
+
+def _other_phrases(settings: dict[str, Setting], obj: Any, described: frozenset[str] | set[str]) -> list[str]:
+    """``obj``'s settings with no sentence of their own, in words, where set to other than their default."""
+    default = {f.name: f.default for f in fields(obj)}
+    return [setting.phrase(v) for key, setting in settings.items()
+            if key not in described and (v := getattr(obj, key)) is not None and v != default.get(key)]
 
 
 def _describe_workforce(caseload_per_worker: float | None, w: Workforce) -> list[str]:
     """The caseload and the ``[workforce]`` settings as sentences (which caseload applies, and why)."""
     if caseload_per_worker is not None:
-        out = [f"Social workers needed assume {_fmt_num(caseload_per_worker)} open cases per worker holding cases "
+        out = [f"Social workers needed assume {fmt_number(caseload_per_worker)} open cases per worker holding cases "
                "(children in need, including those on child protection plans and in care), as this scenario sets."]
     else:
         try:
@@ -637,22 +643,22 @@ def _describe_workforce(caseload_per_worker: float | None, w: Workforce) -> list
             where = "t" + where[1:]
         out = [f"Social workers needed assume the default caseload (open cases per worker holding cases, children "
                f"on plans and in care included): {where}"]
-    rates = (f"case holders are {_fmt_num(w.case_holder_share_pct)}% of social workers in post, the agency rate "
-             f"is {_fmt_num(w.agency_rate_pct)}% and the vacancy rate {_fmt_num(w.vacancy_rate_pct)}%")
+    rates = (f"case holders are {fmt_number(w.case_holder_share_pct)}% of social workers in post, the agency rate "
+             f"is {fmt_number(w.agency_rate_pct)}% and the vacancy rate {fmt_number(w.vacancy_rate_pct)}%")
     out.append(f"All social workers: {rates}"
                + (" (England, 30 September 2025, DfE)." if w.rates_are_default() else ", as this scenario sets."))
-    pay = (f"salary £{_fmt_num(w.salary_gbp_per_year)} a year, on-costs {_fmt_num(w.on_costs_pct)}%, agency "
-           f"workers {_fmt_num(w.agency_premium_pct)}% dearer")
+    pay = (f"salary £{fmt_number(w.salary_gbp_per_year)} a year, on-costs {fmt_number(w.on_costs_pct)}%, agency "
+           f"workers {fmt_number(w.agency_premium_pct)}% dearer")
     out.append(f"Social workers' pay is illustrative, not your authority's ({pay}): set your own."
                if w.pay_is_default() else f"Social workers' pay is set by the user: {pay}.")
     if w.target_caseload is not None:
         by = f"by {day_label(w.target_date)}" if w.target_date is not None else "from the start of the forecast"
-        now = (f", from {_fmt_num(w.case_holders_fte_now)} case-holding social workers (FTE) today"
+        now = (f", from {fmt_number(w.case_holders_fte_now)} case-holding social workers (FTE) today"
                if w.case_holders_fte_now is not None else "")
-        out.append(f"Target: caseloads of {_fmt_num(w.target_caseload)} cases per case-holding social worker "
+        out.append(f"Target: caseloads of {fmt_number(w.target_caseload)} cases per case-holding social worker "
                    f"{by}{now}.")
     elif w.case_holders_fte_now is not None:
-        out.append(f"Case-holding social workers today: {_fmt_num(w.case_holders_fte_now)} (FTE).")
+        out.append(f"Case-holding social workers today: {fmt_number(w.case_holders_fte_now)} (FTE).")
     return out
 
 
@@ -660,40 +666,34 @@ def _describe_workforce(caseload_per_worker: float | None, w: Workforce) -> list
 
 
 
-def _fmt_num(x: float) -> str:
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    return f"{x:,.4g}"
-
-
 def _fmt_change(pct: float) -> str:
     if pct == 0:
         return "at the usual level"
     word = "above" if pct > 0 else "below"
-    return f"{_fmt_num(abs(pct))}% {word} the usual level"
+    return f"{fmt_number(abs(pct))}% {word} the usual level"
 
 
 def _fmt_interval(low_pct: float, high_pct: float) -> str:
     """An interval of % changes in words: "28% to 41% below", "5% to 12% above", "10% below to 5% above"."""
     if high_pct <= 0 and low_pct < 0:
-        return f"{_fmt_num(abs(high_pct))}% to {_fmt_num(abs(low_pct))}% below"
+        return f"{fmt_number(abs(high_pct))}% to {fmt_number(abs(low_pct))}% below"
     if low_pct >= 0 and high_pct > 0:
-        return f"{_fmt_num(low_pct)}% to {_fmt_num(high_pct)}% above"
+        return f"{fmt_number(low_pct)}% to {fmt_number(high_pct)}% above"
     if low_pct < 0 < high_pct:
-        return f"{_fmt_num(abs(low_pct))}% below to {_fmt_num(high_pct)}% above"
+        return f"{fmt_number(abs(low_pct))}% below to {fmt_number(high_pct)}% above"
     return "0% (no change)"
 
 
 # --- loading and validation ----------------------------------------------------------------------------------
 
-_TOP_KEYS = ("name", "description", "reference_start", "reference_end", "shock", "new_normal",
-             "trend_pct_per_year", "overrides", "costs", "caseload_per_worker", "quantiles", "workforce")
-_SHOCK_KEYS = ("name", "start", "end", "referrals_change_pct", "referrals_change_low_pct",
-               "referrals_change_high_pct", "by_source_change_pct", "returns_pct", "return_start",
-               "return_months", "return_profile")
-_NEW_NORMAL_KEYS = ("from", "change_pct")
-_OVERRIDE_KEYS = tuple(f.name for f in fields(Overrides))
-_COST_KEYS = tuple(f.name for f in fields(Costs))
+# The file's keys: the settings that are not numbers, then those described in the Setting tables.
+_TOP_KEYS = ("name", "description", "reference_start", "reference_end", "shock", "new_normal", "overrides",
+             "costs", "quantiles", "workforce", *SCENARIO_SETTINGS)
+_SHOCK_KEYS = ("name", "start", "end", "by_source_change_pct", "return_start", "return_profile", *SHOCK_SETTINGS)
+_NEW_NORMAL_KEYS = ("from", *NEW_NORMAL_SETTINGS)
+_CHANGE_INTERVAL_KEYS = ("referrals_change_low_pct", "referrals_change_high_pct")
+_OVERRIDE_KEYS = tuple(OVERRIDE_SETTINGS)
+_COST_KEYS = tuple(COST_SETTINGS)
 _WORKFORCE_KEYS = tuple(f.name for f in fields(Workforce))
 
 
@@ -743,7 +743,7 @@ def _text(ctx: _Ctx, where: str, key: str, value: Any, *, required: bool = False
 def _change_interval(ctx: _Ctx, label: str, raw: dict[str, Any],
                      change_pct: float) -> tuple[float | None, float | None]:
     """The shock's 80% interval for ``referrals_change_pct``: both ends or neither, around the change."""
-    keys = ("referrals_change_low_pct", "referrals_change_high_pct")
+    keys = _CHANGE_INTERVAL_KEYS
     given = [k for k in keys if k in raw]
     if not given:
         return None, None
@@ -754,11 +754,11 @@ def _change_interval(ctx: _Ctx, label: str, raw: dict[str, Any],
     low = _number(ctx, label, keys[0], raw[keys[0]], SHOCK_SETTINGS[keys[0]])
     high = _number(ctx, label, keys[1], raw[keys[1]], SHOCK_SETTINGS[keys[1]])
     if low > change_pct:
-        raise ctx.fail(label, f"referrals_change_low_pct ({_fmt_num(low)}) is above referrals_change_pct "
-                              f"({_fmt_num(change_pct)}): the interval's low end must not be above the change.")
+        raise ctx.fail(label, f"referrals_change_low_pct ({fmt_number(low)}) is above referrals_change_pct "
+                              f"({fmt_number(change_pct)}): the interval's low end must not be above the change.")
     if high < change_pct:
-        raise ctx.fail(label, f"referrals_change_high_pct ({_fmt_num(high)}) is below referrals_change_pct "
-                              f"({_fmt_num(change_pct)}): the interval's high end must not be below the change.")
+        raise ctx.fail(label, f"referrals_change_high_pct ({fmt_number(high)}) is below referrals_change_pct "
+                              f"({fmt_number(change_pct)}): the interval's high end must not be below the change.")
     return low, high
 
 
@@ -777,9 +777,10 @@ def _shock(ctx: _Ctx, i: int, raw: Any) -> Shock:
     end = _date(ctx, label, "end", raw["end"])
     if end < start:
         raise ctx.fail(label, f"end ({end.isoformat()}) is before start ({start.isoformat()}).")
-    change = _number(ctx, label, "referrals_change_pct", raw.get("referrals_change_pct", 0),
-                     SHOCK_SETTINGS["referrals_change_pct"])
-    low, high = _change_interval(ctx, label, raw, change)
+    default = {f.name: f.default for f in fields(Shock)}
+    numbers = {key: _number(ctx, label, key, raw.get(key, default[key]), setting)
+               for key, setting in SHOCK_SETTINGS.items() if key not in _CHANGE_INTERVAL_KEYS}
+    low, high = _change_interval(ctx, label, raw, numbers["referrals_change_pct"])
     by_source_raw = raw.get("by_source_change_pct", {})
     if not isinstance(by_source_raw, dict):
         raise ctx.fail(label, "by_source_change_pct must be a table such as { Schools = -57 }.")
@@ -790,18 +791,15 @@ def _shock(ctx: _Ctx, i: int, raw: Any) -> Shock:
             hint = f" Did you mean '{close[0]}'?" if close else f" Source groups: {', '.join(SOURCE_GROUPS)}."
             raise ctx.fail(label, f"by_source_change_pct: unknown referral source group '{group}'.{hint}")
         by_source[group] = _number(ctx, label, f"by_source_change_pct.{group}", v, BY_SOURCE_SETTING)
-    returns = _number(ctx, label, "returns_pct", raw.get("returns_pct", 0), SHOCK_SETTINGS["returns_pct"])
     return_start = _date(ctx, label, "return_start", raw["return_start"]) if "return_start" in raw else None
     if return_start is not None and return_start <= start:
         raise ctx.fail(label, f"return_start ({return_start.isoformat()}) must be after the shock starts "
                               f"({start.isoformat()}).")
-    months = _number(ctx, label, "return_months", raw.get("return_months", 0), SHOCK_SETTINGS["return_months"])
     profile = raw.get("return_profile", "even")
     if profile not in RETURN_PROFILES:
         raise ctx.fail(label, f"return_profile must be \"even\" or \"front-loaded\", got {profile!r}.")
-    return Shock(name=name, start=start, end=end, referrals_change_pct=change, by_source_change_pct=by_source,
-                 returns_pct=returns, return_start=return_start, return_months=months, return_profile=profile,
-                 referrals_change_low_pct=low, referrals_change_high_pct=high)
+    return Shock(name=name, start=start, end=end, by_source_change_pct=by_source, return_start=return_start,
+                 return_profile=profile, referrals_change_low_pct=low, referrals_change_high_pct=high, **numbers)
 
 
 def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Scenario:
@@ -841,10 +839,11 @@ def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Sc
             if key not in raw:
                 raise ctx.fail("new_normal", f"{key} is missing.")
         new_normal = NewNormal(from_date=_date(ctx, "new_normal", "from", raw["from"]),
-                               change_pct=_number(ctx, "new_normal", "change_pct", raw["change_pct"],
-                                                  NEW_NORMAL_SETTINGS["change_pct"]))
-    trend = _number(ctx, "", "trend_pct_per_year", data.get("trend_pct_per_year", 0),
-                    SCENARIO_SETTINGS["trend_pct_per_year"])
+                               **{k: _number(ctx, "new_normal", k, raw[k], setting)
+                                  for k, setting in NEW_NORMAL_SETTINGS.items()})
+    # None (possible in a dict from an editor, never in TOML) means "not set", as a missing key does
+    numbers = {k: _number(ctx, "", k, data[k], setting)
+               for k, setting in SCENARIO_SETTINGS.items() if data.get(k) is not None}
     overrides = Overrides()
     if "overrides" in data:
         raw = data["overrides"]
@@ -856,10 +855,6 @@ def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Sc
         _check_keys(ctx, "costs", raw, _COST_KEYS)
         vals = {k: _number(ctx, "costs", k, v, COST_SETTINGS[k]) for k, v in raw.items()}
         costs = Costs(**vals)
-    # None (possible in a dict from an editor, never in TOML) means "not set", as a missing key does
-    caseload = (_number(ctx, "", "caseload_per_worker", data["caseload_per_worker"],
-                        SCENARIO_SETTINGS["caseload_per_worker"])
-                if data.get("caseload_per_worker") is not None else None)
     workforce = _workforce(ctx, data["workforce"]) if "workforce" in data else Workforce()
     quantiles = DEFAULT_QUANTILES
     if "quantiles" in data:
@@ -869,8 +864,8 @@ def scenario_from_dict(data: dict[str, Any], *, source: str | None = None) -> Sc
         qs = [_number(ctx, "", "quantiles", q, QUANTILE_SETTING) for q in raw]
         quantiles = tuple(sorted(set(qs)))
     return Scenario(name=name, description=description, reference_start=ref_start, reference_end=ref_end,
-                    shocks=shocks, new_normal=new_normal, trend_pct_per_year=trend, overrides=overrides,
-                    costs=costs, caseload_per_worker=caseload, quantiles=quantiles, workforce=workforce)
+                    shocks=shocks, new_normal=new_normal, overrides=overrides, costs=costs, quantiles=quantiles,
+                    workforce=workforce, **numbers)
 
 
 def _workforce(ctx: _Ctx, raw: Any) -> Workforce:
@@ -977,6 +972,11 @@ def _toml_key(k: str) -> str:
     return _toml_value(k)
 
 
+def _toml_settings(settings: dict[str, Setting], obj: Any) -> list[str]:
+    """``key = value`` lines for ``obj``'s settings in the table's order, leaving out those not set (None)."""
+    return [f"{key} = {_toml_value(v)}" for key in settings if (v := getattr(obj, key)) is not None]
+
+
 def scenario_to_toml(s: Scenario) -> str:
     """The scenario as TOML text that :func:`load_scenario` reads back to an equal :class:`Scenario`.
 
@@ -1010,33 +1010,23 @@ def scenario_to_toml(s: Scenario) -> str:
         lines.append(f"reference_start = {_toml_value(s.reference_start)}")
     if s.reference_end:
         lines.append(f"reference_end = {_toml_value(s.reference_end)}")
-    lines.append(f"trend_pct_per_year = {_toml_value(s.trend_pct_per_year)}")
-    if s.caseload_per_worker is not None:
-        lines.append(f"caseload_per_worker = {_toml_value(s.caseload_per_worker)}")
+    lines += _toml_settings(SCENARIO_SETTINGS, s)
     lines.append(f"quantiles = {_toml_value(list(s.quantiles))}")
     for sh in s.shocks:
         lines += ["", "[[shock]]", f"name = {_toml_value(sh.name)}", f"start = {_toml_value(sh.start)}",
-                  f"end = {_toml_value(sh.end)}", f"referrals_change_pct = {_toml_value(sh.referrals_change_pct)}"]
-        for key in ("referrals_change_low_pct", "referrals_change_high_pct"):
-            if getattr(sh, key) is not None:
-                lines.append(f"{key} = {_toml_value(getattr(sh, key))}")
-        lines.append(f"returns_pct = {_toml_value(sh.returns_pct)}")
+                  f"end = {_toml_value(sh.end)}", *_toml_settings(SHOCK_SETTINGS, sh)]
         if sh.return_start is not None:
             lines.append(f"return_start = {_toml_value(sh.return_start)}")
-        lines += [f"return_months = {_toml_value(sh.return_months)}",
-                  f"return_profile = {_toml_value(sh.return_profile)}"]
+        lines.append(f"return_profile = {_toml_value(sh.return_profile)}")
         if sh.by_source_change_pct:
             lines.append("[shock.by_source_change_pct]")
             lines += [f"{_toml_key(g)} = {_toml_value(v)}" for g, v in sh.by_source_change_pct.items()]
     if s.new_normal is not None:
         lines += ["", "[new_normal]", f"from = {_toml_value(s.new_normal.from_date)}",
-                  f"change_pct = {_toml_value(s.new_normal.change_pct)}"]
+                  *_toml_settings(NEW_NORMAL_SETTINGS, s.new_normal)]
     if not s.overrides.is_empty():
-        lines += ["", "[overrides]"]
-        lines += [f"{f.name} = {_toml_value(getattr(s.overrides, f.name))}" for f in fields(Overrides)
-                  if getattr(s.overrides, f.name) is not None]
-    lines += ["", "[costs]  # £ per child per week"]
-    lines += [f"{f.name} = {_toml_value(getattr(s.costs, f.name))}" for f in fields(Costs)]
+        lines += ["", "[overrides]", *_toml_settings(OVERRIDE_SETTINGS, s.overrides)]
+    lines += ["", "[costs]  # £ per child per week", *_toml_settings(COST_SETTINGS, s.costs)]
     lines += ["", "[workforce]  # shares and rates in %, pay in £ a year (the pay defaults are illustrative)"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in workforce_to_dict(s.workforce).items()]
     return "\n".join(lines) + "\n"

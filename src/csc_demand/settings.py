@@ -57,6 +57,27 @@ class Setting:
             fmt = "%d" if self.whole else ("%.2f" if self.unit.startswith("£") else f"%.{decimals}f")
             object.__setattr__(self, "fmt", fmt)
 
+    def phrase(self, value: float) -> str:
+        """The setting and a value in words, for plain-English descriptions: the label (first letter lower
+        case) ``=`` the value in the label's unit, e.g. "median length of a child protection plan = 40 weeks",
+        "change in referrals during the shock = -40%", "fostering = £900 per child per week".
+
+        Example
+        -------
+        >>> Setting(1, 1000, "weeks", "The median length.", "Median length of a plan (weeks)").phrase(40)
+        'median length of a plan = 40 weeks'
+        """
+        base, _, unit = self.label.partition(" (")
+        unit = unit.removesuffix(")").split(",")[0].strip()
+        number = fmt_number(value)
+        if unit.startswith("%"):
+            amount = f"{number}{unit}"
+        elif unit.startswith("£"):
+            amount = f"£{number}{unit[1:]}"
+        else:
+            amount = f"{number} {unit}".strip()
+        return f"{base[:1].lower()}{base[1:]} = {amount}"
+
     def check(self, name: str, value: Any, where: str = "") -> float | int:
         """The value as a float (an int for whole numbers) when it is a number within the bounds.
 

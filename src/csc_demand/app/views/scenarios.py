@@ -246,6 +246,13 @@ def _interval_controls(k: str, sh: Shock) -> tuple[float | None, float | None]:
                  for end, col in zip(("low", "high"), cols))
 
 
+def _other_boxes(settings: dict[str, Setting], obj, k: str, drawn: set[str]) -> dict:
+    """A number box for each of ``obj``'s settings that the editor does not draw in a place of its own, so that
+    a setting added to a table appears in the editor with nothing else to change (empty when not set)."""
+    return {key: setting_input(setting, getattr(obj, key), f"{k}{key}")
+            for key, setting in settings.items() if key not in drawn}
+
+
 def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
     c1, c2, c3 = st.columns([2, 1, 1])
     name = c1.text_input("Name of the shock", value=sh.name, key=f"{k}name",
@@ -284,10 +291,12 @@ def _shock_controls(k: str, j: int, sh: Shock, i: int) -> dict:
     profile = r3.radio("How they come back", RETURN_PROFILES, index=RETURN_PROFILES.index(sh.return_profile),
                        format_func=PROFILE_LABELS.get, key=f"{k}profile",
                        help="Evenly, or more at first and fewer later.")
+    others = _other_boxes(SHOCK_SETTINGS, sh, k, drawn={"referrals_change_pct", "referrals_change_low_pct",
+                                                        "referrals_change_high_pct", "returns_pct", "return_months"})
     st.button(f"Remove the shock '{sh.name}'", key=f"{k}remove", on_click=_remove_shock, args=(i, j),
               help="Takes this shock out of the scenario.")
     raw = {"name": name, "start": start, "end": end, "referrals_change_pct": change, "returns_pct": returns,
-           "return_months": months, "return_profile": profile}
+           "return_months": months, "return_profile": profile, **others}
     if low is not None:
         raw["referrals_change_low_pct"] = low
     if high is not None:
@@ -325,6 +334,7 @@ def editor(i: int, s: Scenario, est_values: dict[str, float]) -> dict:
                                              format="DD/MM/YYYY", help="Last day of the window.")
     raw["trend_pct_per_year"] = setting_input(SCENARIO_SETTINGS["trend_pct_per_year"], s.trend_pct_per_year,
                                               f"{k}trend")
+    raw |= _other_boxes(SCENARIO_SETTINGS, s, k, drawn={"trend_pct_per_year", "caseload_per_worker"})
 
     st.subheader("Shocks")
     st.caption("A shock is a period when referrals change, for example a lockdown, a school closure or a change "
@@ -414,6 +424,8 @@ def _workforce_controls(k: str, s: Scenario, workforce: dict) -> None:
                 "They price the extra social workers a target caseload needs.")
     for key, col in zip(WORKFORCE_PAY, st.columns(3)):
         workforce[key] = setting_input(WORKFORCE_SETTINGS[key], getattr(w, key), f"{k}wf_{key}", col)
+    workforce |= _other_boxes(WORKFORCE_SETTINGS, w, f"{k}wf_", drawn={*WORKFORCE_RATES, *WORKFORCE_PAY,
+                                                                       "case_holders_fte_now", "target_caseload"})
     st.markdown("**A target caseload** (optional): how many more social workers it takes, and what they cost.")
     c1, c2 = st.columns(2)
     if c1.checkbox("Say how many case-holding social workers there are today", value=w.case_holders_fte_now is not None,
