@@ -392,8 +392,13 @@ def test_describe_does_not_fail_on_an_unknown_authority_built_in_code() -> None:
 
 def _every_setting():
     """(table name, key, Setting, how to put a value into a scenario) for every numeric setting in the tables."""
-    from csc_demand.scenario import (COST_SETTINGS, NEW_NORMAL_SETTINGS, OVERRIDE_SETTINGS, SCENARIO_SETTINGS,
-                                     SHOCK_SETTINGS)
+    from csc_demand.scenario import (
+        COST_SETTINGS,
+        NEW_NORMAL_SETTINGS,
+        OVERRIDE_SETTINGS,
+        SCENARIO_SETTINGS,
+        SHOCK_SETTINGS,
+    )
     from csc_demand.workforce import WORKFORCE_SETTINGS
 
     def shock(key):

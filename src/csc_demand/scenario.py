@@ -91,7 +91,12 @@ from typing import Any, Literal
 from csc_demand.errors import CscDemandError
 from csc_demand.settings import Setting, fmt_number
 from csc_demand.tables import SOURCE_GROUP_ORDER, day_label
-from csc_demand.workforce import WORKFORCE_SETTINGS, Workforce, default_caseload, find_la
+from csc_demand.workforce import (
+    WORKFORCE_SETTINGS,
+    Workforce,
+    default_caseload,
+    find_la,
+)
 
 ReturnProfile = Literal["even", "front-loaded"]
 RETURN_PROFILES: tuple[str, ...] = ("even", "front-loaded")
