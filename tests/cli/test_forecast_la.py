@@ -60,3 +60,39 @@ def test_unknown_la_is_a_plain_error_with_close_names(demo_book, capsys) -> None
     assert status == 1
     assert "'Kentt' is not a local authority" in err and "Did you mean 'Kent' or 'Brent'?" in err
     assert "Traceback" not in err
+
+
+def test_at_a_terminal_without_la_it_asks_which_authority(demo_book, tmp_path) -> None:
+    """A real process whose input is a terminal (a pseudo-terminal): a mistyped name is explained and asked
+    again; the answer brings the published figures, as --la would."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        os.write(leader, b"Kentt\n886\n")
+        done = subprocess.run([sys.executable, "-m", "csc_demand", "forecast", str(demo_book), "--months", "4",
+                               "--draws", "100"], stdin=follower, capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "CSC_DEMAND_HOME": str(tmp_path / "home")})
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("Which local authority are these data from?") == 2
+    assert "'Kentt' is not a local authority" in done.stderr
+    assert "Published figures: Kent (E10000016)" in done.stdout
+    assert "add --la" not in done.stdout + done.stderr
+
+
+def test_without_a_terminal_it_never_asks(demo_book, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "csc_demand", "forecast", str(demo_book), "--months", "4",
+                           "--draws", "100"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "CSC_DEMAND_HOME": str(tmp_path / "home")})
+    assert done.returncode == 0, done.stderr
+    assert "Which local authority" not in done.stderr and "add --la" in done.stdout

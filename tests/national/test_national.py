@@ -200,6 +200,17 @@ def test_backtest_reports_against_naive(pub_small):
     assert (bt["inside_p10_p90_pct"].between(0, 100)).all()
 
 
+def test_backtest_command_prints_the_table_and_writes_the_report(tmp_path, capsys):
+    out_path = tmp_path / "national.xlsx"
+    assert main(["national", "backtest", "--years", "1", "--draws", "20", "--out", str(out_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Backtest over every local authority" in out and f"Wrote {out_path}." in out
+    assert len([line for line in out.splitlines() if "year(s):" in line]) == 3 * len(FORECAST_MEASURES)
+    sheets = pd.read_excel(out_path, sheet_name=None, engine="openpyxl")
+    assert set(sheets) == {"Forecasts", "Ranking", "Backtest"}
+    assert len(sheets["Backtest"]) == 3 * len(FORECAST_MEASURES)
+
+
 def test_reports(small_forecast, pub_small, tmp_path):
     from csc_demand.national.report import write_report
 

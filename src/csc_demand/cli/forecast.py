@@ -103,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
         from csc_demand.workforce import find_la
 
         find_la(la)   # a mistyped name is found before the slow read
+    elif not args.json and sys.stdin.isatty():
+        la = ask_la()
     annex = read(args)
     if not scenarios:
         scenarios = [builtin_scenarios(annex.extract_date.date())["No further shocks"]]
@@ -125,6 +127,28 @@ def run(args: argparse.Namespace) -> int:
     for note in getattr(fc.estimates, "notes", ()):
         print(f"Note: {note}", file=out)
     return 0
+
+
+def ask_la(tries: int = 3) -> str | None:
+    """Ask at the terminal which local authority the data are from (for its published figures beside the
+    forecast); ``None`` when the user presses Enter, or gives no name or code the DfE's figures know."""
+    from csc_demand.errors import CscDemandError
+    from csc_demand.workforce import find_la
+
+    for _ in range(tries):
+        print("Which local authority are these data from? Type its name or code (such as Kent, E10000016 or 886) "
+              "to see its published figures beside the forecast, or press Enter to skip: ", end="",
+              file=sys.stderr, flush=True)
+        answer = sys.stdin.readline().strip()
+        if not answer:
+            return None
+        try:
+            find_la(answer)
+        except CscDemandError as exc:
+            print(exc, file=sys.stderr)
+            continue
+        return answer
+    return None
 
 
 def backtest_or_none(annex, out, scenario=None):

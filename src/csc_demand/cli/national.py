@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
             nf = forecast_national(pub, scenarios, through=args.through, years=args.years, draws=args.draws,
                                    seed=args.seed, executor=args.executor)
             write_report(nf, pub, args.out, backtest=bt)
+            print(f"Wrote {args.out}.", file=sys.stderr if args.json else sys.stdout)
         return 0
     nf = forecast_national(pub, scenarios, through=args.through, years=args.years, draws=args.draws,
                            seed=args.seed, executor=args.executor)
