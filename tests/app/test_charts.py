@@ -164,3 +164,34 @@ def test_window_fit_figure_and_table_hold_the_fit() -> None:
     table = charts.window_fit_screen_table(fit)
     assert list(table["Date"]) == ["30 Jun 2020", "7 Jul 2020", "31 Dec 2020"]
     assert list(table["Open child protection plans: model"]) == [10.0, 10.5, 9.25]
+
+
+def test_published_figure_draws_the_published_figures_and_both_forecasts(tiny):
+    """The figures at each 31 March, by hand: two published years, then a year forecast both ways."""
+    import dataclasses
+
+    import numpy as np
+
+    from csc_demand.national.compare import PUBLISHED_COLUMNS
+
+    rows = []
+    for year, published, pub_q, annex_q in ((2019, 60.0, None, None), (2020, 62.0, None, None),
+                                            (2021, np.nan, (55.0, 63.0, 70.0), (49.0, 55.0, 60.0))):
+        pub_q, annex_q = pub_q or (np.nan,) * 3, annex_q or (np.nan,) * 3
+        rows.append({"la_code": "E10000016", "la_name": "Kent", "scenario": "Steady", "measure": "cla_at_31_march",
+                     "annex_measure": "cla_open", "year": year, "date": pd.Timestamp(year, 3, 31),
+                     "published": published, "published_p10": pub_q[0], "published_p50": pub_q[1],
+                     "published_p90": pub_q[2], "annex_a_actual": np.nan, "annex_a_p10": annex_q[0],
+                     "annex_a_p50": annex_q[1], "annex_a_p90": annex_q[2], "published_through": 2020})
+    fc = dataclasses.replace(tiny, published=pd.DataFrame(rows, columns=list(PUBLISHED_COLUMNS)))
+    fig, alt = charts.published_figure(fc, "cla_at_31_march", "Steady")
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["Published by the DfE"].y[:2]) == [60.0, 62.0]
+    assert list(by_name["From the published figures (median)"].y) == [63.0]
+    assert list(by_name["This forecast (median)"].y) == [55.0]
+    assert list(by_name["This forecast: P10 to P90"].y) == [49.0]
+    assert by_name["From the published figures (median)"].line.dash != by_name["This forecast (median)"].line.dash
+    assert by_name["From the published figures (median)"].line.color != by_name["This forecast (median)"].line.color
+    assert fig.layout.title.text == "Children looked after at 31 March"
+    assert alt.startswith("Line chart of children looked after at 31 March, 2019 to 2021")
+    assert charts.published_figure(fc, "cp_at_31_march", "Steady") is None   # nothing to draw

@@ -248,6 +248,39 @@ def test_scenario_file_upload_and_the_downloads(at, small_workbook):
         assert len(wb.sheetnames) >= 3
 
 
+def test_the_forecast_beside_the_published_figures(at, small_workbook):
+    """The Forecast page puts the named authority's published figures, the forecast from them and this forecast
+    side by side at each 31 March; an unknown name is explained; off, nothing is forecast from them."""
+    from csc_demand.io.dfe import dfe_series, read_dfe
+
+    path, _ = small_workbook
+    upload(at, path)
+    go_to(at, "Forecast")
+    assert at.toggle(key="published_on").disabled   # no authority named yet
+    before = len(at.get("plotly_chart"))
+    at.text_input(key="published_la").input("Kentt").run()
+    at.toggle(key="published_on").set_value(True).run()
+    assert any("'Kentt' is not a local authority" in e.value and "Kent" in e.value for e in at.error)
+    at.text_input(key="published_la").input("886").run()
+    assert not at.error, [e.value for e in at.error]
+    text = markdown_text(at)
+    assert "Kent (E10000016) as the DfE published it" in text
+    assert "Children looked after at 31 March 2021: forecast from the published figures " in text
+    titles = [_figure(c).layout.title.text for c in at.get("plotly_chart")]
+    assert len(titles) == before + 3 and "Open child protection plans at 31 March" in titles
+    table = next(d.value for d in at.dataframe if "From published: P50" in d.value.columns)
+    cla = table[(table["Measure"] == "Children looked after at 31 March")
+                & (table["Scenario"] == table["Scenario"].iloc[0])].set_index("31 March")
+    published = dfe_series(read_dfe(), "cla_at_31_march", "E10000016")
+    assert cla.loc[pd.Timestamp("2020-03-31"), "Published"] == published.loc[2020]
+    ahead = cla.dropna(subset=["From published: P50"])
+    assert list(ahead.index.year) == [2021, 2022, 2023]   # forecast from the figures up to March 2020
+    assert (ahead["From published: P10"] <= ahead["From published: P50"]).all()
+    assert (ahead["From published: P50"] <= ahead["From published: P90"]).all()
+    at.toggle(key="published_on").set_value(False).run()
+    assert len(at.get("plotly_chart")) == before
+
+
 def _forecast_median(app, title_start: str, scenario: str) -> pd.Series:
     chart = next(c for c in app.get("plotly_chart") if _figure(c).layout.title.text.startswith(title_start))
     trace = next(t for t in _figure(chart).data if t.name == f"{scenario} (median)")

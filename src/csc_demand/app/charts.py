@@ -8,16 +8,21 @@ colour (a colour-blind-safe palette), so colour is never the only cue.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from csc_demand.report.tables_view import (
     BAND_QUANTILES,
     MEASURE_UNITS,
+    PUBLISHED_SERIES,
     SCENARIO_COLOURS,
     WINDOW_FIT_LABELS,
     costs_table,
     fy_labels,
+    published_chart_text,
+    published_measure,
+    published_wide,
     quantile_label,
     scenario_names,
     wide_table,
@@ -44,6 +49,13 @@ FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#222222
 def scenario_styles(names: list[str]) -> dict[str, tuple[str, str]]:
     """(colour, dash) per scenario name, in order; the same name always gets the same style in one list."""
     return {n: (COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]) for i, n in enumerate(names)}
+
+
+def _styles(forecast: Forecast, names: list[str]) -> dict[str, tuple[str, str]]:
+    """Each scenario's style in the forecast (so a scenario looks the same whichever are shown); series that
+    are not the forecast's scenarios (such as the published figures' two forecasts) styled in their own order."""
+    every = scenario_names(forecast)
+    return scenario_styles(every if set(names) <= set(every) else list(names))
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -81,7 +93,7 @@ def forecast_figure(forecast: Forecast, measure: str, scenarios: list[str] | Non
     wide = wide_table(forecast, measure, period_type) if wide is None else wide
     x = wide.index.get_level_values("period_start")
     names = scenarios if scenarios is not None else scenario_names(forecast)
-    styles = scenario_styles(scenario_names(forecast))
+    styles = _styles(forecast, names)
     fig = go.Figure()
     actual = _value(wide, ACTUAL_SCENARIO, 0.5)
     if actual is not None and actual.notna().any():
@@ -116,7 +128,7 @@ def forecast_alt(forecast: Forecast, measure: str, scenarios: list[str] | None =
     wide = wide_table(forecast, measure, "month") if wide is None else wide
     x = wide.index.get_level_values("period_start")
     names = scenarios if scenarios is not None else scenario_names(forecast)
-    styles = scenario_styles(scenario_names(forecast))
+    styles = _styles(forecast, names)
     label = MEASURE_LABELS.get(measure, measure).lower()
     parts = [f"Line chart of {label} by month"]
     actual = _value(wide, ACTUAL_SCENARIO, 0.5)
@@ -135,6 +147,19 @@ def forecast_alt(forecast: Forecast, measure: str, scenarios: list[str] | None =
         parts.append("then the median forecast with a shaded P10 to P90 band for each scenario: "
                      + "; ".join(described))
     return ", ".join(parts) + ". The same numbers are in the table below the chart."
+
+
+def published_figure(forecast: Forecast, measure: str, scenario: str) -> tuple[go.Figure, str] | None:
+    """One published stock at each 31 March for one scenario (a forecast with :attr:`Forecast.published`): the
+    DfE's figures, the forecast from them and this forecast, each median with its P10–P90 band; with the
+    chart's text for screen readers. None when there is no figure to draw."""
+    wide = published_wide(forecast, measure, scenario)
+    if wide.empty or not np.isfinite(wide.to_numpy(dtype=float)).any():
+        return None
+    fig = forecast_figure(forecast, measure, list(PUBLISHED_SERIES), wide=wide)
+    fig.for_each_trace(lambda t: t.update(name="Published by the DfE"), selector=dict(name="Actual"))
+    fig.update_layout(title_text=published_measure(measure), yaxis_title="Children")
+    return fig, published_chart_text(wide, measure)
 
 
 def fy_period_label(period: str, labels: dict[str, str] | None = None) -> str:

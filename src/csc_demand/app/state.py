@@ -302,6 +302,15 @@ def _run_forecast(items: list[Scenario], months: int, draws: int, seed: int):
     return run(estimates(), items, months=int(months), draws=int(draws), seed=int(seed))
 
 
+def with_published(fc, fkey: tuple, la: str):
+    """``fc`` with the local authority's published figures and the forecast from them beside it
+    (:func:`csc_demand.national.compare.with_published`: every authority is forecast, a few seconds), once
+    per forecast and authority."""
+    from csc_demand.national.compare import with_published as run
+
+    return cached("published", (fkey, la.strip().casefold()), lambda: run(fc, la.strip()), keep=4)
+
+
 def backtest():
     """The backtest of the loaded data, with the first scenario's shocks and new normal applied at each past
     date they had begun by (once per data set and set of those shocks: it reruns the model at past dates)."""

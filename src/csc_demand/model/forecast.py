@@ -9,7 +9,6 @@ years.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -286,7 +285,6 @@ def forecast(annex_or_estimates: AnnexA | Estimates, scenarios: Sequence[Scenari
                   else observed_timeline(annex_or_estimates))
     if la is None:
         return fc
-    from csc_demand.national.compare import published_beside
+    from csc_demand.national.compare import with_published
 
-    published = published_beside(fc, la, seed=int(seed))
-    return dataclasses.replace(fc, published=published, la_name=la_name or str(published["la_name"].iloc[0]))
+    return with_published(fc, la, la_name=la_name)

@@ -12,6 +12,7 @@ only where the forecast covers the whole financial year.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
@@ -272,3 +273,36 @@ def published_beside(fc_or_extract_date: Forecast | pd.Timestamp | dt.date | str
     out["la_code"], out["la_name"], out["published_through"] = code, name, through
     out["date"] = pd.to_datetime({"year": out["year"], "month": 3, "day": 31})
     return out[list(PUBLISHED_COLUMNS)].reset_index(drop=True)
+
+
+def with_published(fc: Forecast, la: str, *, la_name: str | None = None) -> Forecast:
+    """The forecast with one authority's published figures beside it (:attr:`Forecast.published`).
+
+    Parameters
+    ----------
+    fc : Forecast
+        An Annex A forecast (:func:`csc_demand.forecast`); its scenarios, horizon and seed are used.
+    la : str
+        The local authority's name or code ("Kent", "E10000016" or "886"; see :func:`find_dfe_la`).
+    la_name : str, optional
+        The name the reports give the authority (default: the DfE's name for ``la``).
+
+    Returns
+    -------
+    Forecast
+        ``fc`` with ``published`` (:func:`published_beside`, 1,000 draws, ``fc``'s seed) and ``la_name`` set.
+
+    Raises
+    ------
+    CscDemandError
+        As :func:`published_beside`: the authority is not found, the extract date is too early, or the national
+        extra (statsforecast) is not installed.
+
+    Example
+    -------
+    >>> import csc_demand as cd  # doctest: +SKIP
+    >>> fc = with_published(cd.forecast(annex), "Kent")  # doctest: +SKIP
+    >>> fc.published.query("measure == 'cla_at_31_march'")  # doctest: +SKIP
+    """
+    published = published_beside(fc, la, seed=int(fc.seed))
+    return dataclasses.replace(fc, published=published, la_name=la_name or str(published["la_name"].iloc[0]))

@@ -364,12 +364,8 @@ def _published_html(forecast: Forecast) -> str:
         if wide.empty or not np.isfinite(wide.to_numpy(dtype=float)).any():
             continue
         label = tv.published_measure(measure)
-        years = wide.index.get_level_values("period")
-        description = (f"Line chart of {label.lower()}, {years[0]} to {years[-1]}: the figures the DfE published "
-                       "(black line), the forecast from them and this forecast (each a median line with its P10 to "
-                       "P90 band). The figures are in the table below.")
         svg = band_chart_svg(wide, list(tv.PUBLISHED_SERIES), chart_id=f"published-{measure}-chart", title=label,
-                             description=description, y_title="Children", yearly=True)
+                             description=tv.published_chart_text(wide, measure), y_title="Children", yearly=True)
         legend = legend_html(wide, list(tv.PUBLISHED_SERIES), actual_label="Published by the DfE")
         parts.append(f'<div class="keep"><h3>{_e(label)}</h3><figure>{svg}{legend}</figure></div>')
     sentences = tv.published_sentences(forecast)

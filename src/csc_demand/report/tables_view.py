@@ -797,6 +797,15 @@ def published_table(forecast: Forecast) -> pd.DataFrame | None:
     return out.reset_index(drop=True)
 
 
+def published_chart_text(wide: pd.DataFrame, measure: str) -> str:
+    """What a chart of :func:`published_wide` shows, for screen readers (the app's and the HTML page's)."""
+    years = wide.index.get_level_values("period")
+    label = published_measure(measure)
+    return (f"Line chart of {label[:1].lower()}{label[1:]}, {years[0]} to {years[-1]}: the figures the DfE "
+            "published (black line), the forecast from them and this forecast (each a median line with its P10 to "
+            "P90 band). The figures are in the table below.")
+
+
 #: The two forecasts of :func:`published_wide`, as its "scenarios" (column names).
 PUBLISHED_SERIES = ("From the published figures", "This forecast")
 

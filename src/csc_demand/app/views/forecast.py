@@ -14,11 +14,15 @@ from csc_demand.app.views.scenarios import toml_file_name
 from csc_demand.errors import CscDemandError
 from csc_demand.report.tables_view import (
     NO_LIST_6,
+    PUBLISHED_STOCKS,
     fy_labels,
     has_children_in_need,
     headline_notes,
     headline_table,
     price_base,
+    published_intro,
+    published_sentences,
+    published_table,
     quantile_label,
     wide_table,
 )
@@ -195,4 +199,44 @@ def render() -> None:
         _chart(fc, fkey, "social_workers", names, "workers")
     else:
         st.info(NO_LIST_6)
-    render_downloads(fc)
+    render_downloads(render_published(fc, fkey, items))
+
+
+PUBLISHED_LA = "published_la"
+
+
+def render_published(fc: Forecast, fkey: tuple, items: list[Scenario]) -> Forecast:
+    """ "Beside your published figures": the authority's figures as the DfE published them, the forecast from
+    them and this forecast at each 31 March, when the user asks (it takes a few seconds). Returns the forecast
+    with them (:attr:`Forecast.published`) when shown, so the downloads hold them too; else ``fc``."""
+    st.header("Beside your published figures", divider="gray")
+    st.markdown("Compare this forecast with your authority's figures as the DfE published them (children in need, "
+                "child protection and children looked after at 31 March, and the year's referrals and starts), "
+                "and with a forecast from those published figures made for every authority in England.")
+    st.session_state.setdefault(PUBLISHED_LA, next((s.workforce.la for s in items if s.workforce.la), ""))
+    c1, c2 = st.columns([2, 1])
+    la = c1.text_input("Your local authority (name or code)", key=PUBLISHED_LA,
+                       help="A name such as Kent, or a code such as E10000016 or 886. The 'Your local authority' "
+                            "setting of a scenario fills it in.").strip()
+    show = c2.toggle("Show the published figures", key="published_on", disabled=not la,
+                     help="Forecasts every authority from the published figures to check the interval, so it takes "
+                          "a few seconds, and again after a change of scenario.")
+    if not (show and la):
+        return fc
+    try:
+        with st.spinner("Forecasting every authority from the published figures (a few seconds)…"):
+            fc = state.with_published(fc, fkey, la)
+    except CscDemandError as exc:
+        st.error(str(exc))
+        return fc
+    st.markdown(published_intro(fc))
+    scenario = str(fc.published["scenario"].iloc[0])
+    if len(items) > 1:
+        st.caption(f"The charts show the first scenario ({scenario}); the table has every scenario.")
+    for measure in PUBLISHED_STOCKS:
+        drawn = charts.published_figure(fc, measure, scenario)
+        if drawn is not None:
+            st.plotly_chart(drawn[0], key=f"published_{measure}", alt=drawn[1], config={"displaylogo": False})
+    st.markdown("\n".join(f"- {line}" for line in published_sentences(fc)))
+    show_table(published_table(fc))
+    return fc

@@ -75,6 +75,10 @@ ASSUMPTIONS = """
   estimates use only the days observed.
 - The default unit costs and social workers' pay are illustrative round figures, not your authority's: set
   your own. The default caseload is a published one (your authority's when you name it, else England's).
+- Under "Beside your published figures" on the Forecast page, name your authority to see its figures as the
+  DfE published them and a forecast from them beside this one at each 31 March. The DfE counts children in
+  need and referrals by the census's rules, so a steady gap between the two can be a difference of
+  definition rather than of forecast.
 - Unaccompanied asylum-seeking children are included; their arrivals follow national policy rather than
   local demand.
 """
