@@ -38,12 +38,11 @@ from csc_demand.model.uncertainty import (
     CONVERSION_DRIFT_SD_PER_YEAR,
     LEVEL_DRIFT_SD_PER_YEAR,
     Draws,
-    chance_stream,
     draw_parameters,
     shock_stream,
+    week_normals,
 )
 from csc_demand.scenario import Scenario
-
 
 #: The flows the projection can carry, in a fixed order (each has fixed random-number slots, so adding one
 #: never changes the others' draws).
@@ -288,7 +287,7 @@ def simulate(est: Estimates, inputs: ScenarioInputs, grid: Grid, draws: int, see
     # csc_demand.model.uncertainty: 0 referrals, 1 level drift, then per flow in FLOW_KEYS order: start, end,
     # conversion drift
     n_flows = len(FLOW_KEYS)
-    z = chance_stream(seed, "normal").standard_normal((weeks, 2 + 3 * n_flows, draws), dtype=np.float32)
+    z = week_normals(seed, weeks, 2 + 3 * n_flows, draws)
     z_start, z_end, z_drift = z[:, 2 + 3 * slot], z[:, 3 + 3 * slot], z[:, 4 + 3 * slot]
     level = LEVEL_DRIFT_SD_PER_YEAR * step * np.cumsum(z[:, 1], axis=0)                  # (weeks, draws)
     conv_drift = CONVERSION_DRIFT_SD_PER_YEAR * step * np.cumsum(z_drift, axis=0)        # (weeks, flows, draws)
