@@ -603,11 +603,11 @@ class Scenario:
         if self.new_normal is not None:
             out.append(f"From {day_label(self.new_normal.from_date)}, referrals settle at a new normal "
                        f"{_fmt_change(self.new_normal.change_pct)}.")
+            out += [f"The new normal: {p}." for p in _other_phrases(NEW_NORMAL_SETTINGS, self.new_normal,
+                                                                    frozenset({"change_pct"}))]
         if self.trend_pct_per_year:
             word = "rise" if self.trend_pct_per_year > 0 else "fall"
             out.append(f"Referrals {word} steadily by {fmt_number(abs(self.trend_pct_per_year))}% a year.")
-        if self.new_normal is not None:
-            out += [f"The new normal: {p}." for p in _other_phrases(NEW_NORMAL_SETTINGS, self.new_normal, {"change_pct"})]
         out += [f"{p[:1].upper()}{p[1:]}." for p in _other_phrases(SCENARIO_SETTINGS, self, _SCENARIO_SENTENCES)]
         out += [f"Set by the user instead of estimated from the data: {setting.phrase(v)}."
                 for key, setting in OVERRIDE_SETTINGS.items() if (v := getattr(self.overrides, key)) is not None]
@@ -627,7 +627,7 @@ _SHOCK_SENTENCES = frozenset({"referrals_change_pct", "referrals_change_low_pct"
 _SCENARIO_SENTENCES = frozenset({"trend_pct_per_year", "caseload_per_worker"})
 
 
-def _other_phrases(settings: dict[str, Setting], obj: Any, described: frozenset[str] | set[str]) -> list[str]:
+def _other_phrases(settings: dict[str, Setting], obj: Any, described: frozenset[str]) -> list[str]:
     """``obj``'s settings with no sentence of their own, in words, where set to other than their default."""
     default = {f.name: f.default for f in fields(obj)}
     return [setting.phrase(v) for key, setting in settings.items()
