@@ -302,3 +302,12 @@ def test_children_looked_after_files_together(tmp_path):
     assert len(superseded) == 1 and "1 figures" in superseded[0] and "1 of them differ" in superseded[0]
     other = [p.message for p in pub.notes if p.kind == "other_measures"]
     assert len(other) == 1 and "1 rows of other measures" in other[0] and "Work_Force_NoSW" in other[0]
+
+
+def test_same_area_follows_changes_of_code_both_ways_never_a_merger_or_split():
+    from csc_demand.io.dfe import same_area
+
+    assert same_area("E10000002") == same_area("E06000060") == {"E10000002", "E06000060"}   # Buckinghamshire
+    assert same_area("E06000058") == {"E06000058"}      # Bournemouth, Christchurch and Poole: a merger
+    assert same_area("E10000021") == {"E10000021"}      # Northamptonshire: a split
+    assert same_area("E10000016") == {"E10000016"}      # Kent: never changed

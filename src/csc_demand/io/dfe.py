@@ -745,6 +745,15 @@ def _chain(code: str) -> list[str]:
         out.append(earlier[0])
 
 
+def same_area(code: str) -> set[str]:
+    """``code`` and every code of the same area before or after a change of code (never across a merger or
+    split): the newest code's :func:`_chain`."""
+    newest = code
+    while later := [s.new[0] for s in SUCCESSIONS if s.continues and s.old == (newest,)]:
+        newest = later[0]
+    return set(_chain(newest))
+
+
 def dfe_series(pub: DfePublished, measure: str, la_code: str) -> pd.Series:
     """One area's published figures for one measure, by year.
 

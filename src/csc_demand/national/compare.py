@@ -26,6 +26,7 @@ from csc_demand.io.dfe import (
     current_las,
     dfe_series,
     read_dfe,
+    same_area,
 )
 from csc_demand.scenario import Scenario
 from csc_demand.tables import Forecast
@@ -43,21 +44,6 @@ PUBLISHED_COLUMNS: tuple[str, ...] = (
 #: The DfE publishes the figures for the year ending 31 March Y in the autumn of Y (children in need in late
 #: October, children looked after in mid-November): a year counts as published from 1 December.
 PUBLISHED_FROM = (12, 1)
-
-
-def _same_area(code: str) -> set[str]:
-    """``code`` and every code of the same area before or after a change of code (never across a merger or
-    split)."""
-    found, todo = {code}, [code]
-    while todo:
-        c = todo.pop()
-        for s in SUCCESSIONS:
-            if s.continues and c in s.old + s.new:
-                for other in s.old + s.new:
-                    if other not in found:
-                        found.add(other)
-                        todo.append(other)
-    return found
 
 
 def find_dfe_la(pub: DfePublished, name_or_code: str, through: int | None = None) -> tuple[str, str]:
@@ -110,7 +96,7 @@ def find_dfe_la(pub: DfePublished, name_or_code: str, through: int | None = None
                                  f"{' or '.join(codes)}).")
         codes = picked
     las = current_las(pub, through=through)
-    area = _same_area(codes[0])
+    area = same_area(codes[0])
     match = las[las["la_code"].isin(area)]
     if match.empty:
         year = int(pub.table.loc[pub.table["level"] == "local", "year"].max()) if through is None else int(through)
