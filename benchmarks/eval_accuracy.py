@@ -223,6 +223,14 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
     return out.join(pooled, on="measure").round(3)
 
 
+def _without_stock_reversion() -> None:
+    """Switch off the child protection plans' return towards their own mean in this process (a worker's
+    initializer), to measure what that rule (``csc_demand.model.anchor.STOCK_REVERSION``) does."""
+    import sys
+
+    sys.modules["csc_demand.model.estimate"].STOCK_REVERSION = {}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--world", choices=["new-normal", "gaps", "history", "lockdown", "ssda903"], default="new-normal")
@@ -235,13 +243,17 @@ def main() -> None:
     ap.add_argument("--declare-past-shocks", action="store_true",
                     help="forecast under a scenario that declares the world's 2020-21 lockdowns and their returns "
                          "(the lockdown world always does)")
+    ap.add_argument("--without-stock-reversion", action="store_true",
+                    help="forecast without the child protection plans' return towards their own five-year mean "
+                         "(to measure what that rule does)")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     t0 = time.perf_counter()
     score = {"new-normal": score_new_normal, "gaps": score_gaps, "history": score_history,
              "lockdown": score_lockdown, "ssda903": score_ssda903}[args.world]
-    with ProcessPoolExecutor(args.workers) as pool:
+    with ProcessPoolExecutor(args.workers,
+                             initializer=_without_stock_reversion if args.without_stock_reversion else None) as pool:
         list(pool.map(prepare, [args.world] * len(seeds), seeds, [args.cache] * len(seeds)))
         t1 = time.perf_counter()
         n = len(seeds)
