@@ -111,21 +111,25 @@ def normal_cdf(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.sign(z) * (1.0 - poly * np.exp(-x * x)))
 
 
-def _inverse_cdf(u: np.ndarray, p0: np.ndarray, ratio) -> np.ndarray:
+def _inverse_cdf(u: np.ndarray, p0: np.ndarray, ratio, *params: np.ndarray) -> np.ndarray:
     """The smallest count x with CDF(x) >= u, for a count distribution given by P(0) = ``p0`` and
-    P(x+1) = P(x) × ``ratio(x, i)`` (``i``: the positions still searching); vectorised, each step working only
-    on the counts not yet found, so the work is about the sum of the counts."""
+    P(x+1) = P(x) × ``ratio(x, *params)``, ``params`` being per-count arrays (given whole, handed to ``ratio``
+    for the counts still searching); vectorised, each step working only on the counts not yet found, so the
+    work is about the sum of the counts."""
     x = np.zeros(u.shape, dtype=np.int64)
     idx = np.flatnonzero(u > p0)
     pk, cdf, uu = p0[idx].astype(float), p0[idx].astype(float), u[idx]
+    left = [p[idx] for p in params]
     k = 0
     while idx.size and k < 10_000:
-        pk = pk * ratio(k, idx)
+        pk = pk * ratio(k, *left)
         cdf = cdf + pk
         k += 1
         x[idx] = k
         keep = (uu > cdf) & (pk > 0)
-        idx, pk, cdf, uu = idx[keep], pk[keep], cdf[keep], uu[keep]
+        if not keep.all():
+            idx, pk, cdf, uu = idx[keep], pk[keep], cdf[keep], uu[keep]
+            left = [p[keep] for p in left]
     return x
 
 
@@ -142,9 +146,9 @@ def referral_counts(mean: np.ndarray, dispersion: float, z: np.ndarray) -> np.nd
         if dispersion > 1.0 + 1e-6:
             k = m / (dispersion - 1.0)                    # negative binomial: size k, success share k/(k+m)
             out[small] = _inverse_cdf(normal_cdf(z[small]), (k / (k + m)) ** k,
-                                      lambda x, i: (x + k[i]) / (x + 1) * m[i] / (k[i] + m[i]))
+                                      lambda x, kk, mm: (x + kk) / (x + 1) * mm / (kk + mm), k, m)
         else:
-            out[small] = _inverse_cdf(normal_cdf(z[small]), np.exp(-m), lambda x, i: m[i] / (x + 1))
+            out[small] = _inverse_cdf(normal_cdf(z[small]), np.exp(-m), lambda x, mm: mm / (x + 1), m)
     return out
 
 
@@ -168,7 +172,7 @@ def binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
         q = np.where(flip, 1.0 - ps, ps)                  # count the rarer outcome
         uu = np.where(flip, 1.0 - us, us)
         ratio = q / np.where(q < 1.0, 1.0 - q, 1.0)
-        x = _inverse_cdf(uu, (1.0 - q) ** ns, lambda k, i: np.maximum(ns[i] - k, 0) / (k + 1) * ratio[i])
+        x = _inverse_cdf(uu, (1.0 - q) ** ns, lambda k, nn, rr: np.maximum(nn - k, 0) / (k + 1) * rr, ns, ratio)
         x = np.minimum(x, ns)
         out[small] = np.where(flip, ns - x, x)
     return out
