@@ -115,8 +115,13 @@ if _LOG:
 
 def _knock_from_another_origin(port: int) -> list[bytes]:
     """What a page on another web site can make a browser send to the app: a page request and the app's
-    WebSocket, both with a foreign Origin. Returns the status lines."""
+    WebSocket, both with a foreign Origin; then, from a web site that has pointed its own name at this computer
+    (DNS rebinding), a page request and the WebSocket whose Host and Origin are that site's (the same origin to
+    the browser); then a page request naming ``localhost``. Returns the status lines."""
     origin = "http://evil.example.com"
+    rebound = f"rebound.example.com:{port}"
+    websocket = ("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                 "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n\r\n")
     requests = [
         f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\nConnection: close\r\n\r\n",
         f"GET /_stcore/stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\n"
@@ -125,6 +130,9 @@ def _knock_from_another_origin(port: int) -> list[bytes]:
         f"GET /_stcore/stream HTTP/1.1\r\nHost: rebound.example.com:{port}\r\nOrigin: {origin}\r\n"
         "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
         "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n\r\n",
+        f"GET / HTTP/1.1\r\nHost: {rebound}\r\nConnection: close\r\n\r\n",
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: {rebound}\r\nOrigin: http://{rebound}\r\n{websocket}",
+        f"GET / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n",
     ]
     status = []
     for request in requests:
@@ -149,6 +157,9 @@ def test_the_app_makes_no_outside_connection_of_any_kind(tmp_path):
         status = _knock_from_another_origin(port)
         assert status[0].startswith(b"HTTP/1.1 200")
         assert not status[1].startswith(b"HTTP/1.1 101") and not status[2].startswith(b"HTTP/1.1 101")
+        # a rebound name is refused outright, the page and the WebSocket alike; localhost is this computer
+        assert status[3].startswith(b"HTTP/1.1 400") and status[4].startswith(b"HTTP/1.1 400"), status
+        assert status[5].startswith(b"HTTP/1.1 200"), status
         time.sleep(1)
     calls = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
     started = [" ".join(c["argv"]) for c in calls if c["event"] == "start"]

@@ -15,7 +15,11 @@ So, before Streamlit starts, this module
   "internal" and the "external" address it may allow (a page from another origin is still refused);
 - adds an audit hook (:func:`sys.addaudithook`) that refuses any connection, datagram or name look-up for
   a host that is not this computer's loopback address, so that no later change in Streamlit (or in any
-  package it loads) can reach the network from the app without failing loudly.
+  package it loads) can reach the network from the app without failing loudly;
+- refuses every request whose ``Host`` is not this computer (:data:`ALLOWED_HOSTS`). A web site can point
+  its own name at 127.0.0.1 ("DNS rebinding"); its pages then talk to the app as if they came from the app
+  itself (same origin), so the origin checks let them in. Their requests still name that web site as the host,
+  and no option of Streamlit's checks it.
 
 Nothing here imports the rest of csc-demand, so the guard is in place before any of it runs.
 """
@@ -28,6 +32,9 @@ import sys
 #: The only address the app's server uses (``csc-demand app`` binds Streamlit to it).
 HOST = "127.0.0.1"
 _LOCAL_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost", ""})
+#: The host names a request to the app may carry in its ``Host`` header (the address the command prints, and
+#: ``localhost`` for someone who types that instead).
+ALLOWED_HOSTS = frozenset({HOST, "localhost"})
 #: Audit events that reach the network, and which argument holds the address or host name.
 _NETWORK_EVENTS = {"socket.connect": 1, "socket.sendto": 1, "socket.sendmsg": 1, "socket.getaddrinfo": 0,
                    "socket.gethostbyname": 0, "socket.gethostbyname_ex": 0, "socket.gethostbyaddr": 0,
@@ -71,6 +78,22 @@ def keep_local() -> None:
     net_util._internal_ip = HOST  # noqa: SLF001 (no option sets these; see the module's description)
     net_util._external_ip = HOST  # noqa: SLF001
     sys.addaudithook(_refuse_outside)
+    _refuse_other_hosts()
+
+
+def _refuse_other_hosts() -> None:
+    """Put Starlette's ``TrustedHostMiddleware`` (only :data:`ALLOWED_HOSTS`) first in Streamlit's own middleware,
+    so that any request (page, file or WebSocket) naming another host is refused before Streamlit sees it."""
+    from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+    from streamlit.web.server.starlette import starlette_app
+
+    streamlit_middleware = starlette_app.create_streamlit_middleware
+
+    def with_host_check() -> list[Middleware]:
+        return [Middleware(TrustedHostMiddleware, allowed_hosts=sorted(ALLOWED_HOSTS)), *streamlit_middleware()]
+
+    starlette_app.create_streamlit_middleware = with_host_check
 
 
 def main() -> None:

@@ -116,7 +116,8 @@ LIMITS = """
 
 PRIVACY = f"""
 - The app runs on this computer only (address 127.0.0.1). It sends nothing anywhere and loads nothing from
-  the internet: no telemetry, no fonts or scripts from other sites.
+  the internet: no telemetry, no fonts or scripts from other sites. Pages from other web sites cannot talk
+  to it, even one that points its own name at this computer.
 - Files you upload (up to {MAX_UPLOAD_MB} MB each) and text you paste are kept in this browser session's
   memory only. Nothing is written to disk unless you download it. Closing the tab or stopping the app
   forgets them.
