@@ -452,8 +452,9 @@ def fit_monthly_trend(referrals_by_month: pd.Series, season: Seasonality, phi: f
     counts = pd.Series(s.to_numpy(dtype=float), index=months).reindex(full).to_numpy()
     cal = np.asarray(full.month) - 1
     factor = season.by_month[cal] if season.by_month is not None else np.ones(len(full))
-    rate = counts / np.asarray(full.days_in_month, dtype=float) / factor
-    _, usual = _seasonal_ratios(counts / np.asarray(full.days_in_month, dtype=float), cal)
+    per_day = counts / np.asarray(full.days_in_month, dtype=float)
+    rate = per_day / factor
+    _, usual = _seasonal_ratios(per_day, cal)
     use = np.isfinite(rate) & usual
     if use.sum() < 24:
         return None

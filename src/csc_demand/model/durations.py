@@ -430,11 +430,11 @@ def start_kernel(d: DurationEstimate, starts_mask: np.ndarray | None = None, wee
     upper = np.r_[BAND_EDGES_YEARS * WEEKS_PER_YEAR, np.inf]       # current band c: ages below upper[c] ...
     lower = np.r_[-np.inf, upper[:-1]]                             # ... and at or above lower[c]
     known = ~np.isnan(age)
+    under_18 = AGE_OUT_WEEKS - u
     by_band = np.zeros((weeks + 1, n_bands))
     for b in np.unique(band):
         s = d.curve(int(b)).scaled(theta).at(u)
         ages = np.sort(age[(band == b) & known])
-        under_18 = AGE_OUT_WEEKS - u
         for c in range(n_bands):
             n_in = (np.searchsorted(ages, np.minimum(upper[c] - u, under_18), side="left")
                     - np.searchsorted(ages, lower[c] - u, side="left"))

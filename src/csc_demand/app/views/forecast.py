@@ -33,6 +33,8 @@ TITLE = "Forecast"
 MAIN_MEASURES = ("referrals", "cp_open", "cla_open")
 START_MEASURES = ("cp_starts", "cla_starts")
 COMPARE = "compare"
+#: The widget key of the local authority named for "Beside your published figures".
+PUBLISHED_LA = "published_la"
 
 
 def headline_flat(fc, head: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -201,8 +203,6 @@ def render() -> None:
         st.info(NO_LIST_6)
     render_downloads(render_published(fc, fkey, items))
 
-
-PUBLISHED_LA = "published_la"
 
 
 def render_published(fc: Forecast, fkey: tuple, items: list[Scenario]) -> Forecast:
